@@ -17,6 +17,9 @@ public class StepAccumulator {
 
   public int columns;
 
+  /** Static tags of the step's latest event (sorted key, value pairs), or null. */
+  public String[] tags;
+
   public StepAccumulator() {}
 
   public StepAccumulator(int columns) {

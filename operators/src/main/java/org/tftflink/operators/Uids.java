@@ -1,0 +1,26 @@
+package org.tftflink.operators;
+
+/**
+ * Operator uids and names, in one place. A uid identifies an operator's state in savepoints:
+ * changing one breaks restore, so a change needs a migration note in savepoints-docs/. Names are
+ * what SREs read in the Flink web UI.
+ */
+public final class Uids {
+
+  public static final String METRICS_SOURCE = "metrics-source";
+  public static final String METRICS_SOURCE_NAME = "Kafka: metrics";
+
+  public static final String ROUTE_DEAD_LETTERS = "parse-validate";
+  public static final String ROUTE_DEAD_LETTERS_NAME = "Parse + validate (bad -> dead letters)";
+
+  public static final String HOST_FORECASTER = "host-history-forecast";
+  public static final String HOST_FORECASTER_NAME = "Per-host step grid + forecast";
+
+  public static final String FORECASTS_SINK = "forecasts-sink";
+  public static final String FORECASTS_SINK_NAME = "Kafka: forecasts (exactly-once)";
+
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+  public static final String DEAD_LETTER_SINK_NAME = "Kafka: metrics-dlq (exactly-once)";
+
+  private Uids() {}
+}
