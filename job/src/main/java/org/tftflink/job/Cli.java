@@ -1,0 +1,55 @@
+package org.tftflink.job;
+
+import java.util.Arrays;
+import java.util.List;
+import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.OptionsCommand;
+import org.tftflink.job.cli.RunCommand;
+import org.tftflink.job.demo.DemoCommand;
+
+/** The entry point of {@code ./tft} and of the shaded job jar: dispatches to a subcommand. */
+public final class Cli {
+
+  static final List<Command> COMMANDS = List.of(new DemoCommand(), new RunCommand(), new OptionsCommand());
+
+  private Cli() {}
+
+  public static void main(String[] argv) throws Exception {
+    System.exit(run(argv));
+  }
+
+  static int run(String[] argv) throws Exception {
+    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+      printHelp();
+      return 0;
+    }
+    Command command =
+        COMMANDS.stream().filter(c -> c.name().equals(argv[0])).findFirst().orElse(null);
+    if (command == null) {
+      System.err.println("tft: unknown command '" + argv[0] + "'");
+      printHelp();
+      return 2;
+    }
+    List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      System.out.println(command.usage());
+      return 0;
+    }
+    try {
+      return command.run(rest);
+    } catch (IllegalArgumentException e) {
+      System.err.println("tft " + command.name() + ": " + e.getMessage());
+      System.err.println(command.usage());
+      return 2;
+    }
+  }
+
+  private static void printHelp() {
+    System.out.println("Commands:");
+    System.out.printf("  %-18s %s%n", "test", "run the whole test suite (Maven; handled by the ./tft launcher)");
+    for (Command c : COMMANDS) {
+      System.out.printf("  %-18s %s%n", c.name(), c.summary());
+    }
+    System.out.println("Run ./tft COMMAND --help for a command's options.");
+  }
+}

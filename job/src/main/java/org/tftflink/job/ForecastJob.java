@@ -1,0 +1,69 @@
+package org.tftflink.job;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.tftflink.job.config.PipelineConfig;
+import org.tftflink.model.baseline.SeasonalNaiveForecaster;
+import org.tftflink.model.forecast.Forecast;
+import org.tftflink.operators.Uids;
+import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.ingest.DeadLetter;
+import org.tftflink.operators.ingest.IngestRecord;
+import org.tftflink.operators.ingest.MetricPoint;
+import org.tftflink.operators.ingest.MetricWatermarks;
+import org.tftflink.operators.ingest.RouteDeadLetters;
+
+/**
+ * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead
+ * letters) -> keyBy(host) on event time -> per-host step grid and forecast -> forecasts. Sources and
+ * sinks are injected, so tests and benchmarks run the same graph as production ({@link
+ * KafkaPipeline} builds the Kafka ones).
+ */
+public final class ForecastJob {
+
+  private final PipelineConfig config;
+  private final Source<IngestRecord, ?, ?> metrics;
+  private final Sink<Forecast> forecasts;
+  private final Sink<DeadLetter> deadLetters;
+
+  public ForecastJob(PipelineConfig config, Source<IngestRecord, ?, ?> metrics, Sink<Forecast> forecasts,
+      Sink<DeadLetter> deadLetters) {
+    this.config = config;
+    this.metrics = metrics;
+    this.forecasts = forecasts;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Adds the job's graph to {@code env}. */
+  public void build(StreamExecutionEnvironment env) {
+    // ingest: parse in the source so that watermarks follow each partition's valid event times
+    DataStream<IngestRecord> ingested =
+        env.fromSource(metrics, MetricWatermarks.strategy(config.outOfOrderness(), config.idleness()),
+                Uids.METRICS_SOURCE_NAME)
+            .uid(Uids.METRICS_SOURCE);
+
+    SingleOutputStreamOperator<MetricPoint> valid =
+        ingested.process(new RouteDeadLetters()).uid(Uids.ROUTE_DEAD_LETTERS).name(Uids.ROUTE_DEAD_LETTERS_NAME);
+
+    // per host: step grid, history ring in keyed state, one forecast per step
+    SingleOutputStreamOperator<Forecast> forecast =
+        valid
+            .keyBy(p -> p.host)
+            .process(new HostForecaster(config.grid(), new SeasonalNaiveForecaster(config.baseline()),
+                config.minHistorySteps()))
+            .uid(Uids.HOST_FORECASTER)
+            .name(Uids.HOST_FORECASTER_NAME);
+
+    forecast.sinkTo(forecasts).uid(Uids.FORECASTS_SINK).name(Uids.FORECASTS_SINK_NAME);
+
+    // dead letters: malformed input and late events, with their original bytes
+    valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+        .union(forecast.getSideOutput(HostForecaster.LATE))
+        .sinkTo(deadLetters)
+        .uid(Uids.DEAD_LETTER_SINK)
+        .name(Uids.DEAD_LETTER_SINK_NAME);
+  }
+}

@@ -1,0 +1,70 @@
+package org.tftflink.job;
+
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.tftflink.job.config.Options;
+import org.tftflink.job.config.PipelineConfig;
+import org.tftflink.job.config.Settings;
+import org.tftflink.model.forecast.Forecast;
+import org.tftflink.operators.ingest.DeadLetter;
+import org.tftflink.operators.ingest.IngestRecord;
+import org.tftflink.operators.ingest.MetricRecordDeserializer;
+import org.tftflink.operators.sink.DeadLetterRecordSerializer;
+import org.tftflink.operators.sink.ForecastRecordSerializer;
+
+/** Builds the {@link ForecastJob} on Kafka: the metrics source and the exactly-once sinks. */
+public final class KafkaPipeline {
+
+  /**
+   * Kafka's broker caps transactions at 15 minutes by default, while Flink's producer asks for an
+   * hour; a transaction must also outlive a checkpoint interval plus recovery.
+   */
+  static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+  private KafkaPipeline() {}
+
+  /** The job reading and writing Kafka at {@code bootstrap}; {@code bounded} stops at the offsets current at start. */
+  public static ForecastJob create(Settings settings, String bootstrap, boolean bounded) {
+    PipelineConfig config = PipelineConfig.from(settings);
+    var source =
+        KafkaSource.<IngestRecord>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(settings.get(Options.TOPIC_METRICS))
+            .setGroupId(settings.get(Options.GROUP_ID))
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
+            .setProperty("isolation.level", "read_committed");
+    if (bounded) {
+      source.setBounded(OffsetsInitializer.latest());
+    }
+    KafkaSink<Forecast> forecasts =
+        KafkaSink.<Forecast>builder()
+            .setBootstrapServers(bootstrap)
+            .setRecordSerializer(new ForecastRecordSerializer(settings.get(Options.TOPIC_FORECASTS)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-forecasts")
+            .setKafkaProducerConfig(producerProperties())
+            .build();
+    KafkaSink<DeadLetter> deadLetters =
+        KafkaSink.<DeadLetter>builder()
+            .setBootstrapServers(bootstrap)
+            .setRecordSerializer(new DeadLetterRecordSerializer(settings.get(Options.TOPIC_DLQ)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-dlq")
+            .setKafkaProducerConfig(producerProperties())
+            .build();
+    return new ForecastJob(config, source.build(), forecasts, deadLetters);
+  }
+
+  private static Properties producerProperties() {
+    Properties p = new Properties();
+    p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+    p.setProperty("linger.ms", "20");
+    p.setProperty("compression.type", "lz4");
+    return p;
+  }
+}

@@ -1,0 +1,136 @@
+package org.tftflink.job.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.tftflink.model.grid.StepGridConfig.Aggregation;
+import org.tftflink.model.grid.StepGridConfig.DuplicatePolicy;
+
+/** Every option of the job, with its default and meaning. {@code ./tft options} prints this table. */
+public final class Options {
+
+  private static final List<Option<?>> ALL = new ArrayList<>();
+
+  // Kafka
+  public static final Option<String> BOOTSTRAP =
+      str("kafka.bootstrap", "", "Kafka bootstrap servers; empty = start an embedded broker (demo only)");
+  public static final Option<String> TOPIC_METRICS = str("topic.metrics", "metrics", "input topic of metric events");
+  public static final Option<String> TOPIC_FORECASTS = str("topic.forecasts", "forecasts", "output topic of forecasts");
+  public static final Option<String> TOPIC_DLQ = str("topic.dlq", "metrics-dlq", "dead-letter topic");
+  public static final Option<String> GROUP_ID = str("kafka.group_id", "tft-flink", "consumer group of the source");
+
+  // contract
+  public static final Option<String> TARGET = str("target", "cpu", "the metric to forecast");
+  public static final Option<List<String>> COVARIATES =
+      opt("covariates", List.of(), "other metrics kept as observed covariates, comma-separated",
+          Options::list, v -> true, "a comma-separated list of metric names");
+  public static final Option<Integer> MAX_MESSAGE_BYTES =
+      integer("parser.max_message_bytes", 65_536, "larger messages are dead-lettered (oversize)", 64, 16 << 20);
+  public static final Option<Integer> MAX_HOST_LENGTH =
+      integer("parser.max_host_length", 253, "longer host names are dead-lettered", 1, 4096);
+  public static final Option<Duration> FUTURE_SKEW =
+      duration("parser.future_skew", Duration.ofDays(1), "events further in the future are dead-lettered");
+
+  // step grid
+  public static final Option<Duration> STEP = duration("grid.step", Duration.ofMinutes(5), "the step grid");
+  public static final Option<Aggregation> AGGREGATION =
+      enumOption("grid.aggregation", Aggregation.MEAN, "how events within one step are combined", Aggregation.class);
+  public static final Option<DuplicatePolicy> DUPLICATES =
+      enumOption("grid.duplicates", DuplicatePolicy.KEEP_LAST,
+          "which of two events with the same host and timestamp wins", DuplicatePolicy.class);
+  public static final Option<Duration> ALLOWED_LATENESS =
+      duration("grid.allowed_lateness", Duration.ZERO, "how long after its end a step still accepts events");
+  public static final Option<Integer> MAX_GAP_STEPS =
+      integer("grid.max_gap_steps", 12, "missing steps imputed before a host's state is dropped", 0, 100_000);
+  public static final Option<Duration> OUT_OF_ORDERNESS =
+      duration("watermark.out_of_orderness", Duration.ofMinutes(1), "event-time disorder tolerated per partition");
+  public static final Option<Duration> IDLENESS =
+      duration("watermark.idleness", Duration.ofSeconds(30), "a partition silent this long stops holding watermarks");
+
+  // forecasting
+  public static final Option<Integer> HORIZON = integer("forecast.horizon", 12, "steps forecast ahead", 1, 10_000);
+  public static final Option<double[]> QUANTILES =
+      opt("forecast.quantiles", new double[] {0.1, 0.5, 0.9}, "quantile levels, ascending, with 0.5",
+          Options::doubles, v -> v.length > 0, "comma-separated levels in (0, 1)");
+  public static final Option<Integer> MIN_HISTORY =
+      integer("forecast.min_history_steps", 12, "steps of history before a host's first forecast", 1, 100_000);
+  public static final Option<Integer> ENCODER_LENGTH =
+      integer("model.encoder_length", 288, "history steps the model reads (the ring holds at least this)", 2, 100_000);
+  public static final Option<Duration> SEASON =
+      duration("baseline.season", Duration.ofDays(1), "season of the seasonal-naive baseline");
+  public static final Option<Integer> RESIDUAL_WINDOW =
+      integer("baseline.residual_window", 144, "recent residuals that give the baseline's quantiles", 2, 100_000);
+
+  // runtime
+  public static final Option<Integer> PARALLELISM = integer("job.parallelism", 1, "parallelism of the job", 1, 4096);
+  public static final Option<Duration> CHECKPOINT_INTERVAL =
+      duration("checkpoint.interval", Duration.ofSeconds(10),
+          "checkpoint interval; exactly-once output becomes visible at each checkpoint");
+  public static final Option<String> STATE_DIR =
+      str("state.dir", ".tft/state", "where the embedded run keeps checkpoints and savepoints");
+
+  private Options() {}
+
+  public static List<Option<?>> all() {
+    return List.copyOf(ALL);
+  }
+
+  public static Option<?> byName(String name) {
+    return ALL.stream().filter(o -> o.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown option '" + name + "'; see ./tft options"));
+  }
+
+  private static <T> Option<T> opt(String name, T def, String description, Function<String, T> parser,
+      Predicate<T> validator, String requirement) {
+    Option<T> o = new Option<>(name, def, description, parser, validator, requirement);
+    ALL.add(o);
+    return o;
+  }
+
+  private static Option<String> str(String name, String def, String description) {
+    return opt(name, def, description, s -> s, s -> true, "any string");
+  }
+
+  private static Option<Integer> integer(String name, int def, String description, int min, int max) {
+    return opt(name, def, description, Integer::parseInt, v -> v >= min && v <= max,
+        "an integer in [" + min + ", " + max + "]");
+  }
+
+  private static Option<Duration> duration(String name, Duration def, String description) {
+    return opt(name, def, description, Options::duration, d -> !d.isNegative(),
+        "a duration such as 5m, 30s, 1h, 1d or ISO-8601 PT5M, not negative");
+  }
+
+  private static <E extends Enum<E>> Option<E> enumOption(String name, E def, String description, Class<E> type) {
+    return opt(name, def, description, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)), v -> true,
+        "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+  }
+
+  static Duration duration(String s) {
+    if (s.startsWith("P") || s.startsWith("p")) {
+      return Duration.parse(s);
+    }
+    String unit = s.replaceAll("^[0-9]+", "");
+    long n = Long.parseLong(s.substring(0, s.length() - unit.length()));
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m", "min" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
+    };
+  }
+
+  static List<String> list(String s) {
+    return s.isBlank() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  static double[] doubles(String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+  }
+}

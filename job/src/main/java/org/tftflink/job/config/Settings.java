@@ -1,0 +1,64 @@
+package org.tftflink.job.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * An immutable set of option values: defaults, overridden by a properties file, overridden by
+ * command-line {@code --set key=value}. Values are parsed and validated when set, so a bad value
+ * fails at start-up with the option's name, never mid-stream.
+ */
+public final class Settings {
+
+  private final Map<String, Object> values;
+
+  private Settings(Map<String, Object> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  public static Settings defaults() {
+    return new Settings(Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(Option<T> option) {
+    Object v = values.get(option.name());
+    return v == null ? option.defaultValue() : (T) v;
+  }
+
+  /** A copy with {@code name} set from its string form. */
+  public Settings with(String name, String raw) {
+    Option<?> option = Options.byName(name);
+    Map<String, Object> copy = new HashMap<>(values);
+    copy.put(name, option.parse(raw));
+    return new Settings(copy);
+  }
+
+  public <T> Settings with(Option<T> option, T value) {
+    Map<String, Object> copy = new HashMap<>(values);
+    copy.put(option.name(), value);
+    return new Settings(copy);
+  }
+
+  /** A copy with every entry of a properties file applied. */
+  public Settings withFile(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    Settings s = this;
+    for (String key : p.stringPropertyNames()) {
+      try {
+        s = s.with(key, p.getProperty(key));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+    }
+    return s;
+  }
+}

@@ -1,0 +1,229 @@
+package org.tftflink.job.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.tftflink.job.KafkaPipeline;
+import org.tftflink.job.LocalFlink;
+import org.tftflink.job.config.Options;
+import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.DeadLetterRecords;
+import org.tftflink.job.kafka.EmbeddedKafka;
+import org.tftflink.job.kafka.Topics;
+import org.tftflink.job.replay.Replayer;
+import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.ingest.RouteDeadLetters;
+
+/**
+ * One embedded run: broker, topics, local Flink with the web UI, the job, taps on its output
+ * topics, the replayer, a progress line every few seconds, and at the end of the data a clean
+ * stop-with-savepoint (which commits the last exactly-once transactions) and the summary.
+ */
+final class DemoRun {
+
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(3);
+  /** How long after the data ends the job may take to account for every message. */
+  private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
+
+  record Plan(Settings settings, Path input, double rate, Path forecastsOut, Path dlqOut, Path summaryJson,
+      boolean follow, int port) {}
+
+  private final Plan plan;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> forecastsByModel = new ConcurrentHashMap<>();
+  private final Set<String> hosts = ConcurrentHashMap.newKeySet();
+
+  DemoRun(Plan plan) {
+    this.plan = plan;
+  }
+
+  DemoSummary run() throws Exception {
+    long start = System.nanoTime();
+    Settings s = plan.settings();
+    System.out.println("tft demo: starting an embedded Kafka broker (KRaft, single node) ...");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      System.out.printf("tft demo: Kafka on %s (started in %d ms)%n", bootstrap, kafka.startupTime().toMillis());
+      createTopics(bootstrap, s);
+
+      Path stateDir = Path.of(s.get(Options.STATE_DIR)).toAbsolutePath().resolve("demo-" + Instant.now().toEpochMilli());
+      Configuration conf = LocalFlink.configuration(stateDir, s.get(Options.CHECKPOINT_INTERVAL), plan.port());
+      // accumulators reach the client with heartbeats: report them every second for the progress line
+      conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+      StreamExecutionEnvironment env = LocalFlink.withWebUi(conf);
+      env.setParallelism(s.get(Options.PARALLELISM));
+      env.enableCheckpointing(s.get(Options.CHECKPOINT_INTERVAL).toMillis());
+      KafkaPipeline.create(s, bootstrap, false).build(env);
+      JobClient job = env.executeAsync("tft-flink forecasts (demo)");
+      System.out.printf("tft demo: job %s running; Flink web UI on http://localhost:%d%n", job.getJobID(), plan.port());
+
+      try (TopicTap forecasts =
+              new TopicTap(bootstrap, s.get(Options.TOPIC_FORECASTS), plan.forecastsOut(),
+                  r -> new String(r.value(), StandardCharsets.UTF_8), this::countForecast);
+          TopicTap deadLetters =
+              new TopicTap(bootstrap, s.get(Options.TOPIC_DLQ), plan.dlqOut(), DeadLetterRecords::toJsonLine,
+                  this::countDeadLetter)) {
+        AtomicLong sent = new AtomicLong();
+        Replayer replayer = new Replayer(bootstrap, s.get(Options.TOPIC_METRICS), plan.rate(), (n, t) -> sent.set(n));
+        CompletableFuture<Long> replay =
+            CompletableFuture.supplyAsync(
+                () -> plan.input() == null ? replayer.replayNab() : replayer.replayJsonLines(plan.input()));
+        System.out.println(
+            "tft demo: replaying " + (plan.input() == null ? "the bundled NAB series (10 hosts)" : plan.input())
+                + (plan.rate() > 0 ? " at " + (long) plan.rate() + " events/s" : " as fast as possible"));
+
+        JobCounts counts = watch(job, replay, sent, forecasts, deadLetters, start);
+        System.out.println("tft demo: stopping the job with a savepoint (commits the last transactions) ...");
+        String savepoint =
+            job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+        System.out.println("tft demo: savepoint " + savepoint);
+        waitQuiet(forecasts, deadLetters);
+        long eventsIn = replay.isDone() ? replay.join() : sent.get();
+        long deadLetterCount = deadLetters.count();
+        DemoSummary summary =
+            new DemoSummary(eventsIn, counts.valid(), deadLetterCount, snapshot(deadLettersByReason),
+                counts.duplicates(), counts.late(), forecasts.count(), snapshot(forecastsByModel), hosts.size(),
+                eventsIn == counts.valid() + deadLetterCount, (System.nanoTime() - start) / 1e9);
+        System.out.println("tft demo: " + summary.describe());
+        if (plan.summaryJson() != null) {
+          summary.write(plan.summaryJson());
+        }
+        return summary;
+      }
+    }
+  }
+
+  /** Prints progress until the data has ended and every message is accounted for (or Ctrl-C with --follow). */
+  private JobCounts watch(JobClient job, CompletableFuture<Long> replay, AtomicLong sent, TopicTap forecasts,
+      TopicTap deadLetters, long start) throws Exception {
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Thread hook = new Thread(interrupted::countDown);
+    if (plan.follow()) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    long settleDeadline = Long.MAX_VALUE;
+    JobCounts counts = JobCounts.read(job);
+    while (true) {
+      boolean stop = interrupted.await(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      counts = JobCounts.read(job, counts);
+      long in = sent.get();
+      long lag = Math.max(0, in - counts.valid() - counts.deadLetters());
+      System.out.printf("[%5.0fs] events in %d | valid %d | dead letters %d | forecasts out %d | lag %d%n",
+          (System.nanoTime() - start) / 1e9, in, counts.valid(), deadLetters.count(), forecasts.count(), lag);
+      if (replay.isCompletedExceptionally()) {
+        replay.join(); // rethrows the replay failure
+      }
+      if (stop || plan.follow()) {
+        if (stop) {
+          return counts;
+        }
+        continue;
+      }
+      if (replay.isDone()) {
+        settleDeadline = Math.min(settleDeadline, System.nanoTime() + SETTLE_TIMEOUT.toNanos());
+        boolean accounted = replay.join() == counts.valid() + counts.deadLetters();
+        boolean settled = forecasts.quietFor().compareTo(Duration.ofSeconds(5)) > 0;
+        if (accounted && settled) {
+          return counts;
+        }
+        if (System.nanoTime() > settleDeadline) {
+          System.out.println("tft demo: not every message was accounted for within " + SETTLE_TIMEOUT);
+          return counts;
+        }
+      }
+    }
+  }
+
+  private static void waitQuiet(TopicTap... taps) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean quiet = true;
+      for (TopicTap t : taps) {
+        quiet &= t.quietFor().compareTo(Duration.ofSeconds(2)) > 0;
+      }
+      if (quiet) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private void countForecast(ConsumerRecord<byte[], byte[]> r) {
+    if (r.key() != null) {
+      hosts.add(new String(r.key(), StandardCharsets.UTF_8));
+    }
+    String kind;
+    try {
+      kind = json.readTree(r.value()).path("model").path("kind").asText("unknown");
+    } catch (java.io.IOException e) {
+      kind = "unparseable";
+    }
+    forecastsByModel.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private void countDeadLetter(ConsumerRecord<byte[], byte[]> r) {
+    Header h = r.headers().lastHeader(DeadLetterRecords.HEADER_REASON);
+    String reason = h == null ? "unknown" : new String(h.value(), StandardCharsets.UTF_8);
+    deadLettersByReason.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+    Map<String, Long> out = new TreeMap<>();
+    counts.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  private static void createTopics(String bootstrap, Settings s) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(admin, Topics.Names.defaults()
+          .withMetrics(s.get(Options.TOPIC_METRICS))
+          .withForecasts(s.get(Options.TOPIC_FORECASTS))
+          .withMetricsDlq(s.get(Options.TOPIC_DLQ)));
+    }
+  }
+
+  /** The job's own counts, read from its accumulators (they reach the client with heartbeats). */
+  record JobCounts(long valid, long deadLetters, long duplicates, long late) {
+
+    static JobCounts read(JobClient job) {
+      return read(job, new JobCounts(0, 0, 0, 0));
+    }
+
+    static JobCounts read(JobClient job, JobCounts previous) {
+      try {
+        Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
+        long late = number(acc, HostForecaster.LATE_EVENTS);
+        return new JobCounts(number(acc, HostForecaster.ACCEPTED),
+            number(acc, RouteDeadLetters.PARSE_DEAD_LETTERS) + late, number(acc, HostForecaster.DUPLICATES), late);
+      } catch (Exception e) {
+        return previous; // the job is between states; keep the last reading
+      }
+    }
+
+    private static long number(Map<String, Object> acc, String name) {
+      Object v = acc.get(name);
+      return v instanceof Number n ? n.longValue() : 0;
+    }
+  }
+}
