@@ -14,13 +14,17 @@ public enum DeadLetterReason {
   HOST_TOO_LONG("host_too_long", "the field 'host' is longer than the configured maximum"),
   MISSING_TIMESTAMP("missing_timestamp", "the field 'ts' is missing"),
   BAD_TIMESTAMP("bad_timestamp", "the field 'ts' is neither ISO-8601 nor epoch milliseconds"),
-  ABSURD_TIMESTAMP("absurd_timestamp", "the field 'ts' is before 2000 or more than a day in the future"),
+  ABSURD_TIMESTAMP(
+      "absurd_timestamp", "the field 'ts' is before 2000 or further in the future than the allowed skew (default a day)"),
   BAD_METRICS("bad_metrics", "the field 'metrics' is missing or not an object"),
   MISSING_TARGET("missing_target", "the configured target metric is missing"),
   NON_NUMERIC_METRIC("non_numeric_metric", "a metric value is not a number"),
   NON_FINITE_METRIC("non_finite_metric", "a metric value is NaN or infinite"),
   BAD_TAGS("bad_tags", "the field 'tags' is not an object of strings"),
-  LATE("late", "the event is older than the allowed lateness for its host's step grid");
+  LATE("late", "the event is older than the allowed lateness for its host's step grid"),
+  // appended after LATE so that the ordinals of the older reasons stay unchanged
+  TOO_MANY_METRICS("too_many_metrics", "the field 'metrics' has more entries than the configured maximum"),
+  TOO_MANY_TAGS("too_many_tags", "the field 'tags' has more entries than the configured maximum");
 
   private final String code;
   private final String description;
