@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The job's Kafka topics: their default names, partition counts and settings, and an idempotent way
@@ -128,7 +129,8 @@ public final class Topics {
   }
 
   /**
-   * Creates every topic that does not exist yet; existing topics are left as they are.
+   * Creates every topic that does not exist yet and waits until the broker serves all of them;
+   * existing topics are left as they are (their partitions and settings are not checked).
    *
    * @return the names of the topics this call created
    */
@@ -151,7 +153,40 @@ public final class Topics {
         throw new IllegalStateException("Interrupted while creating topic '" + result.getKey() + "'", e);
       }
     }
+    awaitVisible(admin, results.keySet());
     return Set.copyOf(created);
+  }
+
+  // The controller acknowledges a creation before every broker's metadata cache knows the topic;
+  // a client that describes or fetches in between gets UNKNOWN_TOPIC_OR_PARTITION.
+  private static void awaitVisible(Admin admin, Set<String> topics) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CREATE_TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        admin.describeTopics(topics).allTopicNames().get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("Topics " + topics + " are not visible after creation: " + e.getCause(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("Describing topics " + topics + " took more than "
+            + CREATE_TIMEOUT_SECONDS + " s; is the broker reachable?", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for topics " + topics, e);
+      }
+      sleepBriefly();
+    }
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for new topics", e);
+    }
   }
 
   /** Producer settings that let a 64 MiB model message through (request size and buffer memory). */
