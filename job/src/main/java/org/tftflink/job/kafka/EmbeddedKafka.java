@@ -1,0 +1,186 @@
+package org.tftflink.job.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.server.common.MetadataVersion;
+import kafka.server.BrokerServer;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM,
+ * for the tests and the demo; its data lives in a temporary directory that {@link #close()} removes.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  /** Largest record batch the broker accepts: a 64 MiB model message plus room for the batch header. */
+  public static final int MAX_MESSAGE_BYTES = Topics.MODEL_MAX_MESSAGE_BYTES + 1024 * 1024;
+
+  private final KafkaClusterTestKit cluster;
+  private final Path dataDir;
+  private final Duration startupTime;
+  private final String bootstrapServers;
+  private final Thread shutdownHook;
+  private boolean closed;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir, Duration startupTime) {
+    this.cluster = cluster;
+    this.dataDir = dataDir;
+    this.startupTime = startupTime;
+    this.bootstrapServers = "127.0.0.1:" + brokerPort(cluster);
+    // The demo is often stopped with Ctrl-C; without the hook the data directory would stay behind.
+    this.shutdownHook = new Thread(this::closeQuietly, "embedded-kafka-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Formats and starts a broker with the default settings, waiting until it accepts clients. */
+  public static EmbeddedKafka start() {
+    return start(Map.of());
+  }
+
+  /**
+   * Formats and starts a broker, waiting until it accepts clients.
+   *
+   * @param overrides broker settings applied on top of {@link #defaultBrokerSettings()}
+   */
+  public static EmbeddedKafka start(Map<String, String> overrides) {
+    long t0 = System.nanoTime();
+    Path dataDir = createDataDir();
+    KafkaClusterTestKit cluster = null;
+    try {
+      TestKitNodes nodes =
+          new TestKitNodes.Builder()
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .setBaseDirectory(dataDir)
+              // The kit defaults to the newest unstable metadata version; clients must meet a released one.
+              .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+              .build();
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+      // Clients must be told 127.0.0.1, not "localhost", so that an IPv6 ::1 lookup cannot miss the broker.
+      String broker = nodes.brokerListenerName().value();
+      String controller = nodes.controllerListenerName().value();
+      builder.setConfigProp("listeners", broker + "://127.0.0.1:0," + controller + "://127.0.0.1:0");
+      defaultBrokerSettings().forEach(builder::setConfigProp);
+      overrides.forEach(builder::setConfigProp);
+      cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new EmbeddedKafka(cluster, dataDir, Duration.ofNanos(System.nanoTime() - t0));
+    } catch (Exception e) {
+      closeAfterFailedStart(cluster, dataDir, e);
+      throw new IllegalStateException("Could not start the embedded Kafka broker in " + dataDir + ": " + e, e);
+    }
+  }
+
+  /**
+   * The broker settings that let a single node serve exactly-once sinks and 64 MiB model messages.
+   */
+  public static Map<String, String> defaultBrokerSettings() {
+    return Map.ofEntries(
+        // Internal topics default to replication factor 3, which one node can never satisfy.
+        Map.entry("offsets.topic.replication.factor", "1"),
+        Map.entry("offsets.topic.num.partitions", "4"),
+        Map.entry("transaction.state.log.replication.factor", "1"),
+        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("transaction.state.log.num.partitions", "4"),
+        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+        Map.entry("share.coordinator.state.topic.min.isr", "1"),
+        Map.entry("default.replication.factor", "1"),
+        Map.entry("min.insync.replicas", "1"),
+        // Flink's KafkaSink asks for a one-hour transaction timeout; the broker's 15-minute cap rejects it.
+        Map.entry("transaction.max.timeout.ms", "3600000"),
+        Map.entry("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
+        Map.entry("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
+        // Topics are created explicitly by Topics.createAll; a typo must fail, not create a new topic.
+        Map.entry("auto.create.topics.enable", "false"),
+        // A single consumer per group in tests and the demo: do not wait 3 s for more members.
+        Map.entry("group.initial.rebalance.delay.ms", "0"));
+  }
+
+  /** The address clients connect to, {@code 127.0.0.1:<port>}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Wall time from the call to {@link #start} until the broker accepted clients. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** The temporary directory holding the broker's logs and metadata (removed on close). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the broker and removes its data directory; calling it again does nothing. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // close() runs from the hook itself during JVM shutdown; nothing to remove then.
+    }
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("The embedded Kafka broker did not stop cleanly: " + e, e);
+    } finally {
+      deleteQuietly(dataDir);
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      System.err.println("embedded Kafka: " + e.getMessage());
+    }
+  }
+
+  private static int brokerPort(KafkaClusterTestKit cluster) {
+    BrokerServer broker = cluster.brokers().values().iterator().next();
+    String listener = cluster.nodes().brokerListenerName().value();
+    return broker.boundPort(ListenerName.normalised(listener));
+  }
+
+  private static Path createDataDir() {
+    try {
+      return Files.createTempDirectory("tft-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create a temporary directory for the embedded Kafka broker", e);
+    }
+  }
+
+  private static void closeAfterFailedStart(KafkaClusterTestKit cluster, Path dataDir, Exception cause) {
+    if (cluster != null) {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        cause.addSuppressed(e);
+      }
+    }
+    deleteQuietly(dataDir);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      Utils.delete(Objects.requireNonNull(dir).toFile());
+    } catch (IOException e) {
+      System.err.println("embedded Kafka: could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+}
