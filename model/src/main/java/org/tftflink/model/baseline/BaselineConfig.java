@@ -12,7 +12,8 @@ import java.util.Arrays;
  * @param quantiles ascending quantile levels in (0, 1), containing 0.5
  */
 public record BaselineConfig(
-    int horizon, int seasonSteps, int residualWindow, int minResiduals, double[] quantiles) {
+    int horizon, int seasonSteps, int residualWindow, int minResiduals, double[] quantiles)
+    implements java.io.Serializable {
 
   public BaselineConfig {
     if (horizon < 1) {

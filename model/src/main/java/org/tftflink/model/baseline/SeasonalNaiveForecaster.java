@@ -16,7 +16,9 @@ import org.tftflink.model.grid.HostHistory;
  * y[t] - y[t - h]}. Differences that touch an imputed value are skipped. The P50 is the naive point
  * forecast itself; other levels add the residual quantile and are clamped to stay non-crossing.
  */
-public final class SeasonalNaiveForecaster {
+public final class SeasonalNaiveForecaster implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   public static final String SEASONAL_NAIVE = "seasonal_naive";
   public static final String REPEAT_LAST = "repeat_last";

@@ -28,7 +28,8 @@ public record StepGridConfig(
     DuplicatePolicy duplicates,
     Duration allowedLateness,
     int maxGapSteps,
-    int capacitySteps) {
+    int capacitySteps)
+    implements java.io.Serializable {
 
   public StepGridConfig {
     Objects.requireNonNull(step, "step");
