@@ -2,6 +2,7 @@ package org.tftflink.job;
 
 import java.util.Arrays;
 import java.util.List;
+import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.Command;
 import org.tftflink.job.cli.OptionsCommand;
 import org.tftflink.job.cli.RunCommand;
@@ -10,7 +11,7 @@ import org.tftflink.job.demo.DemoCommand;
 /** The entry point of {@code ./tft} and of the shaded job jar: dispatches to a subcommand. */
 public final class Cli {
 
-  static final List<Command> COMMANDS = List.of(new DemoCommand(), new RunCommand(), new OptionsCommand());
+  static final List<Command> COMMANDS = List.of(new DemoCommand(), new RunCommand(), new BenchCommand(), new OptionsCommand());
 
   private Cli() {}
 

@@ -97,11 +97,10 @@ public final class SeasonalNaiveForecaster implements java.io.Serializable {
 
   /** The quantile offsets of the residuals, the P50 level mapped to zero offset. */
   private double[] offsets(double[] residuals) {
-    Arrays.sort(residuals);
     double[] q = levels;
     double[] offsets = new double[q.length];
     for (int i = 0; i < q.length; i++) {
-      offsets[i] = q[i] == 0.5 ? 0.0 : empiricalQuantile(residuals, q[i]);
+      offsets[i] = q[i] == 0.5 ? 0.0 : Selection.quantile(residuals, q[i]);
     }
     return offsets;
   }
@@ -136,17 +135,6 @@ public final class SeasonalNaiveForecaster implements java.io.Serializable {
       }
     }
     return k == out.length ? out : Arrays.copyOf(out, k);
-  }
-
-  /** Linear interpolation between order statistics (type 7, as numpy's default) of sorted data. */
-  static double empiricalQuantile(double[] sorted, double level) {
-    if (sorted.length == 1) {
-      return sorted[0];
-    }
-    double pos = level * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   /** A baseline forecast and the method that produced it. */

@@ -90,11 +90,4 @@ class SeasonalNaiveForecasterTest {
     assertThat(SeasonalNaiveForecaster.differences(y, observed, 2, 10)).containsExactly(99);
   }
 
-  @Test
-  void shouldComputeType7EmpiricalQuantiles() {
-    double[] sorted = {1, 2, 3, 4, 5};
-    assertThat(SeasonalNaiveForecaster.empiricalQuantile(sorted, 0.5)).isEqualTo(3);
-    assertThat(SeasonalNaiveForecaster.empiricalQuantile(sorted, 0.1)).isCloseTo(1.4, within(1e-12));
-    assertThat(SeasonalNaiveForecaster.empiricalQuantile(sorted, 0.9)).isCloseTo(4.6, within(1e-12));
-  }
 }
