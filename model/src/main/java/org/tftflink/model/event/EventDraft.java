@@ -89,7 +89,7 @@ final class EventDraft {
                   "field 'ts' is neither ISO-8601 (e.g. 2014-02-14T14:30:00Z) nor epoch milliseconds: "
                       + ValueText.quoted(p.getText()));
         } else {
-          acceptTimestamp(millis, ValueText.quoted(p.getText()));
+          acceptTimestamp(p, millis);
         }
       }
       case VALUE_NUMBER_INT -> {
@@ -97,7 +97,7 @@ final class EventDraft {
           timestampProblem =
               invalid(ABSURD_TIMESTAMP, "field 'ts' is out of range for epoch milliseconds: " + ValueText.excerpt(p.getText()));
         } else {
-          acceptTimestamp(p.getLongValue(), p.getText());
+          acceptTimestamp(p, p.getLongValue());
         }
       }
       case VALUE_NULL -> timestampProblem = invalid(MISSING_TIMESTAMP, "field 'ts' is null");
@@ -110,7 +110,14 @@ final class EventDraft {
     }
   }
 
-  private void acceptTimestamp(long millis, String original) {
+  private void acceptTimestamp(JsonParser p, long millis) throws IOException {
+    if (millis >= MIN_TIMESTAMP_MILLIS && millis <= latestAcceptedMillis) {
+      timestampMillis = millis;
+      hasTimestamp = true;
+      return;
+    }
+    // the text of the value is only built on this error path
+    String original = p.currentToken() == JsonToken.VALUE_STRING ? ValueText.quoted(p.getText()) : p.getText();
     if (millis < MIN_TIMESTAMP_MILLIS) {
       // a plausible value in seconds is the usual cause; say so to save the reader a conversion
       boolean looksLikeSeconds = millis >= MIN_TIMESTAMP_MILLIS / 1000 && millis <= latestAcceptedMillis / 1000;
@@ -119,15 +126,12 @@ final class EventDraft {
               ABSURD_TIMESTAMP,
               "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", before 2000-01-01T00:00:00Z"
                   + (looksLikeSeconds ? " (epoch seconds instead of milliseconds?)" : ""));
-    } else if (millis > latestAcceptedMillis) {
+    } else {
       timestampProblem =
           invalid(
               ABSURD_TIMESTAMP,
               "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", more than " + skewText
                   + " after now (latest accepted " + Instant.ofEpochMilli(latestAcceptedMillis) + ")");
-    } else {
-      timestampMillis = millis;
-      hasTimestamp = true;
     }
   }
 
