@@ -45,7 +45,8 @@ import java.time.Duration;
  */
 public final class EventParser implements Serializable {
 
-  @Serial private static final long serialVersionUID = 1L;
+  @Serial
+  private static final long serialVersionUID = 1L;
 
   /** The message is tiny, so deep nesting in an unknown field can only be an attack or a bug. */
   private static final int MAX_NESTING_DEPTH = 32;
@@ -77,9 +78,11 @@ public final class EventParser implements Serializable {
     } catch (JsonProcessingException e) {
       return notJson(e.getOriginalMessage(), e.getLocation());
     } catch (IOException | RuntimeException e) {
-      // byte-array input does no I/O; this guard keeps the never-throw promise if Jackson surprises us
+      // byte-array input does no I/O; this guard keeps the never-throw promise if Jackson surprises
+      // us
       return new ParseResult.Invalid(
-          DeadLetterReason.NOT_JSON, "message could not be read as JSON: " + ValueText.excerpt(String.valueOf(e)));
+          DeadLetterReason.NOT_JSON,
+          "message could not be read as JSON: " + ValueText.excerpt(String.valueOf(e)));
     }
   }
 
@@ -93,17 +96,17 @@ public final class EventParser implements Serializable {
       ParseResult.Invalid trailing = trailingContent(parser);
       return trailing != null
           ? trailing
-          : new ParseResult.Invalid(DeadLetterReason.NOT_OBJECT, "message must be a JSON object, got " + what);
+          : new ParseResult.Invalid(
+              DeadLetterReason.NOT_OBJECT, "message must be a JSON object, got " + what);
     }
     long now = config.clock().millis();
-    EventDraft draft =
-        new EventDraft(
-            config.targetMetric(),
-            config.maxHostLength(),
-            config.maxMetrics(),
-            config.maxTags(),
-            now + futureSkewMillis,
-            skewText);
+    EventDraft draft = new EventDraft(
+        config.targetMetric(),
+        config.maxHostLength(),
+        config.maxMetrics(),
+        config.maxTags(),
+        now + futureSkewMillis,
+        skewText);
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -125,12 +128,17 @@ public final class EventParser implements Serializable {
     if (next == null) {
       return null;
     }
-    return notJson("trailing content after the JSON value, starting with " + next.asString(), parser.currentTokenLocation());
+    return notJson(
+        "trailing content after the JSON value, starting with " + next.asString(),
+        parser.currentTokenLocation());
   }
 
   private static ParseResult.Invalid notJson(String problem, JsonLocation location) {
-    String where = location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-    return new ParseResult.Invalid(DeadLetterReason.NOT_JSON, "message is not JSON: " + problem + where);
+    String where = location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    return new ParseResult.Invalid(
+        DeadLetterReason.NOT_JSON, "message is not JSON: " + problem + where);
   }
 
   private static JsonFactory newFactory() {
@@ -139,9 +147,11 @@ public final class EventParser implements Serializable {
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-        // metric and tag names come from producers; canonicalising them is enough, interning is a leak
+        // metric and tag names come from producers; canonicalising them is enough, interning is a
+        // leak
         .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
         .build();
   }
 
