@@ -51,6 +51,8 @@ public final class EventParser implements Serializable {
   /** The message is tiny, so deep nesting in an unknown field can only be an attack or a bug. */
   private static final int MAX_NESTING_DEPTH = 32;
 
+  private static final int MAX_PROBLEM_CHARS = 160;
+
   private final EventParserConfig config;
   private final transient JsonFactory factory;
   private final transient long futureSkewMillis;
@@ -137,8 +139,12 @@ public final class EventParser implements Serializable {
     String where = location == null
         ? ""
         : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    // Jackson quotes up to 256 characters of a bad token; a dead letter needs far less
+    String shortProblem = problem.length() > MAX_PROBLEM_CHARS
+        ? problem.substring(0, MAX_PROBLEM_CHARS) + "..."
+        : problem;
     return new ParseResult.Invalid(
-        DeadLetterReason.NOT_JSON, "message is not JSON: " + problem + where);
+        DeadLetterReason.NOT_JSON, "message is not JSON: " + shortProblem + where);
   }
 
   private static JsonFactory newFactory() {
