@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Turns one raw {@code metrics} message into a {@link ParseResult}: a validated {@link MetricEvent}
@@ -35,6 +36,10 @@ import java.time.Duration;
  *       null, object or array is {@code NON_NUMERIC_METRIC}.
  *   <li>{@code null} counts as absent, except that null {@code metrics} is {@code BAD_METRICS}
  *       ({@code metrics} is required) and null {@code tags} means no tags.
+ *   <li>Limits: size is checked before decoding ({@code OVERSIZE}); more than the maximum entries
+ *       is {@code TOO_MANY_METRICS}/{@code TOO_MANY_TAGS}; an empty metric or tag name is {@code
+ *       BAD_METRICS}/{@code BAD_TAGS}; a blank host is {@code MISSING_HOST}; the host length counts
+ *       UTF-16 chars. A UTF-8 byte order mark is skipped; a raw NUL byte is {@code NOT_JSON}.
  *   <li>Unknown fields are skipped, whatever their type; trailing content after the object is
  *       {@code NOT_JSON}. When a message has several problems, a syntax problem wins, then the
  *       first field problem in the order host, ts, metrics, tags.
@@ -59,7 +64,7 @@ public final class EventParser implements Serializable {
   private final transient String skewText;
 
   public EventParser(EventParserConfig config) {
-    this.config = config;
+    this.config = Objects.requireNonNull(config, "config");
     this.factory = newFactory();
     this.futureSkewMillis = saturatedMillis(config.maxFutureSkew());
     this.skewText = config.maxFutureSkew().toString();
