@@ -15,7 +15,9 @@ public enum DeadLetterReason {
   MISSING_TIMESTAMP("missing_timestamp", "the field 'ts' is missing"),
   BAD_TIMESTAMP("bad_timestamp", "the field 'ts' is neither ISO-8601 nor epoch milliseconds"),
   ABSURD_TIMESTAMP(
-      "absurd_timestamp", "the field 'ts' is before 2000 or further in the future than the allowed skew (default a day)"),
+      "absurd_timestamp",
+      "the field 'ts' is before 2000 or further in the future than the allowed skew (default a"
+          + " day)"),
   BAD_METRICS("bad_metrics", "the field 'metrics' is missing or not an object"),
   MISSING_TARGET("missing_target", "the configured target metric is missing"),
   NON_NUMERIC_METRIC("non_numeric_metric", "a metric value is not a number"),
@@ -23,7 +25,8 @@ public enum DeadLetterReason {
   BAD_TAGS("bad_tags", "the field 'tags' is not an object of strings"),
   LATE("late", "the event is older than the allowed lateness for its host's step grid"),
   // appended after LATE so that the ordinals of the older reasons stay unchanged
-  TOO_MANY_METRICS("too_many_metrics", "the field 'metrics' has more entries than the configured maximum"),
+  TOO_MANY_METRICS(
+      "too_many_metrics", "the field 'metrics' has more entries than the configured maximum"),
   TOO_MANY_TAGS("too_many_tags", "the field 'tags' has more entries than the configured maximum");
 
   private final String code;

@@ -50,7 +50,13 @@ final class EventDraft {
   private ParseResult.Invalid metricsProblem;
   private ParseResult.Invalid tagsProblem;
 
-  EventDraft(String target, int maxHostLength, int maxMetrics, int maxTags, long latestAcceptedMillis, String skewText) {
+  EventDraft(
+      String target,
+      int maxHostLength,
+      int maxMetrics,
+      int maxTags,
+      long latestAcceptedMillis,
+      String skewText) {
     this.target = target;
     this.maxHostLength = maxHostLength;
     this.maxMetrics = maxMetrics;
@@ -61,18 +67,20 @@ final class EventDraft {
 
   void readHost(JsonParser p, JsonToken token) throws IOException {
     if (token != JsonToken.VALUE_STRING) {
-      hostProblem = invalid(MISSING_HOST, "field 'host' must be a non-empty string, got " + ValueText.describeAndSkip(p, token));
+      hostProblem = invalid(
+          MISSING_HOST,
+          "field 'host' must be a non-empty string, got " + ValueText.describeAndSkip(p, token));
       return;
     }
     String text = p.getText();
     if (text.isBlank()) {
-      hostProblem = invalid(MISSING_HOST, "field 'host' must be a non-empty string, got " + ValueText.quoted(text));
+      hostProblem = invalid(
+          MISSING_HOST, "field 'host' must be a non-empty string, got " + ValueText.quoted(text));
     } else if (text.length() > maxHostLength) {
-      hostProblem =
-          invalid(
-              HOST_TOO_LONG,
-              "field 'host' has " + text.length() + " characters, more than the maximum " + maxHostLength + ": "
-                  + ValueText.quoted(text));
+      hostProblem = invalid(
+          HOST_TOO_LONG,
+          "field 'host' has " + text.length() + " characters, more than the maximum "
+              + maxHostLength + ": " + ValueText.quoted(text));
     } else {
       host = text;
     }
@@ -81,60 +89,68 @@ final class EventDraft {
   void readTimestamp(JsonParser p, JsonToken token) throws IOException {
     switch (token) {
       case VALUE_STRING -> {
-        long millis = TimestampParser.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        long millis =
+            TimestampParser.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         if (millis == TimestampParser.UNPARSEABLE) {
-          timestampProblem =
-              invalid(
-                  BAD_TIMESTAMP,
-                  "field 'ts' is neither ISO-8601 (e.g. 2014-02-14T14:30:00Z) nor epoch milliseconds: "
-                      + ValueText.quoted(p.getText()));
+          timestampProblem = invalid(
+              BAD_TIMESTAMP,
+              "field 'ts' is neither ISO-8601 (e.g. 2014-02-14T14:30:00Z) nor epoch milliseconds: "
+                  + ValueText.quoted(p.getText()));
         } else {
-          acceptTimestamp(millis, ValueText.quoted(p.getText()));
+          acceptTimestamp(p, millis);
         }
       }
       case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-          timestampProblem =
-              invalid(ABSURD_TIMESTAMP, "field 'ts' is out of range for epoch milliseconds: " + ValueText.excerpt(p.getText()));
+          timestampProblem = invalid(
+              ABSURD_TIMESTAMP,
+              "field 'ts' is out of range for epoch milliseconds: "
+                  + ValueText.excerpt(p.getText()));
         } else {
-          acceptTimestamp(p.getLongValue(), p.getText());
+          acceptTimestamp(p, p.getLongValue());
         }
       }
       case VALUE_NULL -> timestampProblem = invalid(MISSING_TIMESTAMP, "field 'ts' is null");
-      default ->
-          timestampProblem =
-              invalid(
-                  BAD_TIMESTAMP,
-                  "field 'ts' must be an ISO-8601 string or integer epoch milliseconds, got "
-                      + ValueText.describeAndSkip(p, token));
+      default -> timestampProblem = invalid(
+          BAD_TIMESTAMP,
+          "field 'ts' must be an ISO-8601 string or integer epoch milliseconds, got "
+              + ValueText.describeAndSkip(p, token));
     }
   }
 
-  private void acceptTimestamp(long millis, String original) {
-    if (millis < MIN_TIMESTAMP_MILLIS) {
-      // a plausible value in seconds is the usual cause; say so to save the reader a conversion
-      boolean looksLikeSeconds = millis >= MIN_TIMESTAMP_MILLIS / 1000 && millis <= latestAcceptedMillis / 1000;
-      timestampProblem =
-          invalid(
-              ABSURD_TIMESTAMP,
-              "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", before 2000-01-01T00:00:00Z"
-                  + (looksLikeSeconds ? " (epoch seconds instead of milliseconds?)" : ""));
-    } else if (millis > latestAcceptedMillis) {
-      timestampProblem =
-          invalid(
-              ABSURD_TIMESTAMP,
-              "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", more than " + skewText
-                  + " after now (latest accepted " + Instant.ofEpochMilli(latestAcceptedMillis) + ")");
-    } else {
+  private void acceptTimestamp(JsonParser p, long millis) throws IOException {
+    if (millis >= MIN_TIMESTAMP_MILLIS && millis <= latestAcceptedMillis) {
       timestampMillis = millis;
       hasTimestamp = true;
+      return;
+    }
+    // the text of the value is only built on this error path
+    String original =
+        p.currentToken() == JsonToken.VALUE_STRING ? ValueText.quoted(p.getText()) : p.getText();
+    if (millis < MIN_TIMESTAMP_MILLIS) {
+      // a plausible value in seconds is the usual cause; say so to save the reader a conversion
+      boolean looksLikeSeconds =
+          millis >= MIN_TIMESTAMP_MILLIS / 1000 && millis <= latestAcceptedMillis / 1000;
+      timestampProblem = invalid(
+          ABSURD_TIMESTAMP,
+          "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis)
+              + ", before 2000-01-01T00:00:00Z"
+              + (looksLikeSeconds ? " (epoch seconds instead of milliseconds?)" : ""));
+    } else {
+      timestampProblem = invalid(
+          ABSURD_TIMESTAMP,
+          "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", more than "
+              + skewText + " after now (latest accepted "
+              + Instant.ofEpochMilli(latestAcceptedMillis) + ")");
     }
   }
 
   void readMetrics(JsonParser p, JsonToken token) throws IOException {
     if (token != JsonToken.START_OBJECT) {
-      metricsProblem =
-          invalid(BAD_METRICS, "field 'metrics' must be an object of numbers, got " + ValueText.describeAndSkip(p, token));
+      metricsProblem = invalid(
+          BAD_METRICS,
+          "field 'metrics' must be an object of numbers, got "
+              + ValueText.describeAndSkip(p, token));
       return;
     }
     Map<String, Double> values = new HashMap<>();
@@ -150,28 +166,40 @@ final class EventDraft {
     metrics = values;
   }
 
-  private ParseResult.Invalid readMetric(JsonParser p, String name, JsonToken value, Map<String, Double> into)
-      throws IOException {
+  private ParseResult.Invalid readMetric(
+      JsonParser p, String name, JsonToken value, Map<String, Double> into) throws IOException {
     if (name.isEmpty()) {
       return invalid(BAD_METRICS, "field 'metrics' has an empty metric name");
     }
     if (into.size() == maxMetrics) {
-      return invalid(TOO_MANY_METRICS, "field 'metrics' has more than the maximum " + maxMetrics + " entries");
+      return invalid(
+          TOO_MANY_METRICS, "field 'metrics' has more than the maximum " + maxMetrics + " entries");
     }
     if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
       double number = p.getDoubleValue();
       if (!Double.isFinite(number)) {
         // also catches literals too large for a double, such as 1e400
-        return invalid(NON_FINITE_METRIC, "metric " + ValueText.quoted(name) + " must be finite, got number " + ValueText.excerpt(p.getText()));
+        return invalid(
+            NON_FINITE_METRIC,
+            "metric " + ValueText.quoted(name) + " must be finite, got number "
+                + ValueText.excerpt(p.getText()));
       }
       into.put(name, number);
       return null;
     }
-    if (value == JsonToken.VALUE_STRING && NonFiniteWords.matches(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
-      return invalid(NON_FINITE_METRIC, "metric " + ValueText.quoted(name) + " must be finite, got string " + ValueText.quoted(p.getText()));
+    if (value == JsonToken.VALUE_STRING
+        && NonFiniteWords.matches(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+      return invalid(
+          NON_FINITE_METRIC,
+          "metric " + ValueText.quoted(name) + " must be finite, got string "
+              + ValueText.quoted(p.getText()));
     }
-    // numbers in strings are refused too: the contract says numbers, and guessing hides producer bugs
-    return invalid(NON_NUMERIC_METRIC, "metric " + ValueText.quoted(name) + " must be a number, got " + ValueText.describeAndSkip(p, value));
+    // numbers in strings are refused too: the contract says numbers, and guessing hides producer
+    // bugs
+    return invalid(
+        NON_NUMERIC_METRIC,
+        "metric " + ValueText.quoted(name) + " must be a number, got "
+            + ValueText.describeAndSkip(p, value));
   }
 
   void readTags(JsonParser p, JsonToken token) throws IOException {
@@ -179,7 +207,9 @@ final class EventDraft {
       return; // null tags mean no tags: producers often serialise an absent map as null
     }
     if (token != JsonToken.START_OBJECT) {
-      tagsProblem = invalid(BAD_TAGS, "field 'tags' must be an object of strings, got " + ValueText.describeAndSkip(p, token));
+      tagsProblem = invalid(
+          BAD_TAGS,
+          "field 'tags' must be an object of strings, got " + ValueText.describeAndSkip(p, token));
       return;
     }
     Map<String, String> values = new HashMap<>();
@@ -190,9 +220,13 @@ final class EventDraft {
         if (name.isEmpty()) {
           tagsProblem = invalid(BAD_TAGS, "field 'tags' has an empty tag name");
         } else if (values.size() == maxTags) {
-          tagsProblem = invalid(TOO_MANY_TAGS, "field 'tags' has more than the maximum " + maxTags + " entries");
+          tagsProblem = invalid(
+              TOO_MANY_TAGS, "field 'tags' has more than the maximum " + maxTags + " entries");
         } else if (value != JsonToken.VALUE_STRING) {
-          tagsProblem = invalid(BAD_TAGS, "tag " + ValueText.quoted(name) + " must be a string, got " + ValueText.describeAndSkip(p, value));
+          tagsProblem = invalid(
+              BAD_TAGS,
+              "tag " + ValueText.quoted(name) + " must be a string, got "
+                  + ValueText.describeAndSkip(p, value));
         } else {
           values.put(name, p.getText());
         }

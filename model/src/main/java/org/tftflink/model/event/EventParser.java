@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Turns one raw {@code metrics} message into a {@link ParseResult}: a validated {@link MetricEvent}
@@ -35,6 +36,10 @@ import java.time.Duration;
  *       null, object or array is {@code NON_NUMERIC_METRIC}.
  *   <li>{@code null} counts as absent, except that null {@code metrics} is {@code BAD_METRICS}
  *       ({@code metrics} is required) and null {@code tags} means no tags.
+ *   <li>Limits: size is checked before decoding ({@code OVERSIZE}); more than the maximum entries
+ *       is {@code TOO_MANY_METRICS}/{@code TOO_MANY_TAGS}; an empty metric or tag name is {@code
+ *       BAD_METRICS}/{@code BAD_TAGS}; a blank host is {@code MISSING_HOST}; the host length counts
+ *       UTF-16 chars. A UTF-8 byte order mark is skipped; a raw NUL byte is {@code NOT_JSON}.
  *   <li>Unknown fields are skipped, whatever their type; trailing content after the object is
  *       {@code NOT_JSON}. When a message has several problems, a syntax problem wins, then the
  *       first field problem in the order host, ts, metrics, tags.
@@ -45,10 +50,13 @@ import java.time.Duration;
  */
 public final class EventParser implements Serializable {
 
-  @Serial private static final long serialVersionUID = 1L;
+  @Serial
+  private static final long serialVersionUID = 1L;
 
   /** The message is tiny, so deep nesting in an unknown field can only be an attack or a bug. */
   private static final int MAX_NESTING_DEPTH = 32;
+
+  private static final int MAX_PROBLEM_CHARS = 160;
 
   private final EventParserConfig config;
   private final transient JsonFactory factory;
@@ -56,7 +64,7 @@ public final class EventParser implements Serializable {
   private final transient String skewText;
 
   public EventParser(EventParserConfig config) {
-    this.config = config;
+    this.config = Objects.requireNonNull(config, "config");
     this.factory = newFactory();
     this.futureSkewMillis = saturatedMillis(config.maxFutureSkew());
     this.skewText = config.maxFutureSkew().toString();
@@ -77,9 +85,11 @@ public final class EventParser implements Serializable {
     } catch (JsonProcessingException e) {
       return notJson(e.getOriginalMessage(), e.getLocation());
     } catch (IOException | RuntimeException e) {
-      // byte-array input does no I/O; this guard keeps the never-throw promise if Jackson surprises us
+      // byte-array input does no I/O; this guard keeps the never-throw promise if Jackson surprises
+      // us
       return new ParseResult.Invalid(
-          DeadLetterReason.NOT_JSON, "message could not be read as JSON: " + ValueText.excerpt(String.valueOf(e)));
+          DeadLetterReason.NOT_JSON,
+          "message could not be read as JSON: " + ValueText.excerpt(String.valueOf(e)));
     }
   }
 
@@ -93,17 +103,17 @@ public final class EventParser implements Serializable {
       ParseResult.Invalid trailing = trailingContent(parser);
       return trailing != null
           ? trailing
-          : new ParseResult.Invalid(DeadLetterReason.NOT_OBJECT, "message must be a JSON object, got " + what);
+          : new ParseResult.Invalid(
+              DeadLetterReason.NOT_OBJECT, "message must be a JSON object, got " + what);
     }
     long now = config.clock().millis();
-    EventDraft draft =
-        new EventDraft(
-            config.targetMetric(),
-            config.maxHostLength(),
-            config.maxMetrics(),
-            config.maxTags(),
-            now + futureSkewMillis,
-            skewText);
+    EventDraft draft = new EventDraft(
+        config.targetMetric(),
+        config.maxHostLength(),
+        config.maxMetrics(),
+        config.maxTags(),
+        now + futureSkewMillis,
+        skewText);
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -125,12 +135,21 @@ public final class EventParser implements Serializable {
     if (next == null) {
       return null;
     }
-    return notJson("trailing content after the JSON value, starting with " + next.asString(), parser.currentTokenLocation());
+    return notJson(
+        "trailing content after the JSON value, starting with " + next.asString(),
+        parser.currentTokenLocation());
   }
 
   private static ParseResult.Invalid notJson(String problem, JsonLocation location) {
-    String where = location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-    return new ParseResult.Invalid(DeadLetterReason.NOT_JSON, "message is not JSON: " + problem + where);
+    String where = location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    // Jackson quotes up to 256 characters of a bad token; a dead letter needs far less
+    String shortProblem = problem.length() > MAX_PROBLEM_CHARS
+        ? problem.substring(0, MAX_PROBLEM_CHARS) + "..."
+        : problem;
+    return new ParseResult.Invalid(
+        DeadLetterReason.NOT_JSON, "message is not JSON: " + shortProblem + where);
   }
 
   private static JsonFactory newFactory() {
@@ -139,9 +158,11 @@ public final class EventParser implements Serializable {
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-        // metric and tag names come from producers; canonicalising them is enough, interning is a leak
+        // metric and tag names come from producers; canonicalising them is enough, interning is a
+        // leak
         .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
         .build();
   }
 

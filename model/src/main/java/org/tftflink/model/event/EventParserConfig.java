@@ -23,7 +23,8 @@ public record EventParserConfig(
     Clock clock)
     implements Serializable {
 
-  @Serial private static final long serialVersionUID = 1L;
+  @Serial
+  private static final long serialVersionUID = 1L;
 
   /** Default largest accepted message: 64 KiB, far above a real event, small enough to bound work. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -45,14 +46,16 @@ public record EventParserConfig(
     Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
     Objects.requireNonNull(clock, "clock");
     if (targetMetric.isBlank()) {
-      throw new IllegalArgumentException("targetMetric must not be blank; pass the metric to forecast, e.g. \"cpu\"");
+      throw new IllegalArgumentException(
+          "targetMetric must not be blank; pass the metric to forecast, e.g. \"cpu\"");
     }
     requirePositive("maxMessageBytes", maxMessageBytes);
     requirePositive("maxHostLength", maxHostLength);
     requirePositive("maxMetrics", maxMetrics);
     requirePositive("maxTags", maxTags);
     if (maxFutureSkew.isNegative()) {
-      throw new IllegalArgumentException("maxFutureSkew must not be negative, got " + maxFutureSkew);
+      throw new IllegalArgumentException(
+          "maxFutureSkew must not be negative, got " + maxFutureSkew);
     }
   }
 
@@ -69,23 +72,28 @@ public record EventParserConfig(
   }
 
   public EventParserConfig withMaxMessageBytes(int value) {
-    return new EventParserConfig(targetMetric, value, maxHostLength, maxMetrics, maxTags, maxFutureSkew, clock);
+    return new EventParserConfig(
+        targetMetric, value, maxHostLength, maxMetrics, maxTags, maxFutureSkew, clock);
   }
 
   public EventParserConfig withMaxHostLength(int value) {
-    return new EventParserConfig(targetMetric, maxMessageBytes, value, maxMetrics, maxTags, maxFutureSkew, clock);
+    return new EventParserConfig(
+        targetMetric, maxMessageBytes, value, maxMetrics, maxTags, maxFutureSkew, clock);
   }
 
   public EventParserConfig withMaxMetrics(int value) {
-    return new EventParserConfig(targetMetric, maxMessageBytes, maxHostLength, value, maxTags, maxFutureSkew, clock);
+    return new EventParserConfig(
+        targetMetric, maxMessageBytes, maxHostLength, value, maxTags, maxFutureSkew, clock);
   }
 
   public EventParserConfig withMaxTags(int value) {
-    return new EventParserConfig(targetMetric, maxMessageBytes, maxHostLength, maxMetrics, value, maxFutureSkew, clock);
+    return new EventParserConfig(
+        targetMetric, maxMessageBytes, maxHostLength, maxMetrics, value, maxFutureSkew, clock);
   }
 
   public EventParserConfig withMaxFutureSkew(Duration value) {
-    return new EventParserConfig(targetMetric, maxMessageBytes, maxHostLength, maxMetrics, maxTags, value, clock);
+    return new EventParserConfig(
+        targetMetric, maxMessageBytes, maxHostLength, maxMetrics, maxTags, value, clock);
   }
 
   /** A copy that reads "now" from {@code value}; tests and replays pass a fixed or event-time clock. */

@@ -60,18 +60,18 @@ final class RawMessageCheck {
     // JSON text never holds a raw NUL, and zero bytes would let Jackson guess UTF-16 or UTF-32
     if (firstNul >= 0) {
       return new ParseResult.Invalid(
-          DeadLetterReason.NOT_JSON, "message has a NUL byte at offset " + firstNul + "; JSON text cannot contain one");
+          DeadLetterReason.NOT_JSON,
+          "message has a NUL byte at offset " + firstNul + "; JSON text cannot contain one");
     }
     return null;
   }
 
   private static ParseResult.Invalid checkUtf8(byte[] message) {
     // a decoder holds state, so each call gets its own; this path runs only for non-ASCII messages
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder = StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(message);
     CharBuffer out = CharBuffer.allocate(Math.min(DECODE_CHUNK_CHARS, message.length));
     CoderResult result;
@@ -93,7 +93,9 @@ final class RawMessageCheck {
   private static ParseResult.Invalid invalidAt(byte[] message, int offset, int length) {
     StringBuilder bytes = new StringBuilder();
     for (int i = offset; i < Math.min(message.length, offset + Math.max(length, 1)); i++) {
-      bytes.append(bytes.length() == 0 ? "" : " ").append(String.format("0x%02X", message[i] & 0xFF));
+      bytes
+          .append(bytes.length() == 0 ? "" : " ")
+          .append(String.format("0x%02X", message[i] & 0xFF));
     }
     return new ParseResult.Invalid(
         DeadLetterReason.INVALID_UTF8,

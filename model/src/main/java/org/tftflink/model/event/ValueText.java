@@ -57,7 +57,9 @@ final class ValueText {
       }
     }
     out.append('"');
-    return end < text.length() ? out.append("...(").append(text.length()).append(" chars)").toString() : out.toString();
+    return end < text.length()
+        ? out.append("...(").append(text.length()).append(" chars)").toString()
+        : out.toString();
   }
 
   /** At most {@link #MAX_EXCERPT_CHARS} characters of {@code text}, with the full length if cut. */
@@ -71,6 +73,8 @@ final class ValueText {
     if (text.length() <= MAX_EXCERPT_CHARS) {
       return text.length();
     }
-    return Character.isHighSurrogate(text.charAt(MAX_EXCERPT_CHARS - 1)) ? MAX_EXCERPT_CHARS - 1 : MAX_EXCERPT_CHARS;
+    return Character.isHighSurrogate(text.charAt(MAX_EXCERPT_CHARS - 1))
+        ? MAX_EXCERPT_CHARS - 1
+        : MAX_EXCERPT_CHARS;
   }
 }

@@ -25,7 +25,8 @@ class EventParserConfigTest {
 
   @Test
   void shouldChangeOnlyOneLimitWhenAWitherIsCalled() {
-    EventParserConfig config = EventParserConfig.forTarget("cpu").withMaxTags(3).withMaxFutureSkew(Duration.ZERO);
+    EventParserConfig config =
+        EventParserConfig.forTarget("cpu").withMaxTags(3).withMaxFutureSkew(Duration.ZERO);
 
     assertThat(config.maxTags()).isEqualTo(3);
     assertThat(config.maxFutureSkew()).isZero();
@@ -40,16 +41,18 @@ class EventParserConfigTest {
     assertThatThrownBy(() -> config.withMaxHostLength(-1)).hasMessageContaining("maxHostLength");
     assertThatThrownBy(() -> config.withMaxMetrics(0)).hasMessageContaining("maxMetrics");
     assertThatThrownBy(() -> config.withMaxTags(0)).hasMessageContaining("maxTags");
-    assertThatThrownBy(() -> config.withMaxFutureSkew(Duration.ofSeconds(-1))).hasMessageContaining("maxFutureSkew");
+    assertThatThrownBy(() -> config.withMaxFutureSkew(Duration.ofSeconds(-1)))
+        .hasMessageContaining("maxFutureSkew");
     assertThatThrownBy(() -> EventParserConfig.forTarget(" ")).hasMessageContaining("targetMetric");
   }
 
   @Test
   void shouldAcceptAnyTimestampUpToFarFutureWhenSkewIsHuge() {
-    EventParser parser = new EventParser(EventParserConfig.forTarget("cpu").withMaxFutureSkew(Duration.ofDays(365L * 1_000_000_000)));
+    EventParser parser = new EventParser(EventParserConfig.forTarget("cpu")
+        .withMaxFutureSkew(Duration.ofDays(365L * 1_000_000_000)));
 
-    ParseResult result =
-        parser.parse("{\"host\":\"a\",\"ts\":\"9999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}".getBytes());
+    ParseResult result = parser.parse(
+        "{\"host\":\"a\",\"ts\":\"9999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}".getBytes());
 
     assertThat(result).isInstanceOf(ParseResult.Valid.class);
   }

@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EventParserRejectionTest {
 
   static final Instant NOW = Instant.parse("2014-02-15T00:00:00Z");
-  static final EventParser PARSER =
-      new EventParser(EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+  static final EventParser PARSER = new EventParser(
+      EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
 
   private static final String HOST = "\"host\":\"web-17\"";
   private static final String TS = "\"ts\":\"2014-02-14T14:30:00Z\"";
@@ -48,7 +48,9 @@ class EventParserRejectionTest {
   /** A valid event with one field replaced by {@code field} (or dropped when it is empty). */
   private static String with(String host, String ts, String metrics, String tags) {
     return "{"
-        + Stream.of(host, ts, metrics, tags).filter(s -> !s.isEmpty()).collect(Collectors.joining(","))
+        + Stream.of(host, ts, metrics, tags)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.joining(","))
         + "}";
   }
 
@@ -94,15 +96,21 @@ class EventParserRejectionTest {
   }
 
   static Stream<Arguments> badInputs() {
-    String manyMetrics =
-        IntStream.rangeClosed(0, 64).mapToObj(i -> "\"m" + i + "\":" + i).collect(Collectors.joining(",", "{\"cpu\":1,", "}"));
-    String manyTags =
-        IntStream.rangeClosed(0, 64).mapToObj(i -> "\"t" + i + "\":\"v\"").collect(Collectors.joining(",", "{", "}"));
+    String manyMetrics = IntStream.rangeClosed(0, 64)
+        .mapToObj(i -> "\"m" + i + "\":" + i)
+        .collect(Collectors.joining(",", "{\"cpu\":1,", "}"));
+    String manyTags = IntStream.rangeClosed(0, 64)
+        .mapToObj(i -> "\"t" + i + "\":\"v\"")
+        .collect(Collectors.joining(",", "{", "}"));
     return Stream.of(
         bad(EMPTY, new byte[0], "empty"),
         bad(EMPTY, "   ", "blank"),
         bad(EMPTY, " \n\t\r ", "blank"),
-        bad(OVERSIZE, with(HOST, TS, METRICS, "\"pad\":\"" + "x".repeat(70_000) + "\""), "70", "65536"),
+        bad(
+            OVERSIZE,
+            with(HOST, TS, METRICS, "\"pad\":\"" + "x".repeat(70_000) + "\""),
+            "70",
+            "65536"),
         // size is checked before decoding: oversize garbage is OVERSIZE, not INVALID_UTF8
         bad(OVERSIZE, new byte[65_537], "65537"),
         bad(INVALID_UTF8, hostWithRawBytes(0xC3, 0x28), "0xC3", "offset 12"),
@@ -129,7 +137,10 @@ class EventParserRejectionTest {
         bad(NOT_JSON, tags("{\"a\":\"x\",\"a\":\"y\"}"), "Duplicate field 'a'"), // duplicate tag
         bad(NOT_JSON, bytes('{', '"', 'h', 0, '"', ':', '1', '}'), "NUL", "offset 3"),
         bad(NOT_JSON, bytes(0, '{', 0, '}'), "NUL", "offset 0"), // would otherwise look like UTF-16
-        bad(NOT_JSON, with(HOST, TS, METRICS, "\"deep\":" + "[".repeat(40) + "]".repeat(40)), "nesting"),
+        bad(
+            NOT_JSON,
+            with(HOST, TS, METRICS, "\"deep\":" + "[".repeat(40) + "]".repeat(40)),
+            "nesting"),
         // a syntax error wins over an earlier semantic problem
         bad(NOT_JSON, "{\"host\":5,\"ts\":", "not JSON"),
         bad(NOT_OBJECT, "[]", "an array"),
@@ -146,7 +157,13 @@ class EventParserRejectionTest {
         bad(MISSING_HOST, host("\"  \""), "'host'", "\"  \""),
         bad(MISSING_HOST, host("{\"name\":\"web-17\"}"), "'host'", "an object"),
         bad(MISSING_HOST, host("[\"web-17\"]"), "'host'", "an array"),
-        bad(HOST_TOO_LONG, host("\"" + "h".repeat(254) + "\""), "'host'", "254", "253", "h".repeat(100) + "\"...(254 chars)"),
+        bad(
+            HOST_TOO_LONG,
+            host("\"" + "h".repeat(254) + "\""),
+            "'host'",
+            "254",
+            "253",
+            "h".repeat(100) + "\"...(254 chars)"),
         bad(MISSING_TIMESTAMP, with(HOST, "", METRICS, ""), "'ts' is missing"),
         bad(MISSING_TIMESTAMP, ts("null"), "'ts' is null"),
         bad(BAD_TIMESTAMP, ts("\"yesterday\""), "'ts'", "\"yesterday\""),
@@ -169,10 +186,18 @@ class EventParserRejectionTest {
         bad(ABSURD_TIMESTAMP, ts("\"1392388200\""), "epoch seconds"),
         bad(ABSURD_TIMESTAMP, ts("0"), "1970-01-01T00:00:00Z", "before 2000"),
         bad(ABSURD_TIMESTAMP, ts("-5"), "before 2000"),
-        bad(ABSURD_TIMESTAMP, ts("\"1999-12-31T23:59:59.999Z\""), "1999-12-31T23:59:59.999Z", "before 2000"),
+        bad(
+            ABSURD_TIMESTAMP,
+            ts("\"1999-12-31T23:59:59.999Z\""),
+            "1999-12-31T23:59:59.999Z",
+            "before 2000"),
         bad(ABSURD_TIMESTAMP, ts("\"2014-02-16T00:00:00.001Z\""), "PT24H", "2014-02-16T00:00:00Z"),
         bad(ABSURD_TIMESTAMP, ts("\"9999-12-31T23:59:59Z\""), "9999-12-31"),
-        bad(ABSURD_TIMESTAMP, ts("123456789012345678901234567890"), "out of range", "123456789012345678901234567890"),
+        bad(
+            ABSURD_TIMESTAMP,
+            ts("123456789012345678901234567890"),
+            "out of range",
+            "123456789012345678901234567890"),
         bad(BAD_METRICS, with(HOST, TS, "", ""), "'metrics' is missing"),
         bad(BAD_METRICS, metrics("null"), "'metrics'", "null"),
         bad(BAD_METRICS, metrics("[41.2]"), "'metrics'", "an array"),
@@ -214,7 +239,8 @@ class EventParserRejectionTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("badInputs")
-  void shouldRejectWithSpecificReasonWhenInputIsBad(DeadLetterReason reason, byte[] message, String[] fragments) {
+  void shouldRejectWithSpecificReasonWhenInputIsBad(
+      DeadLetterReason reason, byte[] message, String[] fragments) {
     ParseResult result = PARSER.parse(message);
 
     assertThat(result).isInstanceOf(ParseResult.Invalid.class);
@@ -225,8 +251,9 @@ class EventParserRejectionTest {
 
   @Test
   void shouldCoverEveryParserReasonInTheTable() {
-    Set<DeadLetterReason> covered =
-        badInputs().map(a -> (DeadLetterReason) a.get()[0]).collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
+    Set<DeadLetterReason> covered = badInputs()
+        .map(a -> (DeadLetterReason) a.get()[0])
+        .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
 
     // LATE is decided downstream, on the step grid, not by the parser
     assertThat(covered).isEqualTo(EnumSet.complementOf(EnumSet.of(DeadLetterReason.LATE)));
@@ -241,7 +268,9 @@ class EventParserRejectionTest {
   void shouldKeepDeadLetterMessagesShortWhenOffendingValueIsHuge() {
     ParseResult result = PARSER.parse(ts("\"" + "9".repeat(5_000) + "x\"").getBytes(UTF_8));
 
-    assertThat(((ParseResult.Invalid) result).message()).hasSizeLessThan(250).contains("(5001 chars)");
+    assertThat(((ParseResult.Invalid) result).message())
+        .hasSizeLessThan(250)
+        .contains("(5001 chars)");
   }
 
   @Test
@@ -249,15 +278,18 @@ class EventParserRejectionTest {
     String tsFirst = "{\"ts\":\"never\",\"host\":\"\",\"metrics\":{\"cpu\":1}}";
     String hostFirst = "{\"host\":\"\",\"ts\":\"never\",\"metrics\":{\"cpu\":1}}";
 
-    assertThat(PARSER.parse(tsFirst.getBytes(UTF_8))).isEqualTo(PARSER.parse(hostFirst.getBytes(UTF_8)));
-    assertThat(((ParseResult.Invalid) PARSER.parse(tsFirst.getBytes(UTF_8))).reason()).isEqualTo(MISSING_HOST);
+    assertThat(PARSER.parse(tsFirst.getBytes(UTF_8)))
+        .isEqualTo(PARSER.parse(hostFirst.getBytes(UTF_8)));
+    assertThat(((ParseResult.Invalid) PARSER.parse(tsFirst.getBytes(UTF_8))).reason())
+        .isEqualTo(MISSING_HOST);
   }
 
   @Test
   void shouldReportMetricsBeforeTagsWhenBothAreBad() {
     String json = "{\"tags\":[],\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":\"x\"}}";
 
-    assertThat(((ParseResult.Invalid) PARSER.parse(json.getBytes(UTF_8))).reason()).isEqualTo(NON_NUMERIC_METRIC);
+    assertThat(((ParseResult.Invalid) PARSER.parse(json.getBytes(UTF_8))).reason())
+        .isEqualTo(NON_NUMERIC_METRIC);
   }
 
   @Test

@@ -21,7 +21,9 @@ class TimestampParserTest {
       OffsetDateTime time = randomTime(random);
       String text = time.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 
-      assertThat(TimestampParser.parse(text)).as(text).isEqualTo(time.toInstant().toEpochMilli());
+      assertThat(TimestampParser.parse(text))
+          .as(text)
+          .isEqualTo(time.toInstant().toEpochMilli());
     }
   }
 
@@ -41,10 +43,14 @@ class TimestampParserTest {
 
   @Test
   void shouldAcceptEveryDayOfLeapAndCommonYears() {
-    for (LocalDateTime day = LocalDateTime.of(1999, 1, 1, 0, 0); day.getYear() < 2102; day = day.plusDays(1)) {
+    for (LocalDateTime day = LocalDateTime.of(1999, 1, 1, 0, 0);
+        day.getYear() < 2102;
+        day = day.plusDays(1)) {
       String text = day.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + "Z";
 
-      assertThat(TimestampParser.parse(text)).as(text).isEqualTo(day.toInstant(ZoneOffset.UTC).toEpochMilli());
+      assertThat(TimestampParser.parse(text))
+          .as(text)
+          .isEqualTo(day.toInstant(ZoneOffset.UTC).toEpochMilli());
     }
   }
 
@@ -97,13 +103,16 @@ class TimestampParserTest {
 
   private static OffsetDateTime randomTime(Random random) {
     long second = 946_684_800L + (long) (random.nextDouble() * 3_155_760_000L); // 2000..2100
-    int nanos = switch (random.nextInt(4)) {
-      case 0 -> 0;
-      case 1 -> random.nextInt(1000) * 1_000_000;
-      case 2 -> random.nextInt(1_000_000) * 1000;
-      default -> random.nextInt(1_000_000_000);
-    };
+    int nanos =
+        switch (random.nextInt(4)) {
+          case 0 -> 0;
+          case 1 -> random.nextInt(1000) * 1_000_000;
+          case 2 -> random.nextInt(1_000_000) * 1000;
+          default -> random.nextInt(1_000_000_000);
+        };
     int offsetMinutes = random.nextInt(4) == 0 ? 0 : (random.nextInt(18 * 60 * 2 + 1) - 18 * 60);
-    return OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(second, nanos), ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
+    return OffsetDateTime.ofInstant(
+        java.time.Instant.ofEpochSecond(second, nanos),
+        ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
   }
 }
