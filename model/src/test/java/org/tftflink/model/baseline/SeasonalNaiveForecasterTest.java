@@ -61,17 +61,26 @@ class SeasonalNaiveForecasterTest {
   }
 
   @Test
-  void shouldRepeatLastValueWithHStepDifferenceBandsBeforeASeasonIsAvailable() {
+  void shouldRepeatLastValueWithRandomWalkBandsBeforeASeasonIsAvailable() {
     double[] ys = {1, 3, 2, 4, 3, 5, 4, 6};
-    var f = new SeasonalNaiveForecaster(new BaselineConfig(2, 288, 100, 10, LEVELS));
+    var f = new SeasonalNaiveForecaster(new BaselineConfig(4, 288, 100, 10, LEVELS));
 
     var result = f.forecast(history(ys), 0);
 
     assertThat(result.method()).isEqualTo(SeasonalNaiveForecaster.REPEAT_LAST);
-    // 1-step differences alternate +2/-1: P10 offset -1, P90 offset +2
+    // 1-step differences alternate +2/-1: P10 offset -1, P90 offset +2, widened by sqrt(h)
     assertThat(result.values()[0]).containsExactly(5, 6, 8);
-    // 2-step differences are all +1: P10 would be 7, above the point, so it is clamped to 6
-    assertThat(result.values()[1]).containsExactly(6, 6, 7);
+    assertThat(result.values()[3]).containsExactly(4, 6, 10); // h = 4: offsets x 2
+    assertThat(result.values()[1][0]).isCloseTo(6 - Math.sqrt(2), within(1e-12));
+  }
+
+  @Test
+  void shouldGiveAZeroWidthBandFromASingleStep() {
+    var f = new SeasonalNaiveForecaster(new BaselineConfig(2, 288, 100, 10, LEVELS));
+
+    var result = f.forecast(history(7), 0);
+
+    assertThat(result.values()[1]).containsExactly(7, 7, 7);
   }
 
   @Test
