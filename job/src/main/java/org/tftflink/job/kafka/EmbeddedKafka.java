@@ -72,6 +72,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       defaultBrokerSettings().forEach(builder::setConfigProp);
       overrides.forEach(builder::setConfigProp);
       cluster = builder.build();
+      LoopbackOnly.releasePreboundSockets(cluster);
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
