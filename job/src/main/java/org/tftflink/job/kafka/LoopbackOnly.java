@@ -16,9 +16,9 @@ final class LoopbackOnly {
   private LoopbackOnly() {}
 
   /**
-   * Closes the test kit's pre-bound sockets before start-up; the kit then opens each listener on the
-   * listener's host with the reserved port. If the kit's internals changed, the broker still starts,
-   * bound to every interface, and a warning says so.
+   * Closes the test kit's pre-bound sockets before start-up; the kit then opens each listener on
+   * the listener's host with the reserved port. If the kit's internals changed, the broker still
+   * starts, bound to every interface, and a warning says so.
    */
   static void releasePreboundSockets(KafkaClusterTestKit cluster) {
     try {
@@ -27,7 +27,8 @@ final class LoopbackOnly {
       Object manager = field(KafkaClusterTestKit.class, "socketFactoryManager").get(cluster);
       @SuppressWarnings("unchecked")
       Map<Integer, Map<String, ServerSocketChannel>> sockets =
-          (Map<Integer, Map<String, ServerSocketChannel>>) field(manager.getClass(), "sockets").get(manager);
+          (Map<Integer, Map<String, ServerSocketChannel>>)
+              field(manager.getClass(), "sockets").get(manager);
       synchronized (manager) {
         for (Map<String, ServerSocketChannel> byListener : sockets.values()) {
           for (ServerSocketChannel socket : byListener.values()) {
@@ -36,8 +37,10 @@ final class LoopbackOnly {
         }
       }
     } catch (ReflectiveOperationException | RuntimeException | IOException e) {
-      System.err.println("embedded Kafka: WARNING: cannot restrict the broker to 127.0.0.1 (" + e
-          + "); it listens on every network interface");
+      System.err.println(
+          "embedded Kafka: WARNING: cannot restrict the broker to 127.0.0.1 ("
+              + e
+              + "); it listens on every network interface");
     }
   }
 

@@ -50,21 +50,25 @@ class EmbeddedKafkaTest {
   @Test
   void shouldRefuseConnectionsWhenNotFromLoopback() throws Exception {
     int port = Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length()));
-    InetAddress external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
-        .filter(nic -> !isLoopback(nic))
-        .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())
-        .filter(address -> address instanceof Inet4Address)
-        .findFirst().orElse(null);
+    InetAddress external =
+        Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+            .filter(nic -> !isLoopback(nic))
+            .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())
+            .filter(address -> address instanceof Inet4Address)
+            .findFirst()
+            .orElse(null);
     assumeTrue(external != null, "this machine has no non-loopback IPv4 address to test with");
 
     try (Socket viaLoopback = new Socket()) {
       viaLoopback.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
     }
-    assertThatThrownBy(() -> {
-      try (Socket viaNetwork = new Socket()) {
-        viaNetwork.connect(new InetSocketAddress(external, port), 2_000);
-      }
-    }).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Socket viaNetwork = new Socket()) {
+                viaNetwork.connect(new InetSocketAddress(external, port), 2_000);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test
@@ -107,7 +111,8 @@ class EmbeddedKafkaTest {
       producer.commitTransaction();
 
       List<ConsumerRecord<byte[], byte[]>> records = poll(committed, 3, Duration.ofSeconds(15));
-      assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+      assertThat(records)
+          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
           .containsExactly("v0", "v1", "v2");
     }
   }
@@ -135,8 +140,13 @@ class EmbeddedKafkaTest {
   static Topics.Names uniqueNames() {
     String suffix = "-" + System.nanoTime();
     Topics.Names d = Topics.Names.defaults();
-    return new Topics.Names(d.metrics() + suffix, d.metricsDlq() + suffix, d.forecasts() + suffix,
-        d.models() + suffix, d.modelEvents() + suffix, d.control() + suffix);
+    return new Topics.Names(
+        d.metrics() + suffix,
+        d.metricsDlq() + suffix,
+        d.forecasts() + suffix,
+        d.models() + suffix,
+        d.modelEvents() + suffix,
+        d.control() + suffix);
   }
 
   private static boolean isLoopback(NetworkInterface nic) {
