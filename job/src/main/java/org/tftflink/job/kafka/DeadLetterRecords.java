@@ -15,8 +15,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * The dead-letter format: in Kafka the original bytes with the reason and source in headers; on disk
- * one JSON line per record (schema: {@code docs/schemas/dead-letter.schema.json}).
+ * The dead-letter format: in Kafka the original bytes with the reason and source in headers; on
+ * disk one JSON line per record (schema: {@code docs/schemas/dead-letter.schema.json}).
  */
 public final class DeadLetterRecords {
 
@@ -32,7 +32,11 @@ public final class DeadLetterRecords {
 
   /** The headers of a dead letter (UTF-8 strings), in the order the JSON line lists them. */
   public static List<Header> headers(
-      String reasonCode, String message, String sourceTopic, int sourcePartition, long sourceOffset) {
+      String reasonCode,
+      String message,
+      String sourceTopic,
+      int sourcePartition,
+      long sourceOffset) {
     return List.of(
         header(HEADER_REASON, reasonCode),
         header(HEADER_MESSAGE, message),
@@ -73,8 +77,12 @@ public final class DeadLetterRecords {
   private static String requiredHeader(ConsumerRecord<byte[], byte[]> dlqRecord, String key) {
     Header header = dlqRecord.headers().lastHeader(key);
     if (header == null || header.value() == null) {
-      throw new IllegalArgumentException("The dead letter at " + where(dlqRecord) + " has no header '" + key
-          + "'; was it written by the tft-flink job?");
+      throw new IllegalArgumentException(
+          "The dead letter at "
+              + where(dlqRecord)
+              + " has no header '"
+              + key
+              + "'; was it written by the tft-flink job?");
     }
     return new String(header.value(), StandardCharsets.UTF_8);
   }
@@ -88,19 +96,27 @@ public final class DeadLetterRecords {
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("The dead letter at " + where(dlqRecord) + " has header '" + key
-          + "' = '" + text + "', expected a non-negative integer", e);
+      throw new IllegalArgumentException(
+          "The dead letter at "
+              + where(dlqRecord)
+              + " has header '"
+              + key
+              + "' = '"
+              + text
+              + "', expected a non-negative integer",
+          e);
     }
   }
 
   private static Optional<String> decodeUtf8(byte[] bytes) {
     try {
-      return Optional.of(StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

@@ -7,20 +7,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.server.common.MetadataVersion;
-import kafka.server.BrokerServer;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM,
- * for the tests and the demo; its data lives in a temporary directory that {@link #close()} removes.
+ * for the tests and the demo; its data lives in a temporary directory that {@link #close()}
+ * removes.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-  /** Largest record batch the broker accepts: a 64 MiB model message plus room for the batch header. */
+  /**
+   * Largest record batch the broker accepts: a 64 MiB model message plus room for the batch header.
+   */
   public static final int MAX_MESSAGE_BYTES = Topics.MODEL_MAX_MESSAGE_BYTES + 1024 * 1024;
 
   private final KafkaClusterTestKit cluster;
@@ -61,24 +64,30 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setNumBrokerNodes(1)
               .setNumControllerNodes(1)
               .setBaseDirectory(dataDir)
-              // The kit defaults to the newest unstable metadata version; clients must meet a released one.
+              // The kit defaults to the newest unstable metadata version; clients must meet a
+              // released one.
               .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
               .build();
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
-      // Clients must be told 127.0.0.1, not "localhost", so that an IPv6 ::1 lookup cannot miss the broker.
+      KafkaClusterTestKit.Builder builder =
+          new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+      // Clients must be told 127.0.0.1, not "localhost", so that an IPv6 ::1 lookup cannot miss the
+      // broker.
       String broker = nodes.brokerListenerName().value();
       String controller = nodes.controllerListenerName().value();
-      builder.setConfigProp("listeners", broker + "://127.0.0.1:0," + controller + "://127.0.0.1:0");
+      builder.setConfigProp(
+          "listeners", broker + "://127.0.0.1:0," + controller + "://127.0.0.1:0");
       defaultBrokerSettings().forEach(builder::setConfigProp);
       overrides.forEach(builder::setConfigProp);
       cluster = builder.build();
+      LoopbackOnly.releasePreboundSockets(cluster);
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
       return new EmbeddedKafka(cluster, dataDir, Duration.ofNanos(System.nanoTime() - t0));
     } catch (Exception e) {
       closeAfterFailedStart(cluster, dataDir, e);
-      throw new IllegalStateException("Could not start the embedded Kafka broker in " + dataDir + ": " + e, e);
+      throw new IllegalStateException(
+          "Could not start the embedded Kafka broker in " + dataDir + ": " + e, e);
     }
   }
 
@@ -97,11 +106,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("share.coordinator.state.topic.min.isr", "1"),
         Map.entry("default.replication.factor", "1"),
         Map.entry("min.insync.replicas", "1"),
-        // Flink's KafkaSink asks for a one-hour transaction timeout; the broker's 15-minute cap rejects it.
+        // Flink's KafkaSink asks for a one-hour transaction timeout; the broker's 15-minute cap
+        // rejects it.
         Map.entry("transaction.max.timeout.ms", "3600000"),
         Map.entry("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
         Map.entry("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES)),
-        // Topics are created explicitly by Topics.createAll; a typo must fail, not create a new topic.
+        // Topics are created explicitly by Topics.createAll; a typo must fail, not create a new
+        // topic.
         Map.entry("auto.create.topics.enable", "false"),
         // A single consumer per group in tests and the demo: do not wait 3 s for more members.
         Map.entry("group.initial.rebalance.delay.ms", "0"));
@@ -161,11 +172,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       return Files.createTempDirectory("tft-kafka-");
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not create a temporary directory for the embedded Kafka broker", e);
+      throw new UncheckedIOException(
+          "Could not create a temporary directory for the embedded Kafka broker", e);
     }
   }
 
-  private static void closeAfterFailedStart(KafkaClusterTestKit cluster, Path dataDir, Exception cause) {
+  private static void closeAfterFailedStart(
+      KafkaClusterTestKit cluster, Path dataDir, Exception cause) {
     if (cluster != null) {
       try {
         cluster.close();

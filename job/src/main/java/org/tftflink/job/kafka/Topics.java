@@ -32,17 +32,23 @@ public final class Topics {
   public static final String MODEL_EVENTS = "tft-model-events";
   public static final String CONTROL = "tft-control";
 
-  /** Metric events are keyed by host; four partitions let four inference subtasks read in parallel. */
+  /**
+   * Metric events are keyed by host; four partitions let four inference subtasks read in parallel.
+   */
   public static final int METRICS_PARTITIONS = 4;
+
   public static final int METRICS_DLQ_PARTITIONS = 1;
   public static final int FORECASTS_PARTITIONS = 4;
+
   /** One partition: model versions must be read in the order they were published. */
   public static final int MODELS_PARTITIONS = 1;
+
   public static final int MODEL_EVENTS_PARTITIONS = 1;
   public static final int CONTROL_PARTITIONS = 1;
 
   /** Largest model message (batch) the {@code tft-models} topic accepts. */
   public static final int MODEL_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
   /** Models are kept 30 days, so that a restarted job still finds the versions it published. */
   public static final Duration MODEL_RETENTION = Duration.ofDays(30);
 
@@ -52,22 +58,31 @@ public final class Topics {
 
   /** The topic names the job uses; immutable, every name non-blank and distinct. */
   public record Names(
-      String metrics, String metricsDlq, String forecasts, String models, String modelEvents, String control) {
+      String metrics,
+      String metricsDlq,
+      String forecasts,
+      String models,
+      String modelEvents,
+      String control) {
 
     public Names {
-      List<String> all = List.of(
-          requireName("metrics", metrics),
-          requireName("metricsDlq", metricsDlq),
-          requireName("forecasts", forecasts),
-          requireName("models", models),
-          requireName("modelEvents", modelEvents),
-          requireName("control", control));
+      List<String> all =
+          List.of(
+              requireName("metrics", metrics),
+              requireName("metricsDlq", metricsDlq),
+              requireName("forecasts", forecasts),
+              requireName("models", models),
+              requireName("modelEvents", modelEvents),
+              requireName("control", control));
       if (Set.copyOf(all).size() != all.size()) {
         throw new IllegalArgumentException("Topic names must be distinct, got " + all);
       }
     }
 
-    /** The default names: metrics, metrics-dlq, forecasts, tft-models, tft-model-events, tft-control. */
+    /**
+     * The default names: metrics, metrics-dlq, forecasts, tft-models, tft-model-events,
+     * tft-control.
+     */
     public static Names defaults() {
       return new Names(METRICS, METRICS_DLQ, FORECASTS, MODELS, MODEL_EVENTS, CONTROL);
     }
@@ -113,11 +128,15 @@ public final class Topics {
     topics.add(topic(names.metrics(), METRICS_PARTITIONS, Map.of()));
     topics.add(topic(names.metricsDlq(), METRICS_DLQ_PARTITIONS, Map.of()));
     topics.add(topic(names.forecasts(), FORECASTS_PARTITIONS, Map.of()));
-    topics.add(topic(names.models(), MODELS_PARTITIONS, Map.of(
-        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_MAX_MESSAGE_BYTES),
-        // Never compact: every version is an audit record, keyed or not.
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, Long.toString(MODEL_RETENTION.toMillis()))));
+    topics.add(
+        topic(
+            names.models(),
+            MODELS_PARTITIONS,
+            Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_MAX_MESSAGE_BYTES),
+                // Never compact: every version is an audit record, keyed or not.
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(MODEL_RETENTION.toMillis()))));
     topics.add(topic(names.modelEvents(), MODEL_EVENTS_PARTITIONS, Map.of()));
     topics.add(topic(names.control(), CONTROL_PARTITIONS, Map.of()));
     return List.copyOf(topics);
@@ -143,14 +162,21 @@ public final class Topics {
         created.add(result.getKey());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("Could not create topic '" + result.getKey() + "': " + e.getCause(), e);
+          throw new IllegalStateException(
+              "Could not create topic '" + result.getKey() + "': " + e.getCause(), e);
         }
       } catch (TimeoutException e) {
-        throw new IllegalStateException("Creating topic '" + result.getKey() + "' took more than "
-            + CREATE_TIMEOUT_SECONDS + " s; is the broker reachable?", e);
+        throw new IllegalStateException(
+            "Creating topic '"
+                + result.getKey()
+                + "' took more than "
+                + CREATE_TIMEOUT_SECONDS
+                + " s; is the broker reachable?",
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while creating topic '" + result.getKey() + "'", e);
+        throw new IllegalStateException(
+            "Interrupted while creating topic '" + result.getKey() + "'", e);
       }
     }
     awaitVisible(admin, results.keySet());
@@ -166,12 +192,19 @@ public final class Topics {
         admin.describeTopics(topics).allTopicNames().get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-          throw new IllegalStateException("Topics " + topics + " are not visible after creation: " + e.getCause(), e);
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "Topics " + topics + " are not visible after creation: " + e.getCause(), e);
         }
       } catch (TimeoutException e) {
-        throw new IllegalStateException("Describing topics " + topics + " took more than "
-            + CREATE_TIMEOUT_SECONDS + " s; is the broker reachable?", e);
+        throw new IllegalStateException(
+            "Describing topics "
+                + topics
+                + " took more than "
+                + CREATE_TIMEOUT_SECONDS
+                + " s; is the broker reachable?",
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while waiting for topics " + topics, e);
@@ -192,9 +225,11 @@ public final class Topics {
   /** Producer settings that let a 64 MiB model message through (request size and buffer memory). */
   public static Map<String, Object> modelProducerSettings() {
     return Map.of(
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MODEL_MAX_MESSAGE_BYTES,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        MODEL_MAX_MESSAGE_BYTES,
         // The whole record must fit in the producer's buffer, whose default (32 MiB) is too small.
-        ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * MODEL_MAX_MESSAGE_BYTES);
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        2L * MODEL_MAX_MESSAGE_BYTES);
   }
 
   /** Consumer settings that fetch a 64 MiB model message in one go. */

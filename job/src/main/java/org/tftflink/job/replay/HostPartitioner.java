@@ -11,7 +11,10 @@ public final class HostPartitioner {
 
   private HostPartitioner() {}
 
-  /** The partition of {@code host} among {@code partitions}; messages without a host go to partition 0. */
+  /**
+   * The partition of {@code host} among {@code partitions}; messages without a host go to partition
+   * 0.
+   */
   public static int partition(String host, int partitions) {
     if (partitions <= 0) {
       throw new IllegalArgumentException("partitions must be positive, got " + partitions);

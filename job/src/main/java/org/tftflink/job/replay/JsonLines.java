@@ -19,12 +19,13 @@ import java.util.NoSuchElementException;
 
 /**
  * Reads a JSON-lines file as raw messages: one line is one message whose bytes are exactly the
- * line's bytes (only the {@code '\n'} separator is removed; a {@code '\r'}, an empty line or invalid
- * UTF-8 is kept as is), so that bad input reaches the job unchanged.
+ * line's bytes (only the {@code '\n'} separator is removed; a {@code '\r'}, an empty line or
+ * invalid UTF-8 is kept as is), so that bad input reaches the job unchanged.
  */
 public final class JsonLines implements Iterator<ReplayMessage>, AutoCloseable {
 
-  // Trailing garbage after the object means the line is not JSON: it gets no key, like any bad line.
+  // Trailing garbage after the object means the line is not JSON: it gets no key, like any bad
+  // line.
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -62,7 +63,9 @@ public final class JsonLines implements Iterator<ReplayMessage>, AutoCloseable {
         return null;
       }
       JsonNode host = node.get("host");
-      return host != null && host.isTextual() && !host.textValue().isEmpty() ? host.textValue() : null;
+      return host != null && host.isTextual() && !host.textValue().isEmpty()
+          ? host.textValue()
+          : null;
     } catch (IOException notJson) {
       return null;
     }

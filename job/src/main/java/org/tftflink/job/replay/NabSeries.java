@@ -29,17 +29,18 @@ import java.util.regex.Pattern;
 public final class NabSeries {
 
   /** The bundled files in tie-breaking order: equal timestamps keep this order, then row order. */
-  public static final List<String> SERIES = List.of(
-      "ec2_cpu_utilization_24ae8d",
-      "ec2_cpu_utilization_53ea38",
-      "ec2_cpu_utilization_5f5533",
-      "ec2_cpu_utilization_77c1ca",
-      "ec2_cpu_utilization_825cc2",
-      "ec2_cpu_utilization_ac20cd",
-      "ec2_cpu_utilization_c6585a",
-      "ec2_cpu_utilization_fe7f93",
-      "rds_cpu_utilization_cc0c53",
-      "rds_cpu_utilization_e47b3b");
+  public static final List<String> SERIES =
+      List.of(
+          "ec2_cpu_utilization_24ae8d",
+          "ec2_cpu_utilization_53ea38",
+          "ec2_cpu_utilization_5f5533",
+          "ec2_cpu_utilization_77c1ca",
+          "ec2_cpu_utilization_825cc2",
+          "ec2_cpu_utilization_ac20cd",
+          "ec2_cpu_utilization_c6585a",
+          "ec2_cpu_utilization_fe7f93",
+          "rds_cpu_utilization_cc0c53",
+          "rds_cpu_utilization_e47b3b");
 
   /** The metric name every NAB value is published under. */
   public static final String METRIC = "cpu";
@@ -47,22 +48,29 @@ public final class NabSeries {
   private static final String RESOURCE_DIR = "/data/nab/realAWSCloudwatch/";
   private static final String HEADER = "timestamp,value";
   // NAB timestamps carry no zone; CloudWatch exports are UTC.
-  private static final DateTimeFormatter NAB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter NAB_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final JsonFactory JSON = new JsonFactory();
   // The JSON number grammar: the value's text is written into the event unchanged.
-  private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+  private static final Pattern JSON_NUMBER =
+      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
   private NabSeries() {}
 
   /** One CSV row: its series, host, instant and the value exactly as written in the file. */
   public record Row(String series, String host, Instant timestamp, String value) {}
 
-  /** The host name of a series, e.g. {@code ec2_cpu_utilization_24ae8d} becomes {@code ec2-cpu-24ae8d}. */
+  /**
+   * The host name of a series, e.g. {@code ec2_cpu_utilization_24ae8d} becomes {@code
+   * ec2-cpu-24ae8d}.
+   */
   public static String hostOf(String series) {
     return series.replace("_utilization", "").replace('_', '-');
   }
 
-  /** Every row of every bundled file, merged by timestamp (stable: ties keep file, then row order). */
+  /**
+   * Every row of every bundled file, merged by timestamp (stable: ties keep file, then row order).
+   */
   public static List<Row> rows() {
     List<Row> rows = new ArrayList<>();
     for (String series : SERIES) {
@@ -82,7 +90,9 @@ public final class NabSeries {
     return events;
   }
 
-  /** Writes {@link #events()} to {@code file} as JSON lines (each event followed by {@code '\n'}). */
+  /**
+   * Writes {@link #events()} to {@code file} as JSON lines (each event followed by {@code '\n'}).
+   */
   public static long writeJsonLines(Path file) {
     List<ReplayMessage> events = events();
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -96,7 +106,9 @@ public final class NabSeries {
     return events.size();
   }
 
-  /** The metric event of one row, e.g. {"host":"ec2-cpu-24ae8d","ts":"2014-02-14T14:30:00Z",...}. */
+  /**
+   * The metric event of one row, e.g. {"host":"ec2-cpu-24ae8d","ts":"2014-02-14T14:30:00Z",...}.
+   */
   public static byte[] toJson(Row row) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
     try (JsonGenerator g = JSON.createGenerator(bytes)) {
@@ -123,14 +135,17 @@ public final class NabSeries {
     String resource = RESOURCE_DIR + series + ".csv";
     InputStream in = NabSeries.class.getResourceAsStream(resource);
     if (in == null) {
-      throw new IllegalStateException("The bundled NAB file " + resource + " is missing from the classpath");
+      throw new IllegalStateException(
+          "The bundled NAB file " + resource + " is missing from the classpath");
     }
     String host = hostOf(series);
     List<Row> rows = new ArrayList<>(4100);
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String header = reader.readLine();
       if (!HEADER.equals(header)) {
-        throw new IllegalStateException(resource + ": expected header '" + HEADER + "', got '" + header + "'");
+        throw new IllegalStateException(
+            resource + ": expected header '" + HEADER + "', got '" + header + "'");
       }
       int lineNumber = 1;
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {

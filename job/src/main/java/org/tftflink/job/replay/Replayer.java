@@ -28,7 +28,9 @@ public final class Replayer {
   /** Progress is reported after every this many messages. */
   public static final int PROGRESS_EVERY = 1_000;
 
-  /** Largest single message the replayer sends; bigger test lines must reach the job's size check. */
+  /**
+   * Largest single message the replayer sends; bigger test lines must reach the job's size check.
+   */
   public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
   private final Map<String, Object> producerSettings;
@@ -42,20 +44,31 @@ public final class Replayer {
    * @param eventsPerSecond the replay rate; 0 sends as fast as the producer accepts
    * @param progress told every {@link #PROGRESS_EVERY} messages and at the end
    */
-  public Replayer(String bootstrapServers, String topic, double eventsPerSecond, ReplayProgress progress) {
-    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, eventsPerSecond, progress);
+  public Replayer(
+      String bootstrapServers, String topic, double eventsPerSecond, ReplayProgress progress) {
+    this(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+        topic,
+        eventsPerSecond,
+        progress);
   }
 
   /**
    * @param clientSettings Kafka client settings, at least {@code bootstrap.servers}; they override
    *     the replayer's producer defaults (security settings, for instance)
    */
-  public Replayer(Map<String, Object> clientSettings, String topic, double eventsPerSecond, ReplayProgress progress) {
+  public Replayer(
+      Map<String, Object> clientSettings,
+      String topic,
+      double eventsPerSecond,
+      ReplayProgress progress) {
     if (!clientSettings.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-      throw new IllegalArgumentException("clientSettings must contain " + ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+      throw new IllegalArgumentException(
+          "clientSettings must contain " + ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
     if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
-      throw new IllegalArgumentException("eventsPerSecond must be >= 0 (0 = as fast as possible), got " + eventsPerSecond);
+      throw new IllegalArgumentException(
+          "eventsPerSecond must be >= 0 (0 = as fast as possible), got " + eventsPerSecond);
     }
     this.producerSettings = new HashMap<>(producerDefaults());
     this.producerSettings.putAll(clientSettings);
@@ -67,23 +80,32 @@ public final class Replayer {
   /** The producer settings the replayer starts from: idempotent, acks=all, raw bytes. */
   public static Map<String, Object> producerDefaults() {
     return Map.of(
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true,
+        ProducerConfig.ACKS_CONFIG,
+        "all",
         // A few ms of batching gives most of the throughput without delaying a slow replay.
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        ProducerConfig.LINGER_MS_CONFIG,
+        5,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        MAX_MESSAGE_BYTES,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+        ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        ByteArraySerializer.class.getName());
   }
 
-  /** Replays the bundled NAB series (see {@link NabSeries}); returns the number of messages acknowledged. */
+  /**
+   * Replays the bundled NAB series (see {@link NabSeries}); returns the number of messages
+   * acknowledged.
+   */
   public long replayNab() {
     return replay(NabSeries.events().iterator());
   }
 
   /**
-   * Replays a JSON-lines file, one line per message with its bytes unchanged (see {@link JsonLines});
-   * returns the number of messages acknowledged.
+   * Replays a JSON-lines file, one line per message with its bytes unchanged (see {@link
+   * JsonLines}); returns the number of messages acknowledged.
    */
   public long replayJsonLines(Path file) {
     try (JsonLines lines = JsonLines.open(file)) {
@@ -91,7 +113,10 @@ public final class Replayer {
     }
   }
 
-  /** Writes the NAB replay as a JSON-lines file (for tests that mix in bad lines); returns the line count. */
+  /**
+   * Writes the NAB replay as a JSON-lines file (for tests that mix in bad lines); returns the line
+   * count.
+   */
   public static long writeNabJsonLines(Path file) {
     return NabSeries.writeJsonLines(file);
   }
@@ -112,15 +137,26 @@ public final class Replayer {
         ReplayMessage message = messages.next();
         pace(start, sent);
         long number = sent + 1;
-        producer.send(record(message, partitions), (metadata, error) -> {
-          if (error == null) {
-            acknowledged.incrementAndGet();
-          } else {
-            firstFailure.compareAndSet(null, new IllegalStateException(
-                "Message " + number + " (" + message.value().length + " bytes) was not written to '" + topic
-                    + "': " + error, error));
-          }
-        });
+        producer.send(
+            record(message, partitions),
+            (metadata, error) -> {
+              if (error == null) {
+                acknowledged.incrementAndGet();
+              } else {
+                firstFailure.compareAndSet(
+                    null,
+                    new IllegalStateException(
+                        "Message "
+                            + number
+                            + " ("
+                            + message.value().length
+                            + " bytes) was not written to '"
+                            + topic
+                            + "': "
+                            + error,
+                        error));
+              }
+            });
         sent++;
         if (sent % PROGRESS_EVERY == 0) {
           progress.onProgress(sent, Duration.ofNanos(System.nanoTime() - start));
@@ -128,7 +164,8 @@ public final class Replayer {
       }
       producer.flush();
     } catch (KafkaException e) {
-      throw new IllegalStateException("Replay to '" + topic + "' failed after " + sent + " messages: " + e, e);
+      throw new IllegalStateException(
+          "Replay to '" + topic + "' failed after " + sent + " messages: " + e, e);
     }
     if (firstFailure.get() != null) {
       throw new IllegalStateException(firstFailure.get().getMessage(), firstFailure.get());
@@ -139,13 +176,15 @@ public final class Replayer {
 
   private ProducerRecord<byte[], byte[]> record(ReplayMessage message, int partitions) {
     byte[] key = message.host() == null ? null : message.host().getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, HostPartitioner.partition(message.host(), partitions), key, message.value());
+    return new ProducerRecord<>(
+        topic, HostPartitioner.partition(message.host(), partitions), key, message.value());
   }
 
   private int partitionCount(Producer<byte[], byte[]> producer) {
     List<PartitionInfo> partitions = producer.partitionsFor(topic);
     if (partitions == null || partitions.isEmpty()) {
-      throw new IllegalStateException("Topic '" + topic + "' has no partitions; create it first (Topics.createAll)");
+      throw new IllegalStateException(
+          "Topic '" + topic + "' has no partitions; create it first (Topics.createAll)");
     }
     return partitions.size();
   }

@@ -35,9 +35,16 @@ class DeadLetterRecordsTest {
   void shouldConvertConsumedDeadLettersWhenPayloadIsTextOrBinary() throws Exception {
     byte[] text = "{\"host\": \"web-1\", \"ts\": \"yesterday\"}".getBytes(StandardCharsets.UTF_8);
     byte[] binary = {'{', (byte) 0xC3, (byte) 0x28, '}'};
-    List<ConsumerRecord<byte[], byte[]>> consumed = roundTrip(
-        deadLetter(text, "bad_timestamp", "field 'ts' = 'yesterday' is neither ISO-8601 nor epoch ms", 3, 41L),
-        deadLetter(binary, "invalid_utf8", "byte 0xC3 at offset 1 starts no valid sequence", 0, 7L));
+    List<ConsumerRecord<byte[], byte[]>> consumed =
+        roundTrip(
+            deadLetter(
+                text,
+                "bad_timestamp",
+                "field 'ts' = 'yesterday' is neither ISO-8601 nor epoch ms",
+                3,
+                41L),
+            deadLetter(
+                binary, "invalid_utf8", "byte 0xC3 at offset 1 starts no valid sequence", 0, 7L));
 
     JsonNode first = JSON.readTree(DeadLetterRecords.toJsonLine(consumed.get(0)));
     JsonNode second = JSON.readTree(DeadLetterRecords.toJsonLine(consumed.get(1)));
@@ -65,7 +72,8 @@ class DeadLetterRecordsTest {
 
     assertThat(line).doesNotContain("\n");
     JsonNode node = JSON.readTree(line);
-    assertThat(fieldNames(node)).containsExactly("message", "payload", "payloadBase64", "reason", "source");
+    assertThat(fieldNames(node))
+        .containsExactly("message", "payload", "payloadBase64", "reason", "source");
     assertThat(fieldNames(node.get("source"))).containsExactly("offset", "partition", "topic");
     assertThat(node.get("payload").asText()).isEmpty();
     // The schema in docs/ lists the same fields as required or optional.
@@ -77,7 +85,8 @@ class DeadLetterRecordsTest {
 
   @Test
   void shouldRejectRecordWhenReasonHeaderIsMissing() {
-    ConsumerRecord<byte[], byte[]> bare = new ConsumerRecord<>("metrics-dlq", 0, 5L, null, new byte[] {1});
+    ConsumerRecord<byte[], byte[]> bare =
+        new ConsumerRecord<>("metrics-dlq", 0, 5L, null, new byte[] {1});
 
     assertThatThrownBy(() -> DeadLetterRecords.toJsonLine(bare))
         .isInstanceOf(IllegalArgumentException.class)
@@ -87,7 +96,11 @@ class DeadLetterRecordsTest {
 
   private static ProducerRecord<byte[], byte[]> deadLetter(
       byte[] payload, String reason, String message, int partition, long offset) {
-    return new ProducerRecord<byte[], byte[]>("unused", null, (byte[]) null, payload,
+    return new ProducerRecord<byte[], byte[]>(
+        "unused",
+        null,
+        (byte[]) null,
+        payload,
         DeadLetterRecords.headers(reason, message, "metrics", partition, offset));
   }
 
@@ -101,10 +114,15 @@ class DeadLetterRecordsTest {
     try (KafkaProducer<byte[], byte[]> producer = producer(kafka, Map.of());
         KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, Map.of())) {
       for (ProducerRecord<byte[], byte[]> letter : letters) {
-        producer.send(new ProducerRecord<byte[], byte[]>(names.metricsDlq(), 0, (byte[]) null, letter.value(), letter.headers())).get();
+        producer
+            .send(
+                new ProducerRecord<byte[], byte[]>(
+                    names.metricsDlq(), 0, (byte[]) null, letter.value(), letter.headers()))
+            .get();
       }
       consumer.subscribe(List.of(names.metricsDlq()));
-      List<ConsumerRecord<byte[], byte[]>> records = poll(consumer, letters.length, Duration.ofSeconds(15));
+      List<ConsumerRecord<byte[], byte[]>> records =
+          poll(consumer, letters.length, Duration.ofSeconds(15));
       assertThat(records).hasSize(letters.length);
       return records;
     }

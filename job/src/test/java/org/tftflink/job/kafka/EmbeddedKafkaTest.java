@@ -1,14 +1,24 @@
 package org.tftflink.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.tftflink.job.kafka.KafkaTestClients.admin;
 import static org.tftflink.job.kafka.KafkaTestClients.consumer;
 import static org.tftflink.job.kafka.KafkaTestClients.poll;
 import static org.tftflink.job.kafka.KafkaTestClients.producer;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,6 +45,30 @@ class EmbeddedKafkaTest {
     try (Admin admin = admin(kafka)) {
       assertThat(admin.describeCluster().nodes().get()).hasSize(1);
     }
+  }
+
+  @Test
+  void shouldRefuseConnectionsWhenNotFromLoopback() throws Exception {
+    int port = Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length()));
+    InetAddress external =
+        Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+            .filter(nic -> !isLoopback(nic))
+            .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())
+            .filter(address -> address instanceof Inet4Address)
+            .findFirst()
+            .orElse(null);
+    assumeTrue(external != null, "this machine has no non-loopback IPv4 address to test with");
+
+    try (Socket viaLoopback = new Socket()) {
+      viaLoopback.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+    }
+    assertThatThrownBy(
+            () -> {
+              try (Socket viaNetwork = new Socket()) {
+                viaNetwork.connect(new InetSocketAddress(external, port), 2_000);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test
@@ -77,7 +111,8 @@ class EmbeddedKafkaTest {
       producer.commitTransaction();
 
       List<ConsumerRecord<byte[], byte[]>> records = poll(committed, 3, Duration.ofSeconds(15));
-      assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+      assertThat(records)
+          .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
           .containsExactly("v0", "v1", "v2");
     }
   }
@@ -105,8 +140,21 @@ class EmbeddedKafkaTest {
   static Topics.Names uniqueNames() {
     String suffix = "-" + System.nanoTime();
     Topics.Names d = Topics.Names.defaults();
-    return new Topics.Names(d.metrics() + suffix, d.metricsDlq() + suffix, d.forecasts() + suffix,
-        d.models() + suffix, d.modelEvents() + suffix, d.control() + suffix);
+    return new Topics.Names(
+        d.metrics() + suffix,
+        d.metricsDlq() + suffix,
+        d.forecasts() + suffix,
+        d.models() + suffix,
+        d.modelEvents() + suffix,
+        d.control() + suffix);
+  }
+
+  private static boolean isLoopback(NetworkInterface nic) {
+    try {
+      return nic.isLoopback() || !nic.isUp();
+    } catch (SocketException e) {
+      return true;
+    }
   }
 
   private static byte[] bytes(String s) {

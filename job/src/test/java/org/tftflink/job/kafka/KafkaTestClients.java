@@ -22,10 +22,12 @@ public final class KafkaTestClients {
   private KafkaTestClients() {}
 
   public static Admin admin(EmbeddedKafka kafka) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
-  public static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka, Map<String, Object> extra) {
+  public static KafkaProducer<byte[], byte[]> producer(
+      EmbeddedKafka kafka, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>(extra);
     settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -33,13 +35,16 @@ public final class KafkaTestClients {
     return new KafkaProducer<>(settings);
   }
 
-  public static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka kafka, Map<String, Object> extra) {
+  public static KafkaConsumer<byte[], byte[]> consumer(
+      EmbeddedKafka kafka, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>(extra);
     settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     settings.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    settings.put(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    settings.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return new KafkaConsumer<>(settings);
   }
 

@@ -26,18 +26,27 @@ class TopicsTest {
     try (Admin admin = admin(kafka)) {
       Set<String> created = Topics.createAll(admin, names);
 
-      List<String> all = List.of(names.metrics(), names.metricsDlq(), names.forecasts(), names.models(),
-          names.modelEvents(), names.control());
+      List<String> all =
+          List.of(
+              names.metrics(),
+              names.metricsDlq(),
+              names.forecasts(),
+              names.models(),
+              names.modelEvents(),
+              names.control());
       assertThat(created).containsExactlyInAnyOrderElementsOf(all);
-      Map<String, Integer> partitions = admin.describeTopics(all).allTopicNames().get().values().stream()
-          .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
-      assertThat(partitions).containsExactlyInAnyOrderEntriesOf(Map.of(
-          names.metrics(), 4,
-          names.metricsDlq(), 1,
-          names.forecasts(), 4,
-          names.models(), 1,
-          names.modelEvents(), 1,
-          names.control(), 1));
+      Map<String, Integer> partitions =
+          admin.describeTopics(all).allTopicNames().get().values().stream()
+              .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+      assertThat(partitions)
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(
+                  names.metrics(), 4,
+                  names.metricsDlq(), 1,
+                  names.forecasts(), 4,
+                  names.models(), 1,
+                  names.modelEvents(), 1,
+                  names.control(), 1));
     }
   }
 
@@ -49,9 +58,11 @@ class TopicsTest {
 
       ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, names.models());
       Config config = admin.describeConfigs(List.of(models)).all().get().get(models);
-      assertThat(config.get("max.message.bytes").value()).isEqualTo(Integer.toString(64 * 1024 * 1024));
+      assertThat(config.get("max.message.bytes").value())
+          .isEqualTo(Integer.toString(64 * 1024 * 1024));
       assertThat(config.get("cleanup.policy").value()).isEqualTo("delete");
-      assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(30L * 24 * 3600 * 1000));
+      assertThat(config.get("retention.ms").value())
+          .isEqualTo(Long.toString(30L * 24 * 3600 * 1000));
     }
   }
 
@@ -71,9 +82,16 @@ class TopicsTest {
   void shouldUseDocumentedNamesWhenDefaultsAreTaken() {
     Topics.Names names = Topics.Names.defaults();
 
-    assertThat(List.of(names.metrics(), names.metricsDlq(), names.forecasts(), names.models(),
-        names.modelEvents(), names.control()))
-        .containsExactly("metrics", "metrics-dlq", "forecasts", "tft-models", "tft-model-events", "tft-control");
+    assertThat(
+            List.of(
+                names.metrics(),
+                names.metricsDlq(),
+                names.forecasts(),
+                names.models(),
+                names.modelEvents(),
+                names.control()))
+        .containsExactly(
+            "metrics", "metrics-dlq", "forecasts", "tft-models", "tft-model-events", "tft-control");
     assertThat(names.withControl("ops").control()).isEqualTo("ops");
     assertThat(names.control()).isEqualTo("tft-control");
   }
@@ -82,9 +100,11 @@ class TopicsTest {
   void shouldRejectNamesWhenBlankOrDuplicated() {
     Topics.Names names = Topics.Names.defaults();
 
-    assertThatThrownBy(() -> names.withForecasts(" ")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> names.withForecasts(" "))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("forecasts");
-    assertThatThrownBy(() -> names.withForecasts("metrics")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> names.withForecasts("metrics"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("distinct");
   }
 }

@@ -14,7 +14,8 @@ class HostPartitionerTest {
   void shouldAgreeWithKafkaDefaultPartitionerWhenHostIsGiven() {
     for (String host : NabSeries.SERIES.stream().map(NabSeries::hostOf).toList()) {
       byte[] key = host.getBytes(StandardCharsets.UTF_8);
-      assertThat(HostPartitioner.partition(host, 4)).isEqualTo(BuiltInPartitioner.partitionForKey(key, 4));
+      assertThat(HostPartitioner.partition(host, 4))
+          .isEqualTo(BuiltInPartitioner.partitionForKey(key, 4));
     }
   }
 

@@ -18,26 +18,38 @@ class JsonLinesTest {
   @Test
   void shouldKeepEveryByteExceptNewlineWhenLinesAreOdd() throws Exception {
     byte[] invalidUtf8 = {'{', (byte) 0xFF, (byte) 0xC3, '}'};
-    byte[] file = concat(
-        bytes("{\"host\":\"a\"}\r\n"), // the '\r' stays: only '\n' separates
-        bytes("\n"), // an empty message
-        invalidUtf8, bytes("\n"),
-        bytes("  {\"host\":\"b\"}  \n"), // surrounding spaces stay too
-        bytes("last line without newline"));
+    byte[] file =
+        concat(
+            bytes("{\"host\":\"a\"}\r\n"), // the '\r' stays: only '\n' separates
+            bytes("\n"), // an empty message
+            invalidUtf8,
+            bytes("\n"),
+            bytes("  {\"host\":\"b\"}  \n"), // surrounding spaces stay too
+            bytes("last line without newline"));
 
     List<ReplayMessage> messages = read(file);
 
-    assertThat(messages).extracting(ReplayMessage::value).containsExactly(
-        bytes("{\"host\":\"a\"}\r"), new byte[0], invalidUtf8, bytes("  {\"host\":\"b\"}  "),
-        bytes("last line without newline"));
-    assertThat(messages).extracting(ReplayMessage::host).containsExactly("a", null, null, "b", null);
+    assertThat(messages)
+        .extracting(ReplayMessage::value)
+        .containsExactly(
+            bytes("{\"host\":\"a\"}\r"),
+            new byte[0],
+            invalidUtf8,
+            bytes("  {\"host\":\"b\"}  "),
+            bytes("last line without newline"));
+    assertThat(messages)
+        .extracting(ReplayMessage::host)
+        .containsExactly("a", null, null, "b", null);
   }
 
   @Test
   void shouldNotAddEmptyMessageWhenFileEndsWithNewline() throws Exception {
     assertThat(read(bytes("x\ny\n"))).hasSize(2);
     assertThat(read(bytes("x\ny\n\n"))).hasSize(3);
-    assertThat(read(bytes("\n"))).singleElement().extracting(ReplayMessage::value).isEqualTo(new byte[0]);
+    assertThat(read(bytes("\n")))
+        .singleElement()
+        .extracting(ReplayMessage::value)
+        .isEqualTo(new byte[0]);
     assertThat(read(new byte[0])).isEmpty();
   }
 
@@ -50,7 +62,8 @@ class JsonLinesTest {
     assertThat(JsonLines.hostOf(bytes("[{\"host\":\"a\"}]"))).isNull();
     assertThat(JsonLines.hostOf(bytes("{\"host\":\"a\"} trailing"))).isNull();
     assertThat(JsonLines.hostOf(bytes("{\"host\":\"a\""))).isNull();
-    assertThat(JsonLines.hostOf(new byte[] {'{', '"', 'h', (byte) 0xFF, '"', ':', '1', '}'})).isNull();
+    assertThat(JsonLines.hostOf(new byte[] {'{', '"', 'h', (byte) 0xFF, '"', ':', '1', '}'}))
+        .isNull();
     assertThat(JsonLines.hostOf(new byte[0])).isNull();
   }
 

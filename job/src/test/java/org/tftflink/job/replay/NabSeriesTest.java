@@ -27,7 +27,9 @@ class NabSeriesTest {
     assertThat(rows).hasSize(NAB_EVENTS);
     Map<String, Long> perHost = new LinkedHashMap<>();
     rows.forEach(r -> perHost.merge(r.host(), 1L, Long::sum));
-    assertThat(perHost).hasSize(10).allSatisfy((host, count) -> assertThat(count).isEqualTo(4_032L));
+    assertThat(perHost)
+        .hasSize(10)
+        .allSatisfy((host, count) -> assertThat(count).isEqualTo(4_032L));
     assertThat(perHost).containsKeys("ec2-cpu-24ae8d", "rds-cpu-cc0c53", "rds-cpu-e47b3b");
   }
 
@@ -39,8 +41,14 @@ class NabSeriesTest {
       assertThat(rows.get(i).timestamp()).isAfterOrEqualTo(rows.get(i - 1).timestamp());
     }
     // 14:27 holds 5f5533 and fe7f93, 14:30 holds 24ae8d, 53ea38 and cc0c53: file order within each.
-    assertThat(rows.subList(0, 5)).extracting(NabSeries.Row::host).containsExactly(
-        "ec2-cpu-5f5533", "ec2-cpu-fe7f93", "ec2-cpu-24ae8d", "ec2-cpu-53ea38", "rds-cpu-cc0c53");
+    assertThat(rows.subList(0, 5))
+        .extracting(NabSeries.Row::host)
+        .containsExactly(
+            "ec2-cpu-5f5533",
+            "ec2-cpu-fe7f93",
+            "ec2-cpu-24ae8d",
+            "ec2-cpu-53ea38",
+            "rds-cpu-cc0c53");
     assertThat(rows.get(0).timestamp()).hasToString("2014-02-14T14:27:00Z");
   }
 
@@ -48,13 +56,16 @@ class NabSeriesTest {
   void shouldKeepEachFilesRowsInTheirOrderWhenMerged() throws Exception {
     List<NabSeries.Row> rows = NabSeries.rows();
     String series = "ec2_cpu_utilization_5f5533";
-    List<String> expected = Files.readAllLines(
-        Path.of("src/main/resources/data/nab/realAWSCloudwatch/" + series + ".csv")).subList(1, 4_033);
+    List<String> expected =
+        Files.readAllLines(
+                Path.of("src/main/resources/data/nab/realAWSCloudwatch/" + series + ".csv"))
+            .subList(1, 4_033);
 
     List<String> merged = new ArrayList<>();
     for (NabSeries.Row row : rows) {
       if (row.series().equals(series)) {
-        merged.add(row.timestamp().toString().replace('T', ' ').replace("Z", "") + "," + row.value());
+        merged.add(
+            row.timestamp().toString().replace('T', ' ').replace("Z", "") + "," + row.value());
       }
     }
     assertThat(merged).isEqualTo(expected);
@@ -66,9 +77,11 @@ class NabSeriesTest {
 
     String json = new String(NabSeries.toJson(row), StandardCharsets.UTF_8);
 
-    assertThat(json).isEqualTo("{\"host\":\"ec2-cpu-5f5533\",\"ts\":\"2014-02-14T14:27:00Z\","
-        + "\"metrics\":{\"cpu\":51.846000000000004},"
-        + "\"tags\":{\"source\":\"nab\",\"series\":\"ec2_cpu_utilization_5f5533\"}}");
+    assertThat(json)
+        .isEqualTo(
+            "{\"host\":\"ec2-cpu-5f5533\",\"ts\":\"2014-02-14T14:27:00Z\","
+                + "\"metrics\":{\"cpu\":51.846000000000004},"
+                + "\"tags\":{\"source\":\"nab\",\"series\":\"ec2_cpu_utilization_5f5533\"}}");
   }
 
   @Test
@@ -81,7 +94,8 @@ class NabSeriesTest {
     List<ReplayMessage> events = NabSeries.events();
     assertThat(written).isEqualTo(NAB_EVENTS);
     assertThat(lines).hasSize(NAB_EVENTS);
-    assertThat(lines.get(12_345)).isEqualTo(new String(events.get(12_345).value(), StandardCharsets.UTF_8));
+    assertThat(lines.get(12_345))
+        .isEqualTo(new String(events.get(12_345).value(), StandardCharsets.UTF_8));
     JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
     assertThat(last.get("host").asText()).isEqualTo(events.get(NAB_EVENTS - 1).host());
     assertThat(last.get("metrics").get("cpu").isNumber()).isTrue();

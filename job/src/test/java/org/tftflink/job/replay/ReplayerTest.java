@@ -39,26 +39,34 @@ class ReplayerTest {
   @Test
   void shouldDeliverExactBytesKeyedByHostWhenFileHasBadLines() throws Exception {
     String topic = createMetricsTopic();
-    List<byte[]> lines = List.of(
-        bytes("{\"host\":\"web-1\",\"ts\":\"2014-02-14T14:30:00Z\",\"metrics\":{\"cpu\":1.5}}"),
-        new byte[] {'{', '"', 'h', 'o', 's', 't', '"', ':', (byte) 0xC3, (byte) 0x28, '}'}, // invalid UTF-8
-        new byte[0], // empty line
-        bytes("{\"host\":\"web-2\",\"ts\":1392388200000,\"metrics\":{\"cpu\":2}}\r"),
-        bytes("not json at all"),
-        bytes("{\"host\":\"web-1\",\"ts\":\"2014-02-14T14:35:00Z\",\"metrics\":{\"cpu\":1.7}}"));
+    List<byte[]> lines =
+        List.of(
+            bytes("{\"host\":\"web-1\",\"ts\":\"2014-02-14T14:30:00Z\",\"metrics\":{\"cpu\":1.5}}"),
+            new byte[] {
+              '{', '"', 'h', 'o', 's', 't', '"', ':', (byte) 0xC3, (byte) 0x28, '}'
+            }, // invalid UTF-8
+            new byte[0], // empty line
+            bytes("{\"host\":\"web-2\",\"ts\":1392388200000,\"metrics\":{\"cpu\":2}}\r"),
+            bytes("not json at all"),
+            bytes(
+                "{\"host\":\"web-1\",\"ts\":\"2014-02-14T14:35:00Z\",\"metrics\":{\"cpu\":1.7}}"));
     Path file = dir.resolve("input.jsonl");
     Files.write(file, joinLines(lines));
 
-    long sent = new Replayer(kafka.bootstrapServers(), topic, 0, ReplayProgress.NONE).replayJsonLines(file);
+    long sent =
+        new Replayer(kafka.bootstrapServers(), topic, 0, ReplayProgress.NONE).replayJsonLines(file);
 
     assertThat(sent).isEqualTo(lines.size());
     List<ConsumerRecord<byte[], byte[]>> records = consumeAll(topic, lines.size());
-    assertThat(records).extracting(r -> hex(r.value()))
+    assertThat(records)
+        .extracting(r -> hex(r.value()))
         .containsExactlyInAnyOrderElementsOf(lines.stream().map(ReplayerTest::hex).toList());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       String host = JsonLines.hostOf(record.value());
-      assertThat(record.key()).isEqualTo(host == null ? null : host.getBytes(StandardCharsets.UTF_8));
-      assertThat(record.partition()).isEqualTo(HostPartitioner.partition(host, Topics.METRICS_PARTITIONS));
+      assertThat(record.key())
+          .isEqualTo(host == null ? null : host.getBytes(StandardCharsets.UTF_8));
+      assertThat(record.partition())
+          .isEqualTo(HostPartitioner.partition(host, Topics.METRICS_PARTITIONS));
     }
     // One host's lines stay in file order within their partition.
     assertThat(records.stream().filter(r -> "web-1".equals(JsonLines.hostOf(r.value()))))
@@ -71,7 +79,9 @@ class ReplayerTest {
     String topic = createMetricsTopic();
     List<Long> progress = new CopyOnWriteArrayList<>();
 
-    long sent = new Replayer(kafka.bootstrapServers(), topic, 0, (n, elapsed) -> progress.add(n)).replayNab();
+    long sent =
+        new Replayer(kafka.bootstrapServers(), topic, 0, (n, elapsed) -> progress.add(n))
+            .replayNab();
 
     assertThat(sent).isEqualTo(40_320);
     assertThat(progress).hasSize(41).startsWith(1_000L, 2_000L).endsWith(40_000L, 40_320L);
@@ -79,8 +89,11 @@ class ReplayerTest {
     assertThat(records).hasSize(40_320);
     // Per host, the consumed timestamps equal the merged order of that host's rows.
     String host = "rds-cpu-cc0c53";
-    List<String> expected = NabSeries.rows().stream().filter(r -> r.host().equals(host))
-        .map(r -> r.timestamp().toString()).toList();
+    List<String> expected =
+        NabSeries.rows().stream()
+            .filter(r -> r.host().equals(host))
+            .map(r -> r.timestamp().toString())
+            .toList();
     List<String> consumed = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       if (host.equals(new String(record.key(), StandardCharsets.UTF_8))) {
@@ -101,7 +114,9 @@ class ReplayerTest {
     Files.write(file, joinLines(lines));
 
     long start = System.nanoTime();
-    long sent = new Replayer(kafka.bootstrapServers(), topic, 100, ReplayProgress.NONE).replayJsonLines(file);
+    long sent =
+        new Replayer(kafka.bootstrapServers(), topic, 100, ReplayProgress.NONE)
+            .replayJsonLines(file);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(sent).isEqualTo(41);
@@ -112,9 +127,16 @@ class ReplayerTest {
   @Test
   void shouldFailWithTopicNameWhenTopicIsMissing() throws Exception {
     Path file = Files.write(dir.resolve("one.jsonl"), bytes("{}\n"));
-    Replayer replayer = new Replayer(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),
-        "no-such-topic", 0, ReplayProgress.NONE);
+    Replayer replayer =
+        new Replayer(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                1_000),
+            "no-such-topic",
+            0,
+            ReplayProgress.NONE);
 
     assertThatThrownBy(() -> replayer.replayJsonLines(file))
         .isInstanceOf(IllegalStateException.class)
