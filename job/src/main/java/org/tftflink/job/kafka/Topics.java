@@ -189,8 +189,18 @@ public final class Topics {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CREATE_TIMEOUT_SECONDS);
     while (true) {
       try {
-        admin.describeTopics(topics).allTopicNames().get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return;
+        var described =
+            admin.describeTopics(topics).allTopicNames().get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        boolean led =
+            described.values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (led) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Topics " + topics + " have partitions without a leader");
+        }
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
             || System.nanoTime() > deadline) {

@@ -87,6 +87,12 @@ public final class Replayer {
         // A few ms of batching gives most of the throughput without delaying a slow replay.
         ProducerConfig.LINGER_MS_CONFIG,
         5,
+        // One request in flight per connection: right after a topic is created the broker may
+        // answer NOT_LEADER to the first batch while accepting the next; with more in flight the
+        // retried first batch is then refused as out of sequence and the replay stalls (seen in
+        // SavepointRestoreTest). Batching keeps the rate well above what replays need.
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        1,
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
         MAX_MESSAGE_BYTES,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
