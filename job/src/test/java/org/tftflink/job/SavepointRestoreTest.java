@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -162,30 +159,16 @@ class SavepointRestoreTest {
         .get(2, TimeUnit.MINUTES);
   }
 
-  /**
-   * The first {@code perHost} rows of each bundled NAB series, values and spacing unchanged, with
-   * every series moved to start at the same instant and merged in time order: the NAB series cover
-   * different months, and a partition whose hosts lie months behind would hold the watermark
-   * until it goes idle.
-   */
+  /** The first {@code perHost} rows of each bundled NAB series, aligned in time (see NabSeries). */
   private static List<ReplayMessage> alignedNab(int perHost) {
-    Instant start = Instant.parse("2014-03-01T00:00:00Z");
-    Map<String, List<NabSeries.Row>> byHost = new TreeMap<>();
-    for (NabSeries.Row row : NabSeries.rows()) {
-      List<NabSeries.Row> rows = byHost.computeIfAbsent(row.host(), h -> new ArrayList<>());
-      if (rows.size() < perHost) {
-        rows.add(row);
+    Map<String, Integer> taken = new HashMap<>();
+    List<ReplayMessage> out = new ArrayList<>();
+    for (NabSeries.Row r : NabSeries.alignedRows()) {
+      if (taken.merge(r.host(), 1, Integer::sum) <= perHost) {
+        out.add(new ReplayMessage(r.host(), NabSeries.toJson(r)));
       }
     }
-    List<NabSeries.Row> aligned = new ArrayList<>();
-    for (List<NabSeries.Row> rows : byHost.values()) {
-      Duration shift = Duration.between(rows.get(0).timestamp(), start);
-      for (NabSeries.Row r : rows) {
-        aligned.add(new NabSeries.Row(r.series(), r.host(), r.timestamp().plus(shift), r.value()));
-      }
-    }
-    aligned.sort(Comparator.comparing(NabSeries.Row::timestamp));
-    return aligned.stream().map(r -> new ReplayMessage(r.host(), NabSeries.toJson(r))).toList();
+    return out;
   }
 
   /** Forecast JSON by "host@issuedAt"; a duplicate key fails. */

@@ -29,6 +29,7 @@ import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.DeadLetterRecords;
 import org.tftflink.job.kafka.EmbeddedKafka;
 import org.tftflink.job.kafka.Topics;
+import org.tftflink.job.replay.NabSeries;
 import org.tftflink.job.replay.Replayer;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.RouteDeadLetters;
@@ -87,9 +88,11 @@ final class DemoRun {
         Replayer replayer = new Replayer(bootstrap, s.get(Options.TOPIC_METRICS), plan.rate(), (n, t) -> sent.set(n));
         CompletableFuture<Long> replay =
             CompletableFuture.supplyAsync(
-                () -> plan.input() == null ? replayer.replayNab() : replayer.replayJsonLines(plan.input()));
+                () -> plan.input() == null
+                    ? replayer.replay(NabSeries.alignedEvents().iterator())
+                    : replayer.replayJsonLines(plan.input()));
         System.out.println(
-            "tft demo: replaying " + (plan.input() == null ? "the bundled NAB series (10 hosts)" : plan.input())
+            "tft demo: replaying " + (plan.input() == null ? "the bundled NAB series (10 hosts, aligned in time)" : plan.input())
                 + (plan.rate() > 0 ? " at " + (long) plan.rate() + " events/s" : " as fast as possible"));
 
         JobCounts counts = watch(job, replay, sent, forecasts, deadLetters, start);

@@ -43,6 +43,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /** Kafka's storage formatter prints its bootstrap records to stdout; the demo's console is for progress. */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   /** Formats and starts a broker with the default settings, waiting until it accepts clients. */
   public static EmbeddedKafka start() {
     return start(Map.of());
@@ -80,7 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       overrides.forEach(builder::setConfigProp);
       cluster = builder.build();
       LoopbackOnly.releasePreboundSockets(cluster);
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       return new EmbeddedKafka(cluster, dataDir, Duration.ofNanos(System.nanoTime() - t0));

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -19,7 +20,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -88,6 +91,34 @@ public final class NabSeries {
       events.add(new ReplayMessage(row.host(), toJson(row)));
     }
     return events;
+  }
+
+  /**
+   * Every row with its series moved in time so that all series start at the same instant (the
+   * earliest start among them), values and spacing unchanged, merged by timestamp. The bundled
+   * series were recorded in different weeks; aligned, they replay like a fleet reporting together,
+   * which is what a job with one event-time watermark across partitions expects: otherwise a
+   * partition whose hosts lie weeks behind holds the watermark until it is declared idle.
+   */
+  public static List<Row> alignedRows() {
+    Map<String, Instant> firstByHost = new HashMap<>();
+    List<Row> rows = rows();
+    for (Row row : rows) {
+      firstByHost.merge(row.host(), row.timestamp(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    Instant start = firstByHost.values().stream().min(Comparator.naturalOrder()).orElseThrow();
+    List<Row> aligned = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      Duration shift = Duration.between(firstByHost.get(row.host()), start);
+      aligned.add(new Row(row.series(), row.host(), row.timestamp().plus(shift), row.value()));
+    }
+    aligned.sort(Comparator.comparing(Row::timestamp)); // stable: ties keep series, then row order
+    return aligned;
+  }
+
+  /** {@link #alignedRows()} as metric events. */
+  public static List<ReplayMessage> alignedEvents() {
+    return alignedRows().stream().map(r -> new ReplayMessage(r.host(), toJson(r))).toList();
   }
 
   /**
