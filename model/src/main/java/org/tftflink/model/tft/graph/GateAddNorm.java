@@ -23,6 +23,17 @@ public final class GateAddNorm {
     SDVariable gain = g.ones(scope + "/norm/gain", out);
     SDVariable bias = g.zeros(scope + "/norm/bias", out);
     int lastDim = variables > 0 ? 2 : 1;
-    return g.sd().nn.layerNorm(gated.add(residual), gain, bias, false, lastDim);
+    return layerNorm(gated.add(residual), gain, bias, lastDim);
+  }
+
+  /**
+   * Layer norm with PyTorch's epsilon, written out because SameDiff's layerNorm has none: on a constant row (a
+   * zero input through zero-initialised biases, e.g. a missing indicator that is always 0) it is singular and the
+   * gradient check fails by orders of magnitude.
+   */
+  static SDVariable layerNorm(SDVariable x, SDVariable gain, SDVariable bias, int dim) {
+    SDVariable centred = x.sub(x.mean(true, dim));
+    SDVariable variance = centred.mul(centred).mean(true, dim);
+    return centred.div(variance.add(1e-5).pow(0.5)).mul(gain).add(bias);
   }
 }
