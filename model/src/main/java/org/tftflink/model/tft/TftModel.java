@@ -136,16 +136,16 @@ public final class TftModel {
 
   /** Runs the graph on an encoded batch with dropout disabled (all-ones masks). */
   public Map<String, INDArray> output(EncodedBatch batch, String... outputs) {
-    return graph.sameDiff().output(withMasks(batch, false), outputs);
+    return graph.sameDiff().output(withMasks(batch, null), outputs);
   }
 
   /**
-   * The batch's feeds plus dropout masks: for training, Bernoulli masks scaled by 1/(1-p) drawn from ND4J's
-   * (seedable) generator; otherwise ones.
+   * The batch's feeds plus dropout masks: for training ({@code random} given), Bernoulli masks scaled by
+   * 1/(1-p) drawn from that generator, so each trainer is reproducible on its own; otherwise ones.
    */
-  public Map<String, INDArray> withMasks(EncodedBatch batch, boolean training) {
+  public Map<String, INDArray> withMasks(EncodedBatch batch, org.nd4j.linalg.api.rng.Random random) {
     Map<String, INDArray> feeds = new HashMap<>(batch.feeds());
-    if (!training) {
+    if (random == null) {
       feeds.putAll(onesMasks.computeIfAbsent(batch.size(), this::ones));
       return feeds;
     }
@@ -153,7 +153,7 @@ public final class TftModel {
     for (GraphContext.DropoutSite site : graph.dropoutSites()) {
       long[] shape = site.shape(batch.size());
       INDArray mask = Nd4j.getExecutioner().exec(
-          new BernoulliDistribution(Nd4j.createUninitialized(graph.dataType(), shape), keep));
+          new BernoulliDistribution(Nd4j.createUninitialized(graph.dataType(), shape), keep), random);
       feeds.put(site.name(), mask.divi(keep));
     }
     return feeds;
