@@ -54,12 +54,14 @@ public final class LstmEncoderDecoder {
     SDVariable bias = g.zeros(name + "/b", 4 * hidden);
     // gate blocks: input | forget | output (sigmoid) | candidate (tanh)
     SDVariable projected = rows.mmul(inputWeights).add(bias).reshape(-1, steps, 4 * hidden).permute(1, 0, 2);
+    // unstack, not a slice per step: each slice's backward pass materialises a zero tensor of the full
+    // [T, B, 4H] size (gigabytes at batch 128 over 192 steps), unstack's is a single stack of the step gradients
+    SDVariable[] perStep = g.sd().unstack(projected, 0, steps);
     SDVariable h = state[0];
     SDVariable c = state[1];
     SDVariable[] outputs = new SDVariable[steps];
     for (int t = 0; t < steps; t++) {
-      SDVariable xt = projected.get(SDIndex.interval(t, t + 1), SDIndex.all(), SDIndex.all()).reshape(-1, 4 * hidden);
-      SDVariable z = xt.add(h.mmul(recurrentWeights));
+      SDVariable z = perStep[t].add(h.mmul(recurrentWeights));
       SDVariable gates = g.sd().nn.sigmoid(z.get(SDIndex.all(), SDIndex.interval(0, 3 * hidden)));
       SDVariable candidate = g.sd().math.tanh(z.get(SDIndex.all(), SDIndex.interval(3 * hidden, 4 * hidden)));
       SDVariable in = gates.get(SDIndex.all(), SDIndex.interval(0, hidden));
