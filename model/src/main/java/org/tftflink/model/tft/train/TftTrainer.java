@@ -48,9 +48,24 @@ public final class TftTrainer {
     this.random = Nd4j.getRandomFactory().getNewRandomInstance(config.seed());
   }
 
-  /** One Adam step on a batch; returns the batch loss before the step. */
+  /**
+   * One Adam step on at most {@code batchSize} samples; returns the batch loss before the step. A smaller batch is
+   * padded with copies whose actuals are missing (weight 0), which changes neither loss nor gradient: SameDiff
+   * 1.0.0-M2.1's strided_slice_bp keeps the shape of its first run, so the gradient graph must always see the
+   * same batch size (a smaller last batch failed with "lengths of arrays are mismatched").
+   */
   public double step(List<TrainingSample> batch) {
-    EncodedBatch encoded = encode(batch);
+    if (batch.isEmpty() || batch.size() > config.batchSize()) {
+      throw new IllegalArgumentException("a training step takes 1.." + config.batchSize() + " samples, got "
+          + batch.size());
+    }
+    List<TrainingSample> padded = new ArrayList<>(batch);
+    double[] noActuals = new double[config.horizon()];
+    java.util.Arrays.fill(noActuals, Double.NaN);
+    while (padded.size() < config.batchSize()) {
+      padded.add(new TrainingSample(batch.get(0).window(), noActuals));
+    }
+    EncodedBatch encoded = encode(padded);
     Map<String, INDArray> feeds = model.withMasks(encoded, random);
     var outAndGrad = model.graph().sameDiff().calculateGradientsAndOutputs(feeds, List.of(TftGraph.LOSS),
         params.keySet());

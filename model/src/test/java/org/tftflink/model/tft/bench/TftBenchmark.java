@@ -37,8 +37,8 @@ import org.tftflink.model.tft.train.TftTrainer;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
-@Warmup(iterations = 2, time = 10)
-@Measurement(iterations = 3, time = 10)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
 public class TftBenchmark {
 
   static TftConfig reference() {

@@ -78,4 +78,29 @@ class TftTrainerTest {
     assertThat(la).isEqualTo(lb);
     assertThat(a.parameterValues().get("output/dense/W")).containsExactly(b.parameterValues().get("output/dense/W"));
   }
+
+  @Test
+  void shouldTrainWhenBatchSizeChangesBetweenSteps() {
+    List<TrainingSample> train = sineSamples(21, 4);
+    TftTrainer trainer = new TftTrainer(newModel(train));
+
+    double a = trainer.step(train.subList(0, 16));
+    double b = trainer.step(train.subList(16, 17));
+    double c = trainer.step(train.subList(17, 21));
+
+    assertThat(Double.isFinite(a + b + c)).isTrue();
+  }
+
+  @Test
+  void shouldLeaveLossUnchangedWhenSmallBatchIsPadded() {
+    TftConfig noDropout = config.toBuilder().dropout(0).build();
+    List<TrainingSample> train = sineSamples(5, 5);
+    TftModel model = TftModel.create(noDropout,
+        FeatureScaler.fit(noDropout, train.stream().map(TrainingSample::window).toList()));
+    TftTrainer trainer = new TftTrainer(model);
+
+    double expected = trainer.loss(train);
+
+    assertThat(trainer.step(train)).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5));
+  }
 }
