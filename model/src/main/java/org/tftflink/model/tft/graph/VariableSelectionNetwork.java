@@ -1,0 +1,42 @@
+package org.tftflink.model.tft.graph;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Variable selection network of the TFT paper (eqs. 6-8): softmax weights from a GRN over all flattened inputs
+ * (with the optional static context), one GRN per variable, and the weighted sum of their outputs.
+ */
+public final class VariableSelectionNetwork {
+
+  /** The selected representation {@code [N, hidden]} and the selection weights {@code [N, variables]}. */
+  public record Output(SDVariable selected, SDVariable weights) {}
+
+  private final String scope;
+  private final long variables;
+  private final long inputSize;
+  private final long hidden;
+  private final long contextSize;
+  private final long rowsPerWindow;
+
+  public VariableSelectionNetwork(String scope, long variables, long inputSize, long hidden, long contextSize,
+      long rowsPerWindow) {
+    this.scope = scope;
+    this.variables = variables;
+    this.inputSize = inputSize;
+    this.hidden = hidden;
+    this.contextSize = contextSize;
+    this.rowsPerWindow = rowsPerWindow;
+  }
+
+  /** @param transformed per-variable embeddings {@code [variables, N, inputSize]} */
+  public Output build(GraphContext g, SDVariable transformed, SDVariable context) {
+    SDVariable flat = transformed.permute(1, 0, 2).reshape(-1, variables * inputSize);
+    SDVariable logits = new GatedResidualNetwork(scope + "/flat_grn", variables * inputSize,
+        Math.min(hidden, variables), variables, contextSize, 0, rowsPerWindow).build(g, flat, context);
+    SDVariable weights = g.sd().nn.softmax(scope + "/weights", logits, 1);
+    SDVariable processed = new GatedResidualNetwork(scope + "/var_grn", inputSize, hidden, hidden, 0, variables,
+        rowsPerWindow).build(g, transformed, null);
+    SDVariable w = weights.permute(1, 0).reshape(variables, -1, 1);
+    return new Output(processed.mul(w).sum(0), weights);
+  }
+}

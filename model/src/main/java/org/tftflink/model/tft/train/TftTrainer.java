@@ -1,0 +1,178 @@
+package org.tftflink.model.tft.train;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.TrainingSample;
+import org.tftflink.model.tft.data.EncodedBatch;
+import org.tftflink.model.tft.graph.TftGraph;
+
+/**
+ * Trains a {@link TftModel} in place: Adam, gradient clipping by global norm, dropout masks, fixed seed, early
+ * stopping on validation loss (the best epoch's weights are kept), optional wall-time budget. A manual loop
+ * because SameDiff's TrainingConfig has no global-norm clipping.
+ */
+public final class TftTrainer {
+  private final TftModel model;
+  private final TftConfig config;
+  private final Map<String, INDArray> params;
+  private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+  private final org.nd4j.linalg.api.rng.Random random;
+  private int iteration;
+
+  public TftTrainer(TftModel model) {
+    this(model, model.config().learningRate());
+  }
+
+  /** A trainer with its own learning rate (online updates use a smaller one than the initial fit). */
+  public TftTrainer(TftModel model, double learningRate) {
+    this.model = model;
+    this.config = model.config();
+    this.params = model.parameters();
+    Adam adam = new Adam(learningRate);
+    for (Map.Entry<String, INDArray> e : params.entrySet()) {
+      INDArray state = Nd4j.zeros(e.getValue().dataType(), 1, adam.stateSize(e.getValue().length()));
+      updaters.put(e.getKey(), adam.instantiate(state, true));
+    }
+    this.random = Nd4j.getRandomFactory().getNewRandomInstance(config.seed());
+  }
+
+  /**
+   * One Adam step on at most {@code batchSize} samples; returns the batch loss before the step. A smaller batch is
+   * padded with copies whose actuals are missing (weight 0), which changes neither loss nor gradient: SameDiff
+   * 1.0.0-M2.1's strided_slice_bp keeps the shape of its first run, so the gradient graph must always see the
+   * same batch size (a smaller last batch failed with "lengths of arrays are mismatched").
+   */
+  public double step(List<TrainingSample> batch) {
+    if (batch.isEmpty() || batch.size() > config.batchSize()) {
+      throw new IllegalArgumentException("a training step takes 1.." + config.batchSize() + " samples, got "
+          + batch.size());
+    }
+    List<TrainingSample> padded = new ArrayList<>(batch);
+    double[] noActuals = new double[config.horizon()];
+    java.util.Arrays.fill(noActuals, Double.NaN);
+    while (padded.size() < config.batchSize()) {
+      padded.add(new TrainingSample(batch.get(0).window(), noActuals));
+    }
+    EncodedBatch encoded = encode(padded);
+    Map<String, INDArray> feeds = model.withMasks(encoded, random);
+    var outAndGrad = model.graph().sameDiff().calculateGradientsAndOutputs(feeds, List.of(TftGraph.LOSS),
+        params.keySet());
+    Map<String, INDArray> grads = outAndGrad.getGradients();
+    double sumSq = 0;
+    for (INDArray g : grads.values()) {
+      double n = g.norm2Number().doubleValue();
+      sumSq += n * n;
+    }
+    double norm = Math.sqrt(sumSq);
+    double factor = config.gradientClipNorm() > 0 && norm > config.gradientClipNorm()
+        ? config.gradientClipNorm() / norm : 1.0;
+    for (Map.Entry<String, INDArray> e : params.entrySet()) {
+      INDArray g = grads.get(e.getKey());
+      if (factor != 1.0) {
+        g.muli(factor);
+      }
+      updaters.get(e.getKey()).applyUpdater(g, iteration, 0);
+      e.getValue().subi(g);
+    }
+    iteration++;
+    return outAndGrad.getOutputs().get(TftGraph.LOSS).getDouble(0);
+  }
+
+  /** Mean pinball loss (scaled units, summed over quantiles) over all observed horizon points; no dropout. */
+  public double loss(List<TrainingSample> samples) {
+    double weighted = 0;
+    double points = 0;
+    int batch = Math.max(config.batchSize(), 256);
+    for (int from = 0; from < samples.size(); from += batch) {
+      EncodedBatch encoded = encode(samples.subList(from, Math.min(samples.size(), from + batch)));
+      double w = encoded.feeds().get(TftGraph.TARGET_WEIGHT).sumNumber().doubleValue();
+      weighted += model.output(encoded, TftGraph.LOSS).get(TftGraph.LOSS).getDouble(0) * w;
+      points += w;
+    }
+    return points == 0 ? Double.NaN : weighted / points;
+  }
+
+  /**
+   * Trains for up to {@code maxEpochs}, stopping after {@code earlyStoppingPatience} epochs without validation
+   * improvement or when the time budget is spent; the model ends with the best epoch's weights.
+   */
+  public TrainingResult fit(List<TrainingSample> train, List<TrainingSample> validation, Duration timeBudget,
+      Consumer<String> progress) {
+    long start = System.currentTimeMillis();
+    Random shuffle = new Random(config.seed());
+    List<EpochReport> reports = new ArrayList<>();
+    Map<String, INDArray> best = snapshot();
+    double bestLoss = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int sinceBest = 0;
+    boolean byBudget = false;
+    long seen = 0;
+    for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+      long epochStart = System.currentTimeMillis();
+      List<TrainingSample> order = new ArrayList<>(train);
+      Collections.shuffle(order, shuffle);
+      double lossSum = 0;
+      int batches = 0;
+      for (int from = 0; from < order.size(); from += config.batchSize()) {
+        lossSum += step(order.subList(from, Math.min(order.size(), from + config.batchSize())));
+        batches++;
+        if (System.currentTimeMillis() - start > timeBudget.toMillis()) {
+          byBudget = true;
+          break;
+        }
+      }
+      seen += Math.min(order.size(), (long) batches * config.batchSize());
+      double trainSeconds = (System.currentTimeMillis() - epochStart) / 1000.0;
+      double valLoss = validation.isEmpty() ? lossSum / batches : loss(validation);
+      boolean improved = valLoss < bestLoss;
+      if (improved) {
+        bestLoss = valLoss;
+        bestEpoch = epoch;
+        sinceBest = 0;
+        best = snapshot();
+      } else {
+        sinceBest++;
+      }
+      long elapsed = System.currentTimeMillis() - start;
+      long eta = (elapsed / epoch) * (config.maxEpochs() - epoch);
+      EpochReport r = new EpochReport(epoch, lossSum / batches, valLoss,
+          Math.min(order.size(), batches * config.batchSize()) / trainSeconds, elapsed, eta, improved);
+      reports.add(r);
+      progress.accept(r.line(config.maxEpochs()));
+      if (byBudget || sinceBest >= config.earlyStoppingPatience()) {
+        break;
+      }
+    }
+    restore(best);
+    boolean early = sinceBest >= config.earlyStoppingPatience();
+    return new TrainingResult(reports, bestEpoch, bestLoss, seen, System.currentTimeMillis() - start, early,
+        byBudget);
+  }
+
+  private EncodedBatch encode(List<TrainingSample> batch) {
+    return model.encoder().encode(batch.stream().map(TrainingSample::window).toList(),
+        batch.stream().map(TrainingSample::futureTarget).toList());
+  }
+
+  private Map<String, INDArray> snapshot() {
+    Map<String, INDArray> copy = new LinkedHashMap<>();
+    params.forEach((k, v) -> copy.put(k, v.dup()));
+    return copy;
+  }
+
+  private void restore(Map<String, INDArray> values) {
+    params.forEach((k, v) -> v.assign(values.get(k)));
+  }
+}

@@ -1,0 +1,102 @@
+package org.tftflink.model.tft.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.tftflink.model.tft.TestWindows;
+import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.TftWindow;
+import org.tftflink.model.tft.TrainingSample;
+import org.tftflink.model.tft.data.EncodedBatch;
+import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.graph.TftGraph;
+import org.tftflink.model.tft.train.TftTrainer;
+
+/**
+ * Throughput of the reference TFT (hidden 32, 4 heads, encoder 168, horizon 24, 7 observed, 2 known): forward
+ * calls per second at batch 1/64/256/1024 (samples/s = calls/s × batch) and training steps per second at batch
+ * 128 (samples/s = steps/s × 128). Forward includes encoding the windows, as the operator will pay it.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+public class TftBenchmark {
+
+  static TftConfig reference() {
+    return TftConfig.reference();
+  }
+
+  /** A model and a prepared batch of windows. */
+  @State(Scope.Benchmark)
+  public static class Forward {
+    @Param({"1", "64", "256", "1024"})
+    public int batch;
+    TftModel model;
+    List<TftWindow> windows;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      TftConfig c = reference();
+      windows = TestWindows.windows(c, batch, 1);
+      model = TftModel.create(c, FeatureScaler.fit(c, windows));
+    }
+  }
+
+  /** A trainer and a batch of 128 samples. */
+  @State(Scope.Benchmark)
+  public static class Train {
+    TftTrainer trainer;
+    List<TrainingSample> samples;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      TftConfig c = reference();
+      List<TftWindow> w = TestWindows.windows(c, 128, 2);
+      List<double[]> f = TestWindows.futures(c, 128, 3);
+      samples = java.util.stream.IntStream.range(0, 128).mapToObj(i -> new TrainingSample(w.get(i), f.get(i)))
+          .toList();
+      trainer = new TftTrainer(TftModel.create(c, FeatureScaler.fit(c, w)));
+    }
+  }
+
+  @Benchmark
+  public Map<String, INDArray> forward(Forward s) {
+    EncodedBatch b = s.model.encoder().encode(s.windows);
+    return s.model.output(b, TftGraph.PREDICTION, TftGraph.ATTENTION, TftGraph.ENCODER_WEIGHTS);
+  }
+
+  @Benchmark
+  @Warmup(iterations = 1, time = 20)
+  @Measurement(iterations = 2, time = 20)
+  public double trainStep128(Train s) {
+    return s.trainer.step(s.samples);
+  }
+
+  public static void main(String[] args) throws RunnerException {
+    TftConfig c = reference();
+    TftModel m = TftModel.create(c, FeatureScaler.identity(c));
+    System.out.printf("reference config: %d parameters, ~%.1f MFLOP forward per sample (matmuls)%n",
+        m.parameterCount(), FlopEstimate.forwardPerSample(c) / 1e6);
+    new Runner(new OptionsBuilder().include(TftBenchmark.class.getSimpleName())
+        .param("batch", args.length > 0 ? args : new String[] {"1", "64", "256", "1024"}).build()).run();
+  }
+}
