@@ -58,6 +58,7 @@ public final class DemoCommand implements Command {
         new DemoRun.Plan(settings, input, args.number("rate", 2000), args.path("forecasts-out"),
             args.path("dlq-out"), args.path("summary-json"), args.flag("follow"), (int) args.number("port", 8081));
     DemoSummary summary = new DemoRun(plan).run();
-    return summary.reconciled() ? 0 : 1;
+    // with --follow a Ctrl-C may leave events unconsumed (not lost: they are in Kafka)
+    return summary.reconciled() || plan.follow() ? 0 : 1;
   }
 }

@@ -95,23 +95,29 @@ final class DemoRun {
             "tft demo: replaying " + (plan.input() == null ? "the bundled NAB series (10 hosts, aligned in time)" : plan.input())
                 + (plan.rate() > 0 ? " at " + (long) plan.rate() + " events/s" : " as fast as possible"));
 
-        JobCounts counts = watch(job, replay, sent, forecasts, deadLetters, start);
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        kafka.holdShutdownUntil(finished, Duration.ofMinutes(1));
+        JobCounts counts = watch(job, replay, sent, forecasts, deadLetters, start, finished);
         System.out.println("tft demo: stopping the job with a savepoint (commits the last transactions) ...");
         String savepoint =
             job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         System.out.println("tft demo: savepoint " + savepoint);
+        // the stopped job's final accumulators: exact, unlike the heartbeat-delayed running values
+        counts = JobCounts.fromResult(job.getJobExecutionResult().get(1, TimeUnit.MINUTES).getAllAccumulatorResults(), counts);
         waitQuiet(forecasts, deadLetters);
         long eventsIn = replay.isDone() ? replay.join() : sent.get();
         long deadLetterCount = deadLetters.count();
         DemoSummary summary =
             new DemoSummary(eventsIn, counts.valid(), deadLetterCount, snapshot(deadLettersByReason),
                 counts.duplicates(), counts.late(), forecasts.count(), snapshot(forecastsByModel), hosts.size(),
-                eventsIn == counts.valid() + deadLetterCount, (System.nanoTime() - start) / 1e9);
+                eventsIn == counts.valid() + deadLetterCount, Math.max(0, eventsIn - counts.valid() - deadLetterCount),
+                (System.nanoTime() - start) / 1e9);
         System.out.println("tft demo: " + summary.describe());
         if (plan.summaryJson() != null) {
           summary.write(plan.summaryJson());
         }
+        finished.complete(null);
         return summary;
       }
     }
@@ -119,11 +125,18 @@ final class DemoRun {
 
   /** Prints progress until the data has ended and every message is accounted for (or Ctrl-C with --follow). */
   private JobCounts watch(JobClient job, CompletableFuture<Long> replay, AtomicLong sent, TopicTap forecasts,
-      TopicTap deadLetters, long start) throws Exception {
+      TopicTap deadLetters, long start, CompletableFuture<Void> finished) throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
-    Thread hook = new Thread(interrupted::countDown);
     if (plan.follow()) {
-      Runtime.getRuntime().addShutdownHook(hook);
+      // Ctrl-C: let the main thread stop the job with a savepoint and print the summary first
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        interrupted.countDown();
+        try {
+          finished.get(1, TimeUnit.MINUTES);
+        } catch (Exception e) {
+          // the JVM exits anyway
+        }
+      }, "demo-stop"));
     }
     long settleDeadline = Long.MAX_VALUE;
     JobCounts counts = JobCounts.read(job);
@@ -215,13 +228,19 @@ final class DemoRun {
 
     static JobCounts read(JobClient job, JobCounts previous) {
       try {
-        Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
-        long late = number(acc, HostForecaster.LATE_EVENTS);
-        return new JobCounts(number(acc, HostForecaster.ACCEPTED),
-            number(acc, RouteDeadLetters.PARSE_DEAD_LETTERS) + late, number(acc, HostForecaster.DUPLICATES), late);
+        return fromResult(job.getAccumulators().get(5, TimeUnit.SECONDS), previous);
       } catch (Exception e) {
         return previous; // the job is between states; keep the last reading
       }
+    }
+
+    static JobCounts fromResult(Map<String, Object> acc, JobCounts previous) {
+      if (acc == null || acc.isEmpty()) {
+        return previous;
+      }
+      long late = number(acc, HostForecaster.LATE_EVENTS);
+      return new JobCounts(number(acc, HostForecaster.ACCEPTED),
+          number(acc, RouteDeadLetters.PARSE_DEAD_LETTERS) + late, number(acc, HostForecaster.DUPLICATES), late);
     }
 
     private static long number(Map<String, Object> acc, String name) {

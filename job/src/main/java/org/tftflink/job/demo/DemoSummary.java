@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The end-of-run account of {@code ./tft demo}: every input message is either valid (accepted on
  * the step grid) or a dead letter, so {@code events_in == valid + dead_letters} when {@code
- * reconciled}.
+ * reconciled}; after a Ctrl-C with {@code --follow}, {@code unconsumed} events were still in Kafka when the
+ * job stopped (the savepoint's offsets resume from them).
  */
 public record DemoSummary(
     @JsonProperty("events_in") long eventsIn,
@@ -23,6 +24,7 @@ public record DemoSummary(
     @JsonProperty("forecasts_by_model") Map<String, Long> forecastsByModel,
     @JsonProperty("hosts") long hosts,
     @JsonProperty("reconciled") boolean reconciled,
+    @JsonProperty("unconsumed") long unconsumed,
     @JsonProperty("seconds") double seconds) {
 
   public void write(Path file) throws IOException {
@@ -32,7 +34,8 @@ public record DemoSummary(
   public String describe() {
     return String.format(
         "events in %d = valid %d + dead letters %d %s%s; duplicates %d; forecasts out %d %s for %d hosts; %.1f s",
-        eventsIn, valid, deadLetters, deadLettersByReason, reconciled ? " (reconciled)" : " (NOT RECONCILED)",
+        eventsIn, valid, deadLetters, deadLettersByReason,
+        reconciled ? " (reconciled)" : " (" + unconsumed + " not consumed before the stop: still in Kafka, the savepoint resumes them)",
         duplicates, forecastsOut, forecastsByModel, hosts, seconds);
   }
 }

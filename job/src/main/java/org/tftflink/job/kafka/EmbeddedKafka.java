@@ -39,8 +39,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.startupTime = startupTime;
     this.bootstrapServers = "127.0.0.1:" + brokerPort(cluster);
     // The demo is often stopped with Ctrl-C; without the hook the data directory would stay behind.
-    this.shutdownHook = new Thread(this::closeQuietly, "embedded-kafka-shutdown");
+    this.shutdownHook = new Thread(this::closeAfterShutdownHold, "embedded-kafka-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  private volatile java.util.concurrent.Future<?> shutdownHold;
+  private volatile Duration shutdownHoldMax = Duration.ZERO;
+
+  /**
+   * On Ctrl-C, keeps the broker up until {@code done} completes (at most {@code max}), so that a
+   * job stopping with a savepoint can still commit its transactions; JVM shutdown hooks run
+   * concurrently, and this one would otherwise close the broker first.
+   */
+  public void holdShutdownUntil(java.util.concurrent.Future<?> done, Duration max) {
+    this.shutdownHoldMax = max;
+    this.shutdownHold = done;
+  }
+
+  private void closeAfterShutdownHold() {
+    java.util.concurrent.Future<?> hold = shutdownHold;
+    if (hold != null) {
+      try {
+        hold.get(shutdownHoldMax.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // closing anyway: the hold is a courtesy to a clean stop, not a reason to hang the JVM
+      }
+    }
+    closeQuietly();
   }
 
   /** Kafka's storage formatter prints its bootstrap records to stdout; the demo's console is for progress. */
