@@ -1,5 +1,7 @@
 package org.tftflink.job.kafka;
 
+import org.tftflink.operators.sink.DeadLetterRecordSerializer;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,11 +22,11 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  */
 public final class DeadLetterRecords {
 
-  public static final String HEADER_REASON = "tft.dlq.reason";
-  public static final String HEADER_MESSAGE = "tft.dlq.message";
-  public static final String HEADER_SOURCE_TOPIC = "tft.dlq.source.topic";
-  public static final String HEADER_SOURCE_PARTITION = "tft.dlq.source.partition";
-  public static final String HEADER_SOURCE_OFFSET = "tft.dlq.source.offset";
+  public static final String HEADER_REASON = DeadLetterRecordSerializer.REASON;
+  public static final String HEADER_MESSAGE = DeadLetterRecordSerializer.MESSAGE;
+  public static final String HEADER_SOURCE_TOPIC = DeadLetterRecordSerializer.SOURCE_TOPIC;
+  public static final String HEADER_SOURCE_PARTITION = DeadLetterRecordSerializer.SOURCE_PARTITION;
+  public static final String HEADER_SOURCE_OFFSET = DeadLetterRecordSerializer.SOURCE_OFFSET;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
