@@ -186,6 +186,11 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     restored = null;
   }
 
+  /** Model messages not loaded since open (corrupt, misfit, abandoned timeline or not newer). */
+  public long rejectedModelMessages() {
+    return servingMetrics.rejectedModelMessages.getCount();
+  }
+
   /** Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of input). */
   public void flush() {
     batcher.flush();
