@@ -1,5 +1,6 @@
 package org.tftflink.job;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -17,7 +18,6 @@ import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.ingest.MetricWatermarks;
 import org.tftflink.operators.ingest.RouteDeadLetters;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
-import org.tftflink.operators.serving.ModelWatermarks;
 
 /**
  * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead
@@ -56,9 +56,9 @@ public final class ForecastJob {
     SingleOutputStreamOperator<MetricPoint> valid =
         ingested.process(new RouteDeadLetters()).uid(Uids.ROUTE_DEAD_LETTERS).name(Uids.ROUTE_DEAD_LETTERS_NAME);
 
-    // model versions, to every inference subtask; the model side holds no event time back
+    // model versions, to every inference subtask (they carry no event time: see BatchingBroadcastOperator)
     DataStream<byte[]> served =
-        env.fromSource(models, ModelWatermarks.strategy(), Uids.MODELS_SOURCE_NAME)
+        env.fromSource(models, WatermarkStrategy.noWatermarks(), Uids.MODELS_SOURCE_NAME)
             .uid(Uids.MODELS_SOURCE)
             .setParallelism(1)
             .broadcast();

@@ -41,12 +41,11 @@ public final class ForecasterHarness {
     return new BaselineConfig(HORIZON, 4, 8, 2, new double[] {0.1, 0.5, 0.9});
   }
 
-  /** A harness whose model side is at +infinity event time, as in the job (ModelWatermarks). */
+  /** An opened harness; the model side sends no watermark, as in the job. */
   public static KeyedBroadcastOperatorTestHarness<String, MetricPoint, byte[], Forecast> open(int batchSize)
       throws Exception {
     var h = create(batchSize);
     h.open();
-    h.processBroadcastWatermark(Long.MAX_VALUE);
     return h;
   }
 

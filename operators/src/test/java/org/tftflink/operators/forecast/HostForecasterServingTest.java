@@ -194,7 +194,6 @@ class HostForecasterServingTest {
     harness = ForecasterHarness.create(1);
     harness.initializeState(snapshot);
     harness.open();
-    harness.processBroadcastWatermark(Long.MAX_VALUE);
     steps(ENCODER + 1, ENCODER + 2);
 
     // no model message after the restore: the restored state's model serves, nothing is repeated
@@ -216,7 +215,6 @@ class HostForecasterServingTest {
     harness = ForecasterHarness.create(1);
     harness.initializeState(snapshot);
     harness.open();
-    harness.processBroadcastWatermark(Long.MAX_VALUE);
     harness.processBroadcastElement(ForecasterHarness.envelope(2, 1), 0);
     harness.processBroadcastElement(ForecasterHarness.envelope(3, 1), 0);
     step(ENCODER);
@@ -241,5 +239,14 @@ class HostForecasterServingTest {
     assertThat(served().version).isEqualTo(2);
     assertThat(served().epoch).isEqualTo(2);
     assertThat(served().restoreFloorEpoch).isEqualTo(ServingModelState.NONE);
+  }
+
+  @Test
+  void shouldKeepEventTimeOfTheMetricsWhateverTheModelSideSends() throws Exception {
+    harness = ForecasterHarness.open(1);
+    harness.processBroadcastWatermark(0); // ignored: model messages carry no event time
+    steps(0, 4);
+
+    assertThat(out()).extracting(Forecast::issuedAtMillis).contains(4 * STEP);
   }
 }

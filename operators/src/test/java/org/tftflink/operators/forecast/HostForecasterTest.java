@@ -189,7 +189,6 @@ class HostForecasterTest {
     harness = ForecasterHarness.create(256);
     harness.initializeState(snapshot);
     harness.open();
-    harness.processBroadcastWatermark(Long.MAX_VALUE);
     closeStep(6);
     for (int s = 7; s < 12; s++) {
       send("a", s * STEP + 10, s % 4 + s * 0.1);
