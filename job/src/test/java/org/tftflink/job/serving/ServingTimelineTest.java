@@ -43,7 +43,7 @@ import org.tftflink.operators.forecast.HostForecaster;
 
 /**
  * The timeline rule through the whole job (MiniCluster, RocksDB, a real broker): model v1 (epoch 1)
- * is served and a savepoint taken; the job goes on and serves v2 and v3 of epoch 1; then the older
+ * is served and a savepoint taken; the job runs on and serves v2 and v3 of epoch 1; then the older
  * savepoint is restored while v2 and v3 still sit in the model topic. After the restore no forecast
  * may carry v2 or v3: the restored v1 serves until v4 of epoch 2 arrives, and then v4.
  */
@@ -82,30 +82,34 @@ class ServingTimelineTest {
     List<List<ReplayMessage>> parts = alignedNab(List.of(150, 100, 100, 100));
     String models = "tl-models";
 
-    // timeline A: v1 served, savepoint 1
+    // timeline A: v1 served, savepoint 1 taken while the job runs on and serves v2 and v3 of epoch 1
     ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 1, 1));
     replay(bootstrap, parts.get(0));
-    String savepoint1 = runUntilQuiet(settings("tl-forecasts-a"), null, count(parts, 1), () -> {});
+    String[] savepoint1 = new String[1];
+    run(settings("tl-forecasts-a"), null,
+        new Phase(count(parts, 1), job -> {
+          savepoint1[0] = job.triggerSavepoint(stateDir.resolve("savepoints").toUri().toString(),
+              SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 2, 1));
+          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 3, 1));
+          Thread.sleep(2_000); // let the broadcast side take them before more data arrives
+          replay(bootstrap, parts.get(1));
+        }),
+        new Phase(count(parts, 2), job -> {}));
 
-    // timeline A goes on: v2 and v3 of epoch 1 are served, then this run is abandoned
-    ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 2, 1));
-    ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 3, 1));
-    replay(bootstrap, parts.get(1));
-    runUntilQuiet(settings("tl-forecasts-b"), savepoint1, count(parts, 2) - count(parts, 1), () -> {});
-
-    // timeline B: restore savepoint 1 (v2 and v3 still in the topic), then v4 of epoch 2
+    // timeline B: restore savepoint 1 while v2 and v3 sit in the topic, then v4 of epoch 2
     replay(bootstrap, parts.get(2));
-    runUntilQuiet(settings("tl-forecasts-c"), savepoint1, count(parts, 3) - count(parts, 1), () -> {
-      ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 4, 2));
-      Thread.sleep(2_000); // let the broadcast side take v4 before more data arrives
-      replay(bootstrap, parts.get(3));
-    }, count(parts, 4) - count(parts, 1));
+    run(settings("tl-forecasts-b"), savepoint1[0],
+        new Phase(count(parts, 3) - count(parts, 1), job -> {
+          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 4, 2));
+          Thread.sleep(2_000);
+          replay(bootstrap, parts.get(3));
+        }),
+        new Phase(count(parts, 4) - count(parts, 1), job -> {}));
 
-    Map<String, Long> before = versions(bootstrap, "tl-forecasts-a");
-    Map<String, Long> abandoned = versions(bootstrap, "tl-forecasts-b");
-    Map<String, Long> restored = versions(bootstrap, "tl-forecasts-c");
-    assertThat(before).containsKey("tft1").doesNotContainKeys("tft2", "tft3", "tft4");
-    assertThat(abandoned).containsKey("tft3"); // the abandoned timeline did serve its versions
+    Map<String, Long> abandoned = versions(bootstrap, "tl-forecasts-a");
+    Map<String, Long> restored = versions(bootstrap, "tl-forecasts-b");
+    assertThat(abandoned).containsKeys("tft1", "tft3"); // the abandoned timeline did serve its versions
     assertThat(restored).doesNotContainKeys("tft2", "tft3").containsKeys("tft1", "tft4");
   }
 
@@ -132,14 +136,23 @@ class ServingTimelineTest {
         .with(Options.SERVING_BATCH_SIZE, 64);
   }
 
-  private static void createTopics(String bootstrap) {
+  private static void createTopics(String bootstrap) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Topics.Names names = Topics.Names.defaults().withMetrics("tl-metrics").withMetricsDlq("tl-dlq")
           .withModels("tl-models").withModelEvents("tl-model-events").withControl("tl-control")
           .withForecasts("tl-forecasts-a");
       Topics.createAll(admin, names);
       Topics.createAll(admin, names.withForecasts("tl-forecasts-b"));
-      Topics.createAll(admin, names.withForecasts("tl-forecasts-c"));
+      // forecasts carry their issue time (2014 for NAB) as Kafka timestamp: time retention would
+      // delete the rolled segments of replayed history while the test still reads them
+      var keep = List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+          new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
+          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+      admin.incrementalAlterConfigs(Map.of(
+          new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+              "tl-forecasts-a"), keep,
+          new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+              "tl-forecasts-b"), keep)).all().get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -151,23 +164,19 @@ class ServingTimelineTest {
     return parts.subList(0, n).stream().mapToLong(List::size).sum();
   }
 
-  /** Something to do once the job runs. */
+  /** Something to do while the job runs. */
   interface Step {
-    void run() throws Exception;
+    void run(JobClient job) throws Exception;
   }
 
-  private static String runUntilQuiet(Settings settings, String savepoint, long events, Step whileRunning)
-      throws Exception {
-    return runUntilQuiet(settings, savepoint, events, whileRunning, events);
-  }
+  /** Wait until the job has accepted {@code events} and its forecasts are quiet, then do {@code then}. */
+  record Phase(long events, Step then) {}
 
   /**
-   * Runs the job (restored from {@code savepoint} when given), does {@code whileRunning} once it has
-   * accepted {@code events}, waits until it has accepted {@code finalEvents} and its forecast count
-   * has not moved for a few seconds, then stops it with a savepoint and returns the path.
+   * Runs the job (restored from {@code savepoint} when given) through the phases, then stops it with
+   * a savepoint.
    */
-  private static String runUntilQuiet(Settings settings, String savepoint, long events, Step whileRunning,
-      long finalEvents) throws Exception {
+  private static void run(Settings settings, String savepoint, Phase... phases) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(500);
@@ -177,33 +186,35 @@ class ServingTimelineTest {
       graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
     }
     JobClient job = env.executeAsync(graph);
+    for (Phase phase : phases) {
+      awaitQuiet(job, phase.events());
+      phase.then().run(job);
+    }
+    job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get(2, TimeUnit.MINUTES);
+  }
+
+  private static void awaitQuiet(JobClient job, long events) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    boolean stepDone = false;
     long lastForecasts = -1;
     long stableSince = System.nanoTime();
     while (true) {
       Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
       long accepted = acc.get(HostForecaster.ACCEPTED) instanceof Long n ? n : 0;
       long forecasts = acc.get(HostForecaster.FORECASTS) instanceof Long n ? n : 0;
-      if (!stepDone && accepted >= events) {
-        whileRunning.run();
-        stepDone = true;
-      }
       if (forecasts != lastForecasts) {
         lastForecasts = forecasts;
         stableSince = System.nanoTime();
       }
-      if (stepDone && accepted >= finalEvents && System.nanoTime() - stableSince > Duration.ofSeconds(4).toNanos()) {
-        break;
+      if (accepted >= events && System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
+        System.out.println("ServingTimelineTest: quiet at " + accepted + " events, " + forecasts + " forecasts");
+        return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the job accepted " + accepted + " of " + finalEvents + " events in 3 minutes");
+        throw new AssertionError("the job accepted " + accepted + " of " + events + " events in 3 minutes");
       }
       Thread.sleep(250);
     }
-    return job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
-            SavepointFormatType.CANONICAL)
-        .get(2, TimeUnit.MINUTES);
   }
 
   /** Consecutive slices of the aligned NAB rows: {@code perHost.get(i)} rows of each host in slice i. */
