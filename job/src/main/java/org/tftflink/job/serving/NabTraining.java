@@ -30,6 +30,14 @@ public final class NabTraining {
 
   /** Windows of every host, in time order per host, from its first {@code trainShare} of steps. */
   public List<TrainingSample> samples(double trainShare) {
+    return samples(0, trainShare);
+  }
+
+  /**
+   * Windows of every host whose horizon lies within {@code [fromShare, toShare)} of the host's steps
+   * (the encoder may reach back before {@code fromShare}).
+   */
+  public List<TrainingSample> samples(double fromShare, double toShare) {
     Map<String, List<NabSeries.Row>> byHost = new LinkedHashMap<>();
     for (NabSeries.Row r : NabSeries.alignedRows()) {
       byHost.computeIfAbsent(r.host(), h -> new ArrayList<>()).add(r);
@@ -39,17 +47,21 @@ public final class NabTraining {
       List<NabSeries.Row> rows = e.getValue();
       long first = rows.get(0).timestamp().toEpochMilli() / stepMillis;
       long last = rows.get(rows.size() - 1).timestamp().toEpochMilli() / stepMillis;
-      long cutoff = first + (long) ((last - first + 1) * trainShare);
+      long from = first + (long) ((last - first + 1) * fromShare);
+      long to = first + (long) ((last - first + 1) * toShare);
       for (HostHistory h : histories(rows, (int) (last - first + 1))) {
-        cut(e.getKey(), h, cutoff, out);
+        cut(e.getKey(), h, from, to, out);
       }
     }
     return out;
   }
 
-  private void cut(String host, HostHistory h, long cutoffStep, List<TrainingSample> out) {
+  private void cut(String host, HostHistory h, long fromStep, long toStep, List<TrainingSample> out) {
     for (int end = config.encoderLength(); end + config.horizon() <= h.size; end++) {
-      if (h.stepOfRow(end + config.horizon() - 1) >= cutoffStep) {
+      if (h.stepOfRow(end) < fromStep) {
+        continue;
+      }
+      if (h.stepOfRow(end + config.horizon() - 1) >= toStep) {
         return;
       }
       double[] future = new double[config.horizon()];
