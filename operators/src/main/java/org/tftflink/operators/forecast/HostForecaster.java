@@ -173,7 +173,7 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
       throw new IllegalStateException("HostForecaster runs inside " + BatchingBroadcastOperator.class.getSimpleName()
           + ", which flushes its inference batches; wire it with BroadcastConnectedStream.transform");
     }
-    servingMetrics = new ServingMetrics(metrics, () -> servedVersion, () -> servedEpoch);
+    servingMetrics = new ServingMetrics(getRuntimeContext(), () -> servedVersion, () -> servedEpoch);
     forecastCount = servingMetrics.forecastsOut;
     batcher = new InferenceBatcher(serving.batchSize(), grid.target(), grid.stepMillis(), this::emitBatched,
         servingMetrics);
@@ -292,6 +292,7 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
   private void emitBatched(Forecast f, long timestamp) {
     emitter.emit(f, timestamp);
     servingMetrics.tftForecasts.inc();
+    servingMetrics.tftForecastsTotal.add(1);
     counted();
   }
 

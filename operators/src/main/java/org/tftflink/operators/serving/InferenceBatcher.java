@@ -84,7 +84,9 @@ public final class InferenceBatcher {
     }
     long start = System.nanoTime();
     List<org.tftflink.model.tft.Forecast> out = model.predict(windows);
-    metrics.inferenceLatencyMs.update((System.nanoTime() - start) / 1_000_000);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    metrics.inferenceLatencyMs.update(millis);
+    metrics.inferenceMillisTotal.add(millis);
     metrics.batchSize.update(pending.size());
     double[] quantiles = model.config().quantiles();
     for (int i = 0; i < out.size(); i++) {

@@ -1,6 +1,8 @@
 package org.tftflink.operators.serving;
 
 import java.util.function.LongSupplier;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Meter;
@@ -11,9 +13,15 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The serving metrics of one inference subtask, in its operator metric group (web UI and any
  * reporter): the served model's version and epoch, forecasts out (count and rate, by kind), batch
- * sizes, inference latency per batch and model messages rejected or accepted.
+ * sizes, inference latency per batch and model messages rejected or accepted; plus two job
+ * accumulators (TFT forecasts, milliseconds spent in the model) that benchmarks read at the end.
  */
 public final class ServingMetrics {
+
+  /** Accumulator: TFT forecasts emitted by the job. */
+  public static final String TFT_FORECASTS = "forecasts-tft";
+  /** Accumulator: wall milliseconds spent in model calls, summed over subtasks. */
+  public static final String INFERENCE_MILLIS = "inference-ms";
 
   /** Histograms keep the last this many samples. */
   private static final int WINDOW = 1_000;
@@ -26,8 +34,13 @@ public final class ServingMetrics {
   public final Histogram inferenceLatencyMs;
   public final Counter rejectedModelMessages;
   public final Counter acceptedModelMessages;
+  public final LongCounter tftForecastsTotal;
+  public final LongCounter inferenceMillisTotal;
 
-  public ServingMetrics(MetricGroup group, LongSupplier modelVersion, LongSupplier modelEpoch) {
+  public ServingMetrics(RuntimeContext context, LongSupplier modelVersion, LongSupplier modelEpoch) {
+    MetricGroup group = context.getMetricGroup();
+    tftForecastsTotal = context.getLongCounter(TFT_FORECASTS);
+    inferenceMillisTotal = context.getLongCounter(INFERENCE_MILLIS);
     forecastsOut = group.counter("forecastsOut");
     forecastsPerSecond = group.meter("forecastsPerSecond", new MeterView(forecastsOut));
     tftForecasts = group.counter("tftForecastsOut");
