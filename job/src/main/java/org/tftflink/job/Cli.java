@@ -5,13 +5,17 @@ import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.Command;
 import org.tftflink.job.cli.OptionsCommand;
+import org.tftflink.job.cli.PublishCommand;
 import org.tftflink.job.cli.RunCommand;
+import org.tftflink.job.cli.TrainModelCommand;
 import org.tftflink.job.demo.DemoCommand;
 
 /** The entry point of {@code ./tft} and of the shaded job jar: dispatches to a subcommand. */
 public final class Cli {
 
-  static final List<Command> COMMANDS = List.of(new DemoCommand(), new RunCommand(), new BenchCommand(), new OptionsCommand());
+  static final List<Command> COMMANDS =
+      List.of(new DemoCommand(), new RunCommand(), new PublishCommand(), new TrainModelCommand(), new BenchCommand(),
+          new OptionsCommand());
 
   private Cli() {}
 

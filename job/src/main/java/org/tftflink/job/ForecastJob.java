@@ -1,5 +1,7 @@
 package org.tftflink.job;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -15,24 +17,30 @@ import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.ingest.MetricWatermarks;
 import org.tftflink.operators.ingest.RouteDeadLetters;
+import org.tftflink.operators.serving.BatchingBroadcastOperator;
 
 /**
  * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead
- * letters) -> keyBy(host) on event time -> per-host step grid and forecast -> forecasts. Sources and
- * sinks are injected, so tests and benchmarks run the same graph as production ({@link
+ * letters) -> keyBy(host) on event time -> per-host step grid and forecast, with the served TFT
+ * broadcast from the model topic -> forecasts. Sources and sinks are injected, so tests and benchmarks run the same graph as production ({@link
  * KafkaPipeline} builds the Kafka ones).
  */
 public final class ForecastJob {
 
   private final PipelineConfig config;
   private final Source<IngestRecord, ?, ?> metrics;
+  private final Source<byte[], ?, ?> models;
   private final Sink<Forecast> forecasts;
   private final Sink<DeadLetter> deadLetters;
 
-  public ForecastJob(PipelineConfig config, Source<IngestRecord, ?, ?> metrics, Sink<Forecast> forecasts,
-      Sink<DeadLetter> deadLetters) {
+  /**
+   * @param models model envelopes (ModelDataSerializer format), in publication order
+   */
+  public ForecastJob(PipelineConfig config, Source<IngestRecord, ?, ?> metrics, Source<byte[], ?, ?> models,
+      Sink<Forecast> forecasts, Sink<DeadLetter> deadLetters) {
     this.config = config;
     this.metrics = metrics;
+    this.models = models;
     this.forecasts = forecasts;
     this.deadLetters = deadLetters;
   }
@@ -48,14 +56,26 @@ public final class ForecastJob {
     SingleOutputStreamOperator<MetricPoint> valid =
         ingested.process(new RouteDeadLetters()).uid(Uids.ROUTE_DEAD_LETTERS).name(Uids.ROUTE_DEAD_LETTERS_NAME);
 
-    // per host: step grid, history ring in keyed state, one forecast per step
+    // model versions, to every inference subtask (they carry no event time: see BatchingBroadcastOperator)
+    DataStream<byte[]> served =
+        env.fromSource(models, WatermarkStrategy.noWatermarks(), Uids.MODELS_SOURCE_NAME)
+            .uid(Uids.MODELS_SOURCE)
+            .setParallelism(1)
+            .broadcast();
+
+    // per host: step grid, history ring in keyed state, one forecast per step (TFT batched per subtask).
+    // Connected as keyed + broadcast by hand: Flink's keyed-broadcast API cannot take our operator,
+    // which flushes the inference batch before each checkpoint barrier.
+    HostForecaster forecaster =
+        new HostForecaster(config.grid(), new SeasonalNaiveForecaster(config.baseline()), config.minHistorySteps(),
+            config.serving());
     SingleOutputStreamOperator<Forecast> forecast =
         valid
             .keyBy(p -> p.host)
-            .process(new HostForecaster(config.grid(), new SeasonalNaiveForecaster(config.baseline()),
-                config.minHistorySteps()))
-            .uid(Uids.HOST_FORECASTER)
-            .name(Uids.HOST_FORECASTER_NAME);
+            .connect(served)
+            .transform(Uids.HOST_FORECASTER_NAME, TypeInformation.of(Forecast.class),
+                new BatchingBroadcastOperator(forecaster, config.serving().flushInterval().toMillis()))
+            .uid(Uids.HOST_FORECASTER);
 
     forecast.sinkTo(forecasts).uid(Uids.FORECASTS_SINK).name(Uids.FORECASTS_SINK_NAME);
 

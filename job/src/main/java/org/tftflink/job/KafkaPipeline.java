@@ -5,6 +5,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.tftflink.job.kafka.Topics;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
@@ -16,7 +19,7 @@ import org.tftflink.operators.ingest.MetricRecordDeserializer;
 import org.tftflink.operators.sink.DeadLetterRecordSerializer;
 import org.tftflink.operators.sink.ForecastRecordSerializer;
 
-/** Builds the {@link ForecastJob} on Kafka: the metrics source and the exactly-once sinks. */
+/** Builds the {@link ForecastJob} on Kafka: the metrics and model sources and the exactly-once sinks. */
 public final class KafkaPipeline {
 
   /**
@@ -38,8 +41,20 @@ public final class KafkaPipeline {
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
             .setProperty("isolation.level", "read_committed");
+    // Every version from the start of the topic: a fresh job picks the newest; a restored one
+    // resumes from its saved offset and applies the timeline rule. Only committed transactions.
+    var models =
+        KafkaSource.<byte[]>builder()
+            .setBootstrapServers(bootstrap)
+            .setTopics(settings.get(Options.TOPIC_MODELS))
+            .setGroupId(settings.get(Options.GROUP_ID) + "-models")
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+            .setProperty("isolation.level", "read_committed");
+    Topics.modelConsumerSettings().forEach((k, v) -> models.setProperty(k, String.valueOf(v)));
     if (bounded) {
       source.setBounded(OffsetsInitializer.latest());
+      models.setBounded(OffsetsInitializer.latest());
     }
     KafkaSink<Forecast> forecasts =
         KafkaSink.<Forecast>builder()
@@ -57,7 +72,7 @@ public final class KafkaPipeline {
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-dlq")
             .setKafkaProducerConfig(producerProperties())
             .build();
-    return new ForecastJob(config, source.build(), forecasts, deadLetters);
+    return new ForecastJob(config, source.build(), models.build(), forecasts, deadLetters);
   }
 
   private static Properties producerProperties() {

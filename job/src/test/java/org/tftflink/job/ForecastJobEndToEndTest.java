@@ -134,7 +134,7 @@ class ForecastJobEndToEndTest {
     Files.write(file, joinLines(input));
 
     Topics.Names names = Topics.Names.defaults().withMetrics("e2e-metrics").withForecasts("e2e-forecasts")
-        .withMetricsDlq("e2e-dlq");
+        .withMetricsDlq("e2e-dlq").withModels("e2e-models");
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Topics.createAll(admin, names);
     }
@@ -145,6 +145,7 @@ class ForecastJobEndToEndTest {
         .with(Options.TOPIC_METRICS, names.metrics())
         .with(Options.TOPIC_FORECASTS, names.forecasts())
         .with(Options.TOPIC_DLQ, names.metricsDlq())
+        .with(Options.TOPIC_MODELS, names.models())
         .with(Options.GROUP_ID, "e2e");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);

@@ -101,6 +101,7 @@ class SavepointRestoreTest {
         .with(Options.TOPIC_METRICS, prefix + "-metrics")
         .with(Options.TOPIC_FORECASTS, prefix + "-forecasts")
         .with(Options.TOPIC_DLQ, prefix + "-dlq")
+        .with(Options.TOPIC_MODELS, prefix + "-models")
         .with(Options.GROUP_ID, prefix);
   }
 

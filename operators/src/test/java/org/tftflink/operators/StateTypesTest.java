@@ -11,6 +11,7 @@ import org.tftflink.model.grid.StepAccumulator;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricPoint;
+import org.tftflink.operators.serving.ServingModelState;
 
 /**
  * State and stream types must use Flink's POJO serializer (which supports adding fields later),
@@ -19,7 +20,8 @@ import org.tftflink.operators.ingest.MetricPoint;
 class StateTypesTest {
 
   @ParameterizedTest
-  @ValueSource(classes = {HostHistory.class, StepAccumulator.class, MetricPoint.class, DeadLetter.class, IngestRecord.class})
+  @ValueSource(classes = {HostHistory.class, StepAccumulator.class, MetricPoint.class, DeadLetter.class, IngestRecord.class,
+      ServingModelState.class})
   void shouldBeSerializedAsFlinkPojo(Class<?> type) {
     assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
   }

@@ -21,6 +21,8 @@ public final class Options {
   public static final Option<String> TOPIC_METRICS = str("topic.metrics", "metrics", "input topic of metric events");
   public static final Option<String> TOPIC_FORECASTS = str("topic.forecasts", "forecasts", "output topic of forecasts");
   public static final Option<String> TOPIC_DLQ = str("topic.dlq", "metrics-dlq", "dead-letter topic");
+  public static final Option<String> TOPIC_MODELS =
+      str("topic.models", "tft-models", "topic of published TFT model versions (read from the start, read_committed)");
   public static final Option<String> GROUP_ID = str("kafka.group_id", "tft-flink", "consumer group of the source");
 
   // contract
@@ -64,6 +66,18 @@ public final class Options {
       duration("baseline.season", Duration.ofDays(1), "season of the seasonal-naive baseline");
   public static final Option<Integer> RESIDUAL_WINDOW =
       integer("baseline.residual_window", 144, "recent residuals that give the baseline's quantiles", 2, 100_000);
+
+  // serving the TFT
+  public static final Option<Integer> SERVING_BATCH_SIZE =
+      integer("serving.batch_size", 256, "TFT requests predicted in one model call per subtask; 1 = no batching",
+          1, 100_000);
+  public static final Option<Duration> SERVING_FLUSH_INTERVAL =
+      opt("serving.flush_interval", Duration.ofMillis(200),
+          "processing time after which a partly filled TFT batch is predicted anyway", Options::duration,
+          d -> !d.isNegative() && !d.isZero(), "a positive duration such as 200ms or 1s");
+  public static final Option<List<String>> SERVING_TAG_NAMES =
+      opt("serving.tag_names", List.of(), "event tags fed to the TFT as static categoricals after the host, in order",
+          Options::list, v -> true, "a comma-separated list of tag names");
 
   // runtime
   public static final Option<Integer> PARALLELISM = integer("job.parallelism", 1, "parallelism of the job", 1, 4096);

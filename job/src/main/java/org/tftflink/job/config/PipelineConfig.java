@@ -5,10 +5,11 @@ import java.time.Duration;
 import org.tftflink.model.baseline.BaselineConfig;
 import org.tftflink.model.event.EventParserConfig;
 import org.tftflink.model.grid.StepGridConfig;
+import org.tftflink.operators.serving.ServingConfig;
 
 /**
  * The immutable configuration the operators get, derived once from {@link Settings}: the parser
- * contract, the step grid, the baseline and the watermark rules.
+ * contract, the step grid, the baseline, the watermark rules and how the TFT is served.
  */
 public record PipelineConfig(
     EventParserConfig parser,
@@ -16,7 +17,8 @@ public record PipelineConfig(
     BaselineConfig baseline,
     int minHistorySteps,
     Duration outOfOrderness,
-    Duration idleness)
+    Duration idleness,
+    ServingConfig serving)
     implements Serializable {
 
   public static PipelineConfig from(Settings s) {
@@ -35,8 +37,11 @@ public record PipelineConfig(
             .withMaxMessageBytes(s.get(Options.MAX_MESSAGE_BYTES))
             .withMaxHostLength(s.get(Options.MAX_HOST_LENGTH))
             .withMaxFutureSkew(s.get(Options.FUTURE_SKEW));
+    ServingConfig serving =
+        new ServingConfig(s.get(Options.SERVING_BATCH_SIZE), s.get(Options.SERVING_FLUSH_INTERVAL),
+            s.get(Options.SERVING_TAG_NAMES));
     return new PipelineConfig(parser, grid, baseline, s.get(Options.MIN_HISTORY), s.get(Options.OUT_OF_ORDERNESS),
-        s.get(Options.IDLENESS));
+        s.get(Options.IDLENESS), serving);
   }
 
   private static int stepsIn(Duration span, Duration step, Option<Duration> option) {

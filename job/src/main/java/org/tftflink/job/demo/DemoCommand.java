@@ -19,6 +19,9 @@ public final class DemoCommand implements Command {
   /** The demo checkpoints often so that exactly-once output shows up within seconds. */
   static final Duration DEMO_CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
 
+  /** A small TFT trained on the first 60% of the bundled NAB data ({@code ./tft train-model}). */
+  static final String BUNDLED_MODEL = "/models/nab-small.tft";
+
   @Override
   public String name() {
     return "demo";
@@ -41,13 +44,17 @@ public final class DemoCommand implements Command {
         "  --summary-json FILE   write the end-of-run summary as JSON",
         "  --follow              keep running after the data ends, until Ctrl-C",
         "  --port N              web UI port (default 8081)",
+        "  --model FILE          publish this model envelope when the job starts (default: the bundled",
+        "                        small TFT trained on NAB, " + BUNDLED_MODEL + ")",
+        "  --no-model            publish no model: every forecast is the baseline",
         "  --config FILE, --set key=value   job options (./tft options lists them)");
   }
 
   @Override
   public int run(List<String> argv) throws Exception {
     Args args =
-        Args.parse(argv, Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port"), Set.of("follow"));
+        Args.parse(argv, Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port", "model"),
+            Set.of("follow", "no-model"));
     Settings settings =
         args.settings(Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
     Path input = args.path("input");
@@ -56,9 +63,29 @@ public final class DemoCommand implements Command {
     }
     DemoRun.Plan plan =
         new DemoRun.Plan(settings, input, args.number("rate", 2000), args.path("forecasts-out"),
-            args.path("dlq-out"), args.path("summary-json"), args.flag("follow"), (int) args.number("port", 8081));
+            args.path("dlq-out"), args.path("summary-json"), args.flag("follow"), (int) args.number("port", 8081),
+            model(args));
     DemoSummary summary = new DemoRun(plan).run();
     // with --follow a Ctrl-C may leave events unconsumed (not lost: they are in Kafka)
     return summary.reconciled() || plan.follow() ? 0 : 1;
+  }
+
+  private static byte[] model(Args args) throws java.io.IOException {
+    if (args.flag("no-model")) {
+      return null;
+    }
+    Path file = args.path("model");
+    if (file != null) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("--model " + file + " is not a readable file");
+      }
+      return Files.readAllBytes(file);
+    }
+    try (var in = DemoCommand.class.getResourceAsStream(BUNDLED_MODEL)) {
+      if (in == null) {
+        throw new IllegalStateException("the bundled model " + BUNDLED_MODEL + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    }
   }
 }

@@ -31,6 +31,9 @@ import org.tftflink.job.kafka.EmbeddedKafka;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.job.replay.NabSeries;
 import org.tftflink.job.replay.Replayer;
+import org.tftflink.job.serving.ModelPublisher;
+import org.tftflink.model.tft.envelope.ModelData;
+import org.tftflink.model.tft.envelope.ModelDataSerializer;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.RouteDeadLetters;
 
@@ -45,8 +48,12 @@ final class DemoRun {
   /** How long after the data ends the job may take to account for every message. */
   private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
 
+  /**
+   * @param model the model envelope published right after the job starts, or null to serve the
+   *     baseline only
+   */
   record Plan(Settings settings, Path input, double rate, Path forecastsOut, Path dlqOut, Path summaryJson,
-      boolean follow, int port) {}
+      boolean follow, int port, byte[] model) {}
 
   private final Plan plan;
   private final ObjectMapper json = new ObjectMapper();
@@ -77,6 +84,14 @@ final class DemoRun {
       KafkaPipeline.create(s, bootstrap, false).build(env);
       JobClient job = env.executeAsync("tft-flink forecasts (demo)");
       System.out.printf("tft demo: job %s running; Flink web UI on http://localhost:%d%n", job.getJobID(), plan.port());
+      if (plan.model() != null) {
+        ModelData m = ModelDataSerializer.deserialize(plan.model());
+        ModelPublisher.publish(bootstrap, s.get(Options.TOPIC_MODELS), plan.model());
+        System.out.printf("tft demo: published TFT model version %d (epoch %d; hidden %d, encoder %d steps) on %s;"
+                + " hosts get TFT forecasts once they have %d steps of history%n", m.modelVersion(), m.epoch(),
+            m.config().hiddenSize(), m.config().encoderLength(), s.get(Options.TOPIC_MODELS),
+            m.config().encoderLength());
+      }
 
       try (TopicTap forecasts =
               new TopicTap(bootstrap, s.get(Options.TOPIC_FORECASTS), plan.forecastsOut(),
@@ -215,7 +230,8 @@ final class DemoRun {
       Topics.createAll(admin, Topics.Names.defaults()
           .withMetrics(s.get(Options.TOPIC_METRICS))
           .withForecasts(s.get(Options.TOPIC_FORECASTS))
-          .withMetricsDlq(s.get(Options.TOPIC_DLQ)));
+          .withMetricsDlq(s.get(Options.TOPIC_DLQ))
+          .withModels(s.get(Options.TOPIC_MODELS)));
     }
   }
 

@@ -15,8 +15,8 @@ import org.tftflink.job.replay.NabSeries;
 
 /**
  * {@code ./tft demo --input FILE} end to end, as a user runs it: its own broker, local Flink with
- * the web UI, a JSON-lines file with good and bad lines, the summary and the copies of both
- * output topics.
+ * the web UI, the bundled TFT published at start, a JSON-lines file with good and bad lines, the
+ * summary and the copies of both output topics.
  */
 class DemoCommandTest {
 
@@ -53,12 +53,15 @@ class DemoCommandTest {
     assertThat(summary.get("reconciled").asBoolean()).isTrue();
     assertThat(summary.get("hosts").asLong()).isEqualTo(10);
     assertThat(summary.get("forecasts_out").asLong()).isPositive();
+    // 300 steps per host: the baseline until a host holds the model's 48-step encoder, then the TFT
+    assertThat(summary.at("/forecasts_by_model/tft").asLong()).isPositive();
+    assertThat(summary.at("/forecasts_by_model/baseline").asLong()).isPositive();
 
     List<String> dlq = Files.readAllLines(dir.resolve("dlq.jsonl"));
     assertThat(dlq).hasSize(3);
     assertThat(dlq).anySatisfy(l -> assertThat(l).contains("\"reason\":\"invalid_utf8\"").contains("\"payloadBase64\":\"e/99\""));
     assertThat(Files.readAllLines(dir.resolve("forecasts.jsonl")))
         .hasSize((int) summary.get("forecasts_out").asLong())
-        .allSatisfy(l -> assertThat(l).contains("\"kind\":\"baseline\""));
+        .allSatisfy(l -> assertThat(l).containsAnyOf("\"kind\":\"baseline\"", "\"kind\":\"tft\",\"version\":1,"));
   }
 }

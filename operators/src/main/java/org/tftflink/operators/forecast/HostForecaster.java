@@ -9,10 +9,16 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tftflink.model.baseline.SeasonalNaiveForecaster;
 import org.tftflink.model.event.DeadLetterReason;
 import org.tftflink.model.forecast.Forecast;
@@ -21,7 +27,16 @@ import org.tftflink.model.grid.HostHistory;
 import org.tftflink.model.grid.StepAccumulator;
 import org.tftflink.model.grid.StepGridConfig;
 import org.tftflink.operators.ingest.DeadLetter;
+import org.tftflink.model.tft.TftModel;
 import org.tftflink.operators.ingest.MetricPoint;
+import org.tftflink.operators.serving.BatchingBroadcastOperator;
+import org.tftflink.operators.serving.InferenceBatcher;
+import org.tftflink.operators.serving.ModelMessages;
+import org.tftflink.operators.serving.ModelTimeline;
+import org.tftflink.operators.serving.ServingConfig;
+import org.tftflink.operators.serving.ServingMetrics;
+import org.tftflink.operators.serving.ServingModelState;
+import org.tftflink.operators.serving.TftWindows;
 
 /**
  * Keeps each host's history on the step grid in keyed state and issues one forecast per host per
@@ -34,16 +49,31 @@ import org.tftflink.operators.ingest.MetricPoint;
  *
  * <p>At the end of a bounded input (watermark at +infinity) open steps are closed, but no step is
  * imputed: nothing is invented after the data ends.
+ *
+ * <p>Model messages arrive on the broadcast side ({@code tft-models}, one partition, so every
+ * subtask sees them in the same order) and are accepted by the timeline rule ({@link
+ * ModelMessages}). While no TFT is served, or while a host's history is shorter than the model's
+ * encoder, the forecast is the seasonal-naive baseline; otherwise the request joins the subtask's
+ * inference batch. Runs only inside {@link BatchingBroadcastOperator}, which flushes that batch.
  */
-public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Forecast> {
+public class HostForecaster extends KeyedBroadcastProcessFunction<String, MetricPoint, byte[], Forecast>
+    implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HostForecaster.class);
 
   public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events") {};
 
   /** State names are part of the savepoint layout (savepoints-docs/). */
   public static final String HISTORY_STATE = "history";
   public static final String OPEN_STEPS_STATE = "open-steps";
+  /** Broadcast state: the served model, one entry under {@link #SERVED_KEY}. */
+  public static final String MODEL_STATE_NAME = "serving-model";
+  public static final String SERVED_KEY = "served";
+
+  public static final MapStateDescriptor<String, ServingModelState> MODEL_STATE =
+      new MapStateDescriptor<>(MODEL_STATE_NAME, Types.STRING, TypeInformation.of(ServingModelState.class));
 
   public static final String ACCEPTED = "accepted";
   public static final String LATE_EVENTS = "late";
@@ -53,6 +83,7 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
   private final StepGridConfig grid;
   private final SeasonalNaiveForecaster baseline;
   private final int minHistorySteps;
+  private final ServingConfig serving;
 
   private transient ValueState<HostHistory> history;
   private transient MapState<Long, StepAccumulator> openSteps;
@@ -66,8 +97,19 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
   private transient LongCounter lateTotal;
   private transient LongCounter duplicatesTotal;
   private transient LongCounter forecastsTotal;
+  private transient ServingMetrics servingMetrics;
+  private transient InferenceBatcher batcher;
+  private transient ModelMessages modelMessages;
+  private transient InferenceBatcher.Emitter emitter;
+  private transient Runnable armFlush;
+  /** Mirrors the broadcast state's (epoch, version) for the gauges; -1 while the baseline serves. */
+  private transient volatile long servedVersion = -1;
+  private transient volatile long servedEpoch = -1;
+  /** The model restored with the broadcast state, served from open() on. */
+  private transient ServingModelState restored;
 
-  public HostForecaster(StepGridConfig grid, SeasonalNaiveForecaster baseline, int minHistorySteps) {
+  public HostForecaster(StepGridConfig grid, SeasonalNaiveForecaster baseline, int minHistorySteps,
+      ServingConfig serving) {
     if (baseline.config().historySteps() > grid.capacitySteps()) {
       throw new IllegalArgumentException(
           "history capacity " + grid.capacitySteps() + " is shorter than the baseline needs ("
@@ -79,6 +121,36 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
     this.grid = grid;
     this.baseline = baseline;
     this.minHistorySteps = minHistorySteps;
+    this.serving = serving;
+  }
+
+  /**
+   * Called by the operator before {@link #open}: where batched forecasts go, and how to ask for a
+   * flush timer once a request waits in an empty batch.
+   */
+  public void attach(InferenceBatcher.Emitter emitter, Runnable armFlush) {
+    this.emitter = emitter;
+    this.armFlush = armFlush;
+  }
+
+  /**
+   * Restores the served model. After a restore the operator keeps serving the model of its own
+   * state and accepts only epochs above any it had seen (DESIGN.md, timeline rule).
+   */
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    BroadcastState<String, ServingModelState> state = context.getOperatorStateStore().getBroadcastState(MODEL_STATE);
+    ServingModelState s = state.get(SERVED_KEY);
+    if (context.isRestored() && s != null) {
+      ModelTimeline.restored(s);
+      state.put(SERVED_KEY, s);
+      restored = s;
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    // the broadcast state is snapshotted by the operator; the batch is empty here (flushed pre-barrier)
   }
 
   @Override
@@ -91,17 +163,41 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
     acceptedCount = metrics.counter("eventsAccepted");
     lateCount = metrics.counter("eventsLate");
     duplicateCount = metrics.counter("eventsDuplicate");
-    forecastCount = metrics.counter("forecastsOut");
     imputedCount = metrics.counter("stepsImputed");
     expiredCount = metrics.counter("hostsExpired");
     acceptedTotal = getRuntimeContext().getLongCounter(ACCEPTED);
     lateTotal = getRuntimeContext().getLongCounter(LATE_EVENTS);
     duplicatesTotal = getRuntimeContext().getLongCounter(DUPLICATES);
     forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
+    if (emitter == null) {
+      throw new IllegalStateException("HostForecaster runs inside " + BatchingBroadcastOperator.class.getSimpleName()
+          + ", which flushes its inference batches; wire it with BroadcastConnectedStream.transform");
+    }
+    servingMetrics = new ServingMetrics(getRuntimeContext(), () -> servedVersion, () -> servedEpoch);
+    forecastCount = servingMetrics.forecastsOut;
+    batcher = new InferenceBatcher(serving.batchSize(), grid.target(), grid.stepMillis(), this::emitBatched,
+        servingMetrics);
+    modelMessages = new ModelMessages(grid, baseline.config(), serving);
+    if (restored != null && restored.hasModel()) {
+      serve(ModelMessages.rebuild(restored), restored);
+      LOG.info("Restored TFT model version {} (epoch {}); accepting only epochs above {}", restored.version,
+          restored.epoch, restored.restoreFloorEpoch);
+    }
+    restored = null;
+  }
+
+  /** Model messages not loaded since open (corrupt, misfit, abandoned timeline or not newer). */
+  public long rejectedModelMessages() {
+    return servingMetrics.rejectedModelMessages.getCount();
+  }
+
+  /** Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of input). */
+  public void flush() {
+    batcher.flush();
   }
 
   @Override
-  public void processElement(MetricPoint point, Context ctx, Collector<Forecast> out) throws Exception {
+  public void processElement(MetricPoint point, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
     long step = grid.stepOf(point.timestampMillis);
     long watermark = ctx.timerService().currentWatermark();
     HostHistory h = history.value();
@@ -148,7 +244,7 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
       return; // a step that was already closed, or no history: nothing to do
     }
     history.update(h);
-    emit(ctx.getCurrentKey(), h, out);
+    emit(ctx.getCurrentKey(), h, timestamp, out);
     if (!endOfInput) {
       ctx.timerService().registerEventTimeTimer(grid.closeTimeOf(step + 1));
     }
@@ -172,17 +268,63 @@ public class HostForecaster extends KeyedProcessFunction<String, MetricPoint, Fo
     return h;
   }
 
-  private void emit(String host, HostHistory h, Collector<Forecast> out) {
+  private void emit(String host, HostHistory h, long timestamp, Collector<Forecast> out) {
     if (h.size < minHistorySteps) {
       return;
     }
-    SeasonalNaiveForecaster.Result r = baseline.forecast(h, 0);
     long issuedAt = (h.lastStep + 1) * grid.stepMillis();
+    TftModel model = batcher.model();
+    if (model != null && h.size >= model.config().encoderLength()) {
+      var window = TftWindows.latest(model.config(), host, h, grid.stepMillis(), serving.tagNames());
+      if (batcher.add(host, window, issuedAt, timestamp)) {
+        armFlush.run();
+      }
+      return;
+    }
+    SeasonalNaiveForecaster.Result r = baseline.forecast(h, 0);
     out.collect(
         new Forecast(host, grid.target(), issuedAt, grid.stepMillis(), ModelRef.baseline(r.method()),
             baseline.config().quantiles(), r.values()));
+    servingMetrics.baselineForecasts.inc();
+    counted();
+  }
+
+  private void emitBatched(Forecast f, long timestamp) {
+    emitter.emit(f, timestamp);
+    servingMetrics.tftForecasts.inc();
+    servingMetrics.tftForecastsTotal.add(1);
+    counted();
+  }
+
+  private void counted() {
     forecastCount.inc();
     forecastsTotal.add(1);
+  }
+
+  /** A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and logged. */
+  @Override
+  public void processBroadcastElement(byte[] message, Context ctx, Collector<Forecast> out) throws Exception {
+    BroadcastState<String, ServingModelState> state = ctx.getBroadcastState(MODEL_STATE);
+    ServingModelState s = state.get(SERVED_KEY);
+    if (s == null) {
+      s = new ServingModelState();
+    }
+    ModelMessages.Outcome outcome = modelMessages.offer(message, s);
+    state.put(SERVED_KEY, s);
+    if (!outcome.accepted()) {
+      servingMetrics.rejectedModelMessages.inc();
+      LOG.warn("Model message not loaded: {}", outcome.rejection());
+      return;
+    }
+    serve(outcome.model(), s);
+    servingMetrics.acceptedModelMessages.inc();
+    LOG.info("Serving TFT model version {} (epoch {})", s.version, s.epoch);
+  }
+
+  private void serve(TftModel model, ServingModelState s) {
+    batcher.serve(model, ModelMessages.refOf(s)); // answers the waiting requests with the old model first
+    servedVersion = s.version;
+    servedEpoch = s.epoch;
   }
 
   private void expire() {

@@ -2,50 +2,29 @@ package org.tftflink.operators.forecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.tftflink.model.baseline.BaselineConfig;
 import org.tftflink.model.baseline.SeasonalNaiveForecaster;
 import org.tftflink.model.forecast.Forecast;
-import org.tftflink.model.grid.StepGridConfig;
-import org.tftflink.model.grid.StepGridConfig.Aggregation;
-import org.tftflink.model.grid.StepGridConfig.DuplicatePolicy;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.MetricPoint;
 
+/** The step grid of the inference operator: baseline forecasts, no model on the broadcast side. */
 class HostForecasterTest {
 
-  private static final long STEP = 300_000;
-  private static final int MAX_GAP = 3;
+  private static final long STEP = ForecasterHarness.STEP;
+  private static final int MAX_GAP = ForecasterHarness.MAX_GAP;
 
-  private KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Forecast> harness;
-
-  private static HostForecaster forecaster() {
-    StepGridConfig grid =
-        new StepGridConfig(
-            Duration.ofMillis(STEP), "cpu", List.of(), Aggregation.MEAN, DuplicatePolicy.KEEP_LAST, Duration.ZERO,
-            MAX_GAP, 20);
-    var baseline = new SeasonalNaiveForecaster(new BaselineConfig(3, 4, 8, 2, new double[] {0.1, 0.5, 0.9}));
-    return new HostForecaster(grid, baseline, 2);
-  }
-
-  private static KeyedOneInputStreamOperatorTestHarness<String, MetricPoint, Forecast> newHarness() throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(forecaster()), p -> p.host, Types.STRING);
-  }
+  private KeyedBroadcastOperatorTestHarness<String, MetricPoint, byte[], Forecast> harness;
 
   @BeforeEach
   void setUp() throws Exception {
-    harness = newHarness();
-    harness.open();
+    harness = ForecasterHarness.open(256);
   }
 
   @AfterEach
@@ -149,14 +128,14 @@ class HostForecasterTest {
     closeStep(0);
     send("b", STEP + 10, 6);
     closeStep(1);
-    assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isGreaterThan(0);
 
     // host a imputes MAX_GAP steps (1..3), then expires at step 4; b keeps reporting until step 1
     for (int s = 2; s <= MAX_GAP + 3; s++) {
       closeStep(s);
     }
 
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
@@ -190,8 +169,7 @@ class HostForecasterTest {
 
   @Test
   void shouldContinueIdenticallyAfterSnapshotAndRestore() throws Exception {
-    var expected = newHarness();
-    expected.open();
+    var expected = ForecasterHarness.open(256);
     for (int s = 0; s < 12; s++) {
       expected.processElement(new StreamRecord<>(point("a", s * STEP + 10, s % 4 + s * 0.1), s * STEP + 10));
       expected.processWatermark((s + 1) * STEP - 1);
@@ -208,7 +186,7 @@ class HostForecasterTest {
     int beforeSnapshot = forecasts().size();
     harness.close();
 
-    harness = newHarness();
+    harness = ForecasterHarness.create(256);
     harness.initializeState(snapshot);
     harness.open();
     closeStep(6);

@@ -1,0 +1,237 @@
+package org.tftflink.job.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.tftflink.job.KafkaPipeline;
+import org.tftflink.job.LocalFlink;
+import org.tftflink.job.config.Options;
+import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.EmbeddedKafka;
+import org.tftflink.job.kafka.Topics;
+import org.tftflink.job.replay.ReplayMessage;
+import org.tftflink.job.replay.Replayer;
+import org.tftflink.job.serving.ModelPublisher;
+import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.envelope.ModelData;
+import org.tftflink.model.tft.envelope.ModelDataSerializer;
+import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.serving.ModelFit;
+import org.tftflink.operators.serving.ServingMetrics;
+
+/**
+ * {@code ./tft bench serving}: the reference TFT (hidden 32, encoder 168, horizon 24; cpu only)
+ * served by the job between two Kafka topics, for {@code hosts} hosts, with batching on and off.
+ * (1) Throughput: a pre-loaded bounded input whose last {@code tftSteps} steps per host are
+ * forecast by the TFT; TFT forecasts per second of model time and per second of job time. (2)
+ * Latency: the job runs live; after the warm-up history, one step of all hosts is sent at a time
+ * and each TFT forecast's latency is taken from the send of the step that closes its step to its
+ * arrival on the forecast topic (read_uncommitted: without the exactly-once commit, which adds up
+ * to a checkpoint interval).
+ */
+public final class ServingBench {
+
+  /** Throughput of one run. */
+  public record Throughput(int batchSize, long events, long tftForecasts, double jobSeconds, double modelSeconds) {}
+
+  /** Event-to-forecast latency of one run, in milliseconds. */
+  public record Latency(int batchSize, int forecasts, double p50, double p99) {}
+
+  private final int hosts;
+  private final int tftSteps;
+  private final int parallelism;
+  private final int latencyWaves;
+  private final TftConfig model = TftConfig.reference().toBuilder().observedReals(1).build();
+
+  public ServingBench(int hosts, int tftSteps, int parallelism, int latencyWaves) {
+    this.hosts = hosts;
+    this.tftSteps = tftSteps;
+    this.parallelism = parallelism;
+    this.latencyWaves = latencyWaves;
+  }
+
+  private int warmupSteps() {
+    return model.encoderLength();
+  }
+
+  public Throughput throughput(int batchSize) throws Exception {
+    Path state = Files.createTempDirectory("tft-bench-serving");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      createTopics(bootstrap);
+      ModelPublisher.publish(bootstrap, "sb-models", envelope());
+      List<ReplayMessage> input = BenchWorkload.events(hosts, warmupSteps() + tftSteps + 1);
+      long loaded = new Replayer(bootstrap, "sb-metrics", 0, null).replay(input.iterator());
+      StreamExecutionEnvironment env = environment(state);
+      KafkaPipeline.create(settings(batchSize), bootstrap, true).build(env);
+      JobExecutionResult r = env.execute("bench serving throughput");
+      Throughput t = new Throughput(batchSize, loaded, r.<Long>getAccumulatorResult(ServingMetrics.TFT_FORECASTS),
+          r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
+          r.<Long>getAccumulatorResult(ServingMetrics.INFERENCE_MILLIS) / 1e3);
+      System.out.printf("batch %4d: %,d events, %,d TFT forecasts, job %.1f s, model %.1f s: %,.0f TFT forecasts/s"
+              + " of model time (summed over %d subtasks)%n", batchSize, t.events(), t.tftForecasts(),
+          t.jobSeconds(), t.modelSeconds(), t.tftForecasts() / t.modelSeconds(), parallelism);
+      return t;
+    }
+  }
+
+  public Latency latency(int batchSize) throws Exception {
+    Path state = Files.createTempDirectory("tft-bench-serving");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      createTopics(bootstrap);
+      ModelPublisher.publish(bootstrap, "sb-models", envelope());
+      List<ReplayMessage> all = BenchWorkload.events(hosts, warmupSteps() + latencyWaves + 1);
+      Replayer replayer = new Replayer(bootstrap, "sb-metrics", 0, null);
+      replayer.replay(all.subList(0, warmupSteps() * hosts).iterator());
+      StreamExecutionEnvironment env = environment(state);
+      KafkaPipeline.create(settings(batchSize), bootstrap, false).build(env);
+      JobClient job = env.executeAsync("bench serving latency");
+      Queue<long[]> arrivals = new ConcurrentLinkedQueue<>();
+      Thread reader = new Thread(() -> read(bootstrap, arrivals), "bench-forecast-reader");
+      reader.setDaemon(true);
+      reader.start();
+      awaitAccepted(job, (long) warmupSteps() * hosts);
+      long[] sentAt = new long[latencyWaves + 1];
+      for (int w = 0; w <= latencyWaves; w++) {
+        int step = warmupSteps() + w;
+        sentAt[w] = System.nanoTime();
+        replayer.replay(all.subList(step * hosts, (step + 1) * hosts).iterator());
+        Thread.sleep(Duration.ofSeconds(3).toMillis());
+      }
+      Thread.sleep(Duration.ofSeconds(5).toMillis());
+      job.cancel().get(1, TimeUnit.MINUTES);
+      reader.interrupt();
+      // the watermark trails the newest event by the out-of-orderness (1 min < one step), so step s
+      // closes when the events of step s+2 arrive: a forecast issued at the start of step s+1 waits
+      // for the wave of step s+2
+      List<Double> millis = new ArrayList<>();
+      for (long[] a : arrivals) {
+        int wave = (int) ((a[0] - BenchWorkload.START) / BenchWorkload.STEP_MILLIS) + 1 - warmupSteps();
+        if (wave >= 0 && wave <= latencyWaves) {
+          millis.add((a[1] - sentAt[wave]) / 1e6);
+        }
+      }
+      double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      Latency l = new Latency(batchSize, sorted.length, percentile(sorted, 0.5), percentile(sorted, 0.99));
+      System.out.printf("batch %4d: %,d TFT forecasts timed, event-to-forecast p50 %.0f ms, p99 %.0f ms%n",
+          batchSize, l.forecasts(), l.p50(), l.p99());
+      return l;
+    }
+  }
+
+  /** Issue time and arrival time (nanoTime) of each TFT forecast. */
+  private void read(String bootstrap, Queue<long[]> arrivals) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of("sb-forecasts"));
+      while (!Thread.currentThread().isInterrupted()) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+          long now = System.nanoTime();
+          String json = new String(r.value(), StandardCharsets.UTF_8);
+          if (json.contains("\"kind\":\"tft\"")) {
+            // the record timestamp is the forecast's issue time
+            arrivals.add(new long[] {r.timestamp(), now});
+          }
+        }
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static double percentile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private void awaitAccepted(JobClient job, long events) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
+      if (acc.get(HostForecaster.ACCEPTED) instanceof Long n && n >= events) {
+        Thread.sleep(3_000); // let the last warm-up steps close
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the job did not accept the warm-up history in 10 minutes");
+  }
+
+  private byte[] envelope() {
+    TftModel m = TftModel.create(model, FeatureScaler.identity(model));
+    return ModelDataSerializer.serialize(ModelData.of(m, 1, 1, ModelData.NONE, ModelData.NONE,
+        Instant.now().toEpochMilli(), Map.of(ModelFit.STEP_MILLIS_FIGURE, (double) BenchWorkload.STEP_MILLIS),
+        Map.of()));
+  }
+
+  private Settings settings(int batchSize) {
+    return Settings.defaults()
+        .with(Options.TOPIC_METRICS, "sb-metrics")
+        .with(Options.TOPIC_FORECASTS, "sb-forecasts")
+        .with(Options.TOPIC_DLQ, "sb-dlq")
+        .with(Options.TOPIC_MODELS, "sb-models")
+        .with(Options.GROUP_ID, "sb")
+        .with(Options.HORIZON, model.horizon())
+        .with(Options.SERVING_BATCH_SIZE, batchSize);
+  }
+
+  private StreamExecutionEnvironment environment(Path state) {
+    Configuration conf = LocalFlink.configuration(state, Duration.ofSeconds(5), 0);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(Duration.ofSeconds(5).toMillis());
+    return env;
+  }
+
+  private static void createTopics(String bootstrap) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(admin, Topics.Names.defaults().withMetrics("sb-metrics").withForecasts("sb-forecasts")
+          .withMetricsDlq("sb-dlq").withModels("sb-models").withModelEvents("sb-model-events")
+          .withControl("sb-control"));
+    }
+  }
+
+  /** {@code ./tft bench serving}-style entry point until the lead registers it in BenchCommand. */
+  public static void main(String[] args) throws Exception {
+    int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int tftSteps = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int waves = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    ServingBench bench = new ServingBench(hosts, tftSteps, 2, waves);
+    System.out.printf("%s, %d cores, %d hosts, reference TFT (%s)%n", java.time.LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(), hosts, bench.model);
+    bench.throughput(256);
+    bench.throughput(1);
+    bench.latency(256);
+    bench.latency(1);
+  }
+}
