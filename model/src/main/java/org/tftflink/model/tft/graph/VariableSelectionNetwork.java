@@ -34,8 +34,10 @@ public final class VariableSelectionNetwork {
     SDVariable logits = new GatedResidualNetwork(scope + "/flat_grn", variables * inputSize,
         Math.min(hidden, variables), variables, contextSize, 0, rowsPerWindow).build(g, flat, context);
     SDVariable weights = g.sd().nn.softmax(scope + "/weights", logits, 1);
-    SDVariable processed = new GatedResidualNetwork(scope + "/var_grn", inputSize, hidden, hidden, 0, variables,
-        rowsPerWindow).build(g, transformed, null);
+    // per-variable GRNs are narrow (hidden min(input, hidden)) as in PyTorch Forecasting: they hold most of the
+    // model's activations, [variables, B*T, ·]
+    SDVariable processed = new GatedResidualNetwork(scope + "/var_grn", inputSize, Math.min(inputSize, hidden),
+        hidden, 0, variables, rowsPerWindow).build(g, transformed, null);
     SDVariable w = weights.permute(1, 0).reshape(variables, -1, 1);
     return new Output(processed.mul(w).sum(0), weights);
   }

@@ -36,7 +36,9 @@ import org.tftflink.model.tft.train.TftTrainer;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+// javacpp frees native arrays on GC: without these caps a training fork grew past 20 GB and was OOM-killed
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=3G",
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class TftBenchmark {

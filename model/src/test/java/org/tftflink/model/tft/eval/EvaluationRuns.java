@@ -12,6 +12,10 @@ public final class EvaluationRuns {
   private EvaluationRuns() {}
 
   public static void main(String[] args) {
+    if (args[0].equals("nab")) {
+      nab(args);
+      return;
+    }
     Path csv = Path.of(args[1]);
     Duration budget = Duration.ofSeconds(Long.parseLong(args[2]));
     int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
@@ -27,5 +31,27 @@ public final class EvaluationRuns {
       report = HalfSplitEvaluation.run(csv, config, 288, budget, System.out::println);
     }
     System.out.println(report.summary());
+  }
+
+  /** {@code nab <budgetSecondsPerSeries> <csv>...}: half split per series, then P50 q-risk averages. */
+  private static void nab(String[] args) {
+    Duration budget = Duration.ofSeconds(Long.parseLong(args[1]));
+    TftConfig config = TftConfig.reference().toBuilder().observedReals(1).missingIndicators(false).maxEpochs(10)
+        .learningRate(3e-3).build();
+    java.util.Map<String, double[]> sums = new java.util.LinkedHashMap<>();
+    int n = 0;
+    for (int i = 2; i < args.length; i++) {
+      EvaluationReport r = HalfSplitEvaluation.run(Path.of(args[i]), config, 288, budget, System.out::println);
+      System.out.println(r.summary());
+      r.methods().forEach((k, v) -> {
+        double[] acc = sums.computeIfAbsent(k, x -> new double[2]);
+        acc[0] += v.qRisk50();
+        acc[1] += v.qRisk90();
+      });
+      n++;
+    }
+    final int count = n;
+    sums.forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "mean over %d series: %-16s P50 q-risk %.4f  P90 q-risk %.4f%n",
+        count, k, v[0] / count, v[1] / count));
   }
 }
