@@ -171,7 +171,8 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
     if (emitter == null) {
       throw new IllegalStateException("HostForecaster runs inside " + BatchingBroadcastOperator.class.getSimpleName()
-          + ", which flushes its inference batches; wire it with BroadcastConnectedStream.transform");
+          + ", which flushes its inference batches: keyBy(host).connect(models.broadcast()).transform(..., new "
+          + BatchingBroadcastOperator.class.getSimpleName() + "(...))");
     }
     servingMetrics = new ServingMetrics(getRuntimeContext(), () -> servedVersion, () -> servedEpoch);
     forecastCount = servingMetrics.forecastsOut;
