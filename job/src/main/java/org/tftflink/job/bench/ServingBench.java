@@ -59,14 +59,12 @@ public final class ServingBench {
   public record Latency(int batchSize, int forecasts, double p50, double p99) {}
 
   private final int hosts;
-  private final int tftSteps;
   private final int parallelism;
   private final int latencyWaves;
   private final TftConfig model = TftConfig.reference().toBuilder().observedReals(1).build();
 
-  public ServingBench(int hosts, int tftSteps, int parallelism, int latencyWaves) {
+  public ServingBench(int hosts, int parallelism, int latencyWaves) {
     this.hosts = hosts;
-    this.tftSteps = tftSteps;
     this.parallelism = parallelism;
     this.latencyWaves = latencyWaves;
   }
@@ -75,7 +73,7 @@ public final class ServingBench {
     return model.encoderLength();
   }
 
-  public Throughput throughput(int batchSize) throws Exception {
+  public Throughput throughput(int batchSize, int tftSteps) throws Exception {
     Path state = Files.createTempDirectory("tft-bench-serving");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
@@ -120,7 +118,11 @@ public final class ServingBench {
         replayer.replay(all.subList(step * hosts, (step + 1) * hosts).iterator());
         Thread.sleep(Duration.ofSeconds(3).toMillis());
       }
-      Thread.sleep(Duration.ofSeconds(5).toMillis());
+      // every TFT forecast of waves 1.. (wave 0 closes the last step shorter than the encoder)
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (arrivals.size() < (long) hosts * latencyWaves && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
       job.cancel().get(1, TimeUnit.MINUTES);
       reader.interrupt();
       // the watermark trails the newest event by the out-of-orderness (1 min < one step), so step s
@@ -221,17 +223,27 @@ public final class ServingBench {
     }
   }
 
-  /** {@code ./tft bench serving}-style entry point until the lead registers it in BenchCommand. */
+  /**
+   * {@code ServingBench [hosts] [tftStepsBatched] [tftStepsUnbatched] [waves] [which]} until the
+   * lead registers it in BenchCommand; {@code which} is {@code all}, {@code throughput} or {@code
+   * latency}.
+   */
   public static void main(String[] args) throws Exception {
     int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    int tftSteps = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    int waves = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    ServingBench bench = new ServingBench(hosts, tftSteps, 2, waves);
+    int batchedSteps = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    int unbatchedSteps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int waves = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    String which = args.length > 4 ? args[4] : "all";
+    ServingBench bench = new ServingBench(hosts, 2, waves);
     System.out.printf("%s, %d cores, %d hosts, reference TFT (%s)%n", java.time.LocalDate.now(),
         Runtime.getRuntime().availableProcessors(), hosts, bench.model);
-    bench.throughput(256);
-    bench.throughput(1);
-    bench.latency(256);
-    bench.latency(1);
+    if (!which.equals("latency")) {
+      bench.throughput(256, batchedSteps);
+      bench.throughput(1, unbatchedSteps);
+    }
+    if (!which.equals("throughput")) {
+      bench.latency(256);
+      bench.latency(1);
+    }
   }
 }

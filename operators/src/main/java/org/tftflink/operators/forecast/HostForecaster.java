@@ -17,8 +17,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.tftflink.model.baseline.SeasonalNaiveForecaster;
 import org.tftflink.model.event.DeadLetterReason;
 import org.tftflink.model.forecast.Forecast;
@@ -27,16 +25,13 @@ import org.tftflink.model.grid.HostHistory;
 import org.tftflink.model.grid.StepAccumulator;
 import org.tftflink.model.grid.StepGridConfig;
 import org.tftflink.operators.ingest.DeadLetter;
-import org.tftflink.model.tft.TftModel;
 import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 import org.tftflink.operators.serving.InferenceBatcher;
-import org.tftflink.operators.serving.ModelMessages;
+import org.tftflink.operators.serving.ServedModel;
 import org.tftflink.operators.serving.ModelTimeline;
 import org.tftflink.operators.serving.ServingConfig;
-import org.tftflink.operators.serving.ServingMetrics;
 import org.tftflink.operators.serving.ServingModelState;
-import org.tftflink.operators.serving.TftWindows;
 
 /**
  * Keeps each host's history on the step grid in keyed state and issues one forecast per host per
@@ -60,8 +55,6 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
-
-  private static final Logger LOG = LoggerFactory.getLogger(HostForecaster.class);
 
   public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events") {};
 
@@ -97,14 +90,9 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
   private transient LongCounter lateTotal;
   private transient LongCounter duplicatesTotal;
   private transient LongCounter forecastsTotal;
-  private transient ServingMetrics servingMetrics;
-  private transient InferenceBatcher batcher;
-  private transient ModelMessages modelMessages;
+  private transient ServedModel served;
   private transient InferenceBatcher.Emitter emitter;
   private transient Runnable armFlush;
-  /** Mirrors the broadcast state's (epoch, version) for the gauges; -1 while the baseline serves. */
-  private transient volatile long servedVersion = -1;
-  private transient volatile long servedEpoch = -1;
   /** The model restored with the broadcast state, served from open() on. */
   private transient ServingModelState restored;
 
@@ -171,29 +159,26 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
     if (emitter == null) {
       throw new IllegalStateException("HostForecaster runs inside " + BatchingBroadcastOperator.class.getSimpleName()
-          + ", which flushes its inference batches; wire it with BroadcastConnectedStream.transform");
+          + ", which flushes its inference batches: keyBy(host).connect(models.broadcast()).transform(..., new "
+          + BatchingBroadcastOperator.class.getSimpleName() + "(...))");
     }
-    servingMetrics = new ServingMetrics(getRuntimeContext(), () -> servedVersion, () -> servedEpoch);
-    forecastCount = servingMetrics.forecastsOut;
-    batcher = new InferenceBatcher(serving.batchSize(), grid.target(), grid.stepMillis(), this::emitBatched,
-        servingMetrics);
-    modelMessages = new ModelMessages(grid, baseline.config(), serving);
-    if (restored != null && restored.hasModel()) {
-      serve(ModelMessages.rebuild(restored), restored);
-      LOG.info("Restored TFT model version {} (epoch {}); accepting only epochs above {}", restored.version,
-          restored.epoch, restored.restoreFloorEpoch);
-    }
+    served = new ServedModel(grid, baseline.config(), serving, getRuntimeContext(), (f, ts) -> {
+      counted();
+      emitter.emit(f, ts);
+    }, armFlush);
+    forecastCount = served.metrics().forecastsOut;
+    served.restore(restored);
     restored = null;
   }
 
   /** Model messages not loaded since open (corrupt, misfit, abandoned timeline or not newer). */
   public long rejectedModelMessages() {
-    return servingMetrics.rejectedModelMessages.getCount();
+    return served.metrics().rejectedModelMessages.getCount();
   }
 
   /** Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of input). */
   public void flush() {
-    batcher.flush();
+    served.flush();
   }
 
   @Override
@@ -273,26 +258,14 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
       return;
     }
     long issuedAt = (h.lastStep + 1) * grid.stepMillis();
-    TftModel model = batcher.model();
-    if (model != null && h.size >= model.config().encoderLength()) {
-      var window = TftWindows.latest(model.config(), host, h, grid.stepMillis(), serving.tagNames());
-      if (batcher.add(host, window, issuedAt, timestamp)) {
-        armFlush.run();
-      }
-      return;
+    if (served.request(host, h, issuedAt, timestamp)) {
+      return; // answered with the next flush of the TFT batch
     }
     SeasonalNaiveForecaster.Result r = baseline.forecast(h, 0);
     out.collect(
         new Forecast(host, grid.target(), issuedAt, grid.stepMillis(), ModelRef.baseline(r.method()),
             baseline.config().quantiles(), r.values()));
-    servingMetrics.baselineForecasts.inc();
-    counted();
-  }
-
-  private void emitBatched(Forecast f, long timestamp) {
-    emitter.emit(f, timestamp);
-    servingMetrics.tftForecasts.inc();
-    servingMetrics.tftForecastsTotal.add(1);
+    served.metrics().baselineForecasts.inc();
     counted();
   }
 
@@ -304,27 +277,7 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
   /** A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and logged. */
   @Override
   public void processBroadcastElement(byte[] message, Context ctx, Collector<Forecast> out) throws Exception {
-    BroadcastState<String, ServingModelState> state = ctx.getBroadcastState(MODEL_STATE);
-    ServingModelState s = state.get(SERVED_KEY);
-    if (s == null) {
-      s = new ServingModelState();
-    }
-    ModelMessages.Outcome outcome = modelMessages.offer(message, s);
-    state.put(SERVED_KEY, s);
-    if (!outcome.accepted()) {
-      servingMetrics.rejectedModelMessages.inc();
-      LOG.warn("Model message not loaded: {}", outcome.rejection());
-      return;
-    }
-    serve(outcome.model(), s);
-    servingMetrics.acceptedModelMessages.inc();
-    LOG.info("Serving TFT model version {} (epoch {})", s.version, s.epoch);
-  }
-
-  private void serve(TftModel model, ServingModelState s) {
-    batcher.serve(model, ModelMessages.refOf(s)); // answers the waiting requests with the old model first
-    servedVersion = s.version;
-    servedEpoch = s.epoch;
+    served.offer(message, ctx.getBroadcastState(MODEL_STATE), SERVED_KEY);
   }
 
   private void expire() {

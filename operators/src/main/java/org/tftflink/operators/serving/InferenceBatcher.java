@@ -83,7 +83,7 @@ public final class InferenceBatcher {
       windows.add(r.window());
     }
     long start = System.nanoTime();
-    List<org.tftflink.model.tft.Forecast> out = model.predict(windows);
+    List<double[][]> out = QuantilePredictor.predict(model, windows);
     long millis = (System.nanoTime() - start) / 1_000_000;
     metrics.inferenceLatencyMs.update(millis);
     metrics.inferenceMillisTotal.add(millis);
@@ -92,7 +92,7 @@ public final class InferenceBatcher {
     for (int i = 0; i < out.size(); i++) {
       Request r = pending.get(i);
       emitter.emit(new Forecast(r.host(), target, r.issuedAtMillis(), stepMillis, ref, quantiles,
-          out.get(i).values()), r.timestamp());
+          out.get(i)), r.timestamp());
     }
     pending.clear();
   }
