@@ -12,13 +12,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.tftflink.job.KafkaPipeline;
 import org.tftflink.job.LocalFlink;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
 import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.EmbeddedKafka;
+import org.tftflink.job.kafka.Topics;
 import org.tftflink.job.replay.ReplayMessage;
 import org.tftflink.job.replay.Replayer;
 import org.tftflink.operators.forecast.HostForecaster;
@@ -64,7 +64,8 @@ public final class PipelineBench {
           Settings.defaults()
               .with(Options.TOPIC_METRICS, "bench-metrics")
               .with(Options.TOPIC_FORECASTS, "bench-forecasts")
-              .with(Options.TOPIC_DLQ, "bench-dlq");
+              .with(Options.TOPIC_DLQ, "bench-dlq")
+              .with(Options.TOPIC_MODELS, "bench-models");
       for (int round = 0; round < rounds; round++) {
         results.add(passThrough(settings, bootstrap, stateDir, round, loaded));
         results.add(pipeline(settings, bootstrap, stateDir, round, loaded));
@@ -105,14 +106,14 @@ public final class PipelineBench {
     return r;
   }
 
-  private void createTopics(String bootstrap) throws Exception {
+  private void createTopics(String bootstrap) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(
-              new NewTopic("bench-metrics", 4, (short) 1),
-              new NewTopic("bench-pass", 4, (short) 1),
-              new NewTopic("bench-forecasts", 4, (short) 1),
-              new NewTopic("bench-dlq", 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      // the job's own topic settings, bench names; the job also reads the (empty) model topic
+      Topics.createAll(admin, Topics.Names.defaults().withMetrics("bench-metrics").withForecasts("bench-forecasts")
+          .withMetricsDlq("bench-dlq").withModels("bench-models"));
+      Topics.createAll(admin, Topics.Names.defaults().withMetrics("bench-pass").withForecasts("bench-pass-forecasts")
+          .withMetricsDlq("bench-pass-dlq").withModels("bench-pass-models").withModelEvents("bench-pass-events")
+          .withControl("bench-pass-control"));
     }
   }
 }

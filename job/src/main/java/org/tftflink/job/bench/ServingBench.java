@@ -223,27 +223,8 @@ public final class ServingBench {
     }
   }
 
-  /**
-   * {@code ServingBench [hosts] [tftStepsBatched] [tftStepsUnbatched] [waves] [which]} until the
-   * lead registers it in BenchCommand; {@code which} is {@code all}, {@code throughput} or {@code
-   * latency}.
-   */
-  public static void main(String[] args) throws Exception {
-    int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    int batchedSteps = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-    int unbatchedSteps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    int waves = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    String which = args.length > 4 ? args[4] : "all";
-    ServingBench bench = new ServingBench(hosts, 2, waves);
-    System.out.printf("%s, %d cores, %d hosts, reference TFT (%s)%n", java.time.LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), hosts, bench.model);
-    if (!which.equals("latency")) {
-      bench.throughput(256, batchedSteps);
-      bench.throughput(1, unbatchedSteps);
-    }
-    if (!which.equals("throughput")) {
-      bench.latency(256);
-      bench.latency(1);
-    }
+  /** The reference model's description, for the report. */
+  public String model() {
+    return String.valueOf(model);
   }
 }
