@@ -36,6 +36,7 @@ import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.RouteDeadLetters;
+import org.tftflink.operators.serving.ServingMetrics;
 
 /**
  * One embedded run: broker, topics, local Flink with the web UI, the job, taps on its output
@@ -91,6 +92,7 @@ final class DemoRun {
                 + " hosts get TFT forecasts once they have %d steps of history%n", m.modelVersion(), m.epoch(),
             m.config().hiddenSize(), m.config().encoderLength(), s.get(Options.TOPIC_MODELS),
             m.config().encoderLength());
+        awaitModelAccepted(job, s.get(Options.PARALLELISM));
       }
 
       try (TopicTap forecasts =
@@ -184,6 +186,28 @@ final class DemoRun {
         }
       }
     }
+  }
+
+  /**
+   * Waits (at most 30 s) until every subtask has accepted the published model, so that the replay's
+   * first hosts to warm up already get TFT forecasts: the model and the metrics arrive on two
+   * inputs of the operator, which Flink does not order.
+   */
+  private static void awaitModelAccepted(JobClient job, int subtasks) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Object n = job.getAccumulators().get(5, TimeUnit.SECONDS).get(ServingMetrics.MODELS_ACCEPTED);
+        if (n instanceof Long accepted && accepted >= subtasks) {
+          System.out.println("tft demo: every subtask serves the model");
+          return;
+        }
+      } catch (Exception e) {
+        // the job is still starting
+      }
+      Thread.sleep(250);
+    }
+    System.out.println("tft demo: the model was not accepted within 30 s; forecasts stay baseline until it is");
   }
 
   private static void waitQuiet(TopicTap... taps) throws InterruptedException {

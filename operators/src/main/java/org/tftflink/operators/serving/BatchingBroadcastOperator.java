@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.MetricPoint;
@@ -15,13 +16,19 @@ import org.tftflink.operators.ingest.MetricPoint;
  * timer armed when the first request of a batch waits.
  *
  * <p>Its event time is the metrics' alone. Flink's event time of a two-input operator is the
- * minimum over both inputs, and a model topic without records (or with none for hours) has no
- * watermark, which would hold every step timer back forever; model messages are not placed in event
- * time, so the model input counts as +infinity and its watermarks are ignored.
+ * minimum over its active inputs, and a model topic without records (or with none for hours) has no
+ * watermark, which would hold every step timer back forever. Model messages are not placed in event
+ * time, so the model input is marked idle for good and its watermarks and status changes are
+ * ignored. (Marking it +infinity instead made the operator's watermark jump to +infinity whenever
+ * the metrics input went idle, closing every host's history as if the input had ended and turning
+ * every later event into a late one.)
  */
 public class BatchingBroadcastOperator extends CoBroadcastWithKeyedOperator<String, MetricPoint, byte[], Forecast> {
 
   private static final long serialVersionUID = 1L;
+
+  /** Index of the broadcast (model) input in Flink's combined watermark status: 0 = first input. */
+  private static final int MODEL_INPUT = 1;
 
   private final long flushIntervalMillis;
   private transient boolean flushArmed;
@@ -41,12 +48,20 @@ public class BatchingBroadcastOperator extends CoBroadcastWithKeyedOperator<Stri
     forecaster().attach((forecast, timestamp) -> output.collect(new StreamRecord<>(forecast, timestamp)),
         this::armFlush);
     super.open();
-    super.processWatermark2(Watermark.MAX_WATERMARK);
+    super.processWatermarkStatus(WatermarkStatus.IDLE, MODEL_INPUT);
   }
 
   @Override
   public void processWatermark2(Watermark mark) {
-    // the model input stays at +infinity (see the class comment)
+    // the model input takes no part in event time (see the class comment)
+  }
+
+  @Override
+  protected void processWatermarkStatus(WatermarkStatus status, int inputIndex) throws Exception {
+    if (inputIndex != MODEL_INPUT) {
+      super.processWatermarkStatus(status, inputIndex);
+    }
+    // the model input stays idle (see the class comment)
   }
 
   private void armFlush() {

@@ -89,6 +89,7 @@ public final class ServedModel {
     }
     serve(outcome.model(), s);
     metrics.acceptedModelMessages.inc();
+    metrics.modelsAcceptedTotal.add(1);
     LOG.info("Serving TFT model version {} (epoch {})", s.version, s.epoch);
   }
 

@@ -22,6 +22,8 @@ public final class ServingMetrics {
   public static final String TFT_FORECASTS = "forecasts-tft";
   /** Accumulator: wall milliseconds spent in model calls, summed over subtasks. */
   public static final String INFERENCE_MILLIS = "inference-ms";
+  /** Model messages accepted, summed over subtasks (each subtask accepts every broadcast model). */
+  public static final String MODELS_ACCEPTED = "models-accepted";
 
   /** Histograms keep the last this many samples. */
   private static final int WINDOW = 1_000;
@@ -36,11 +38,13 @@ public final class ServingMetrics {
   public final Counter acceptedModelMessages;
   public final LongCounter tftForecastsTotal;
   public final LongCounter inferenceMillisTotal;
+  public final LongCounter modelsAcceptedTotal;
 
   public ServingMetrics(RuntimeContext context, LongSupplier modelVersion, LongSupplier modelEpoch) {
     MetricGroup group = context.getMetricGroup();
     tftForecastsTotal = context.getLongCounter(TFT_FORECASTS);
     inferenceMillisTotal = context.getLongCounter(INFERENCE_MILLIS);
+    modelsAcceptedTotal = context.getLongCounter(MODELS_ACCEPTED);
     forecastsOut = group.counter("forecastsOut");
     forecastsPerSecond = group.meter("forecastsPerSecond", new MeterView(forecastsOut));
     tftForecasts = group.counter("tftForecastsOut");
