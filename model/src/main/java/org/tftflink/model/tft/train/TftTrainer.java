@@ -146,7 +146,9 @@ public final class TftTrainer {
         sinceBest++;
       }
       long elapsed = System.currentTimeMillis() - start;
-      long eta = (elapsed / epoch) * (config.maxEpochs() - epoch);
+      // the run ends at the last epoch or when the budget is spent, whichever comes first
+      long eta = Math.min((elapsed / epoch) * (config.maxEpochs() - epoch),
+          Math.max(0, timeBudget.toMillis() - elapsed));
       EpochReport r = new EpochReport(epoch, lossSum / batches, valLoss,
           Math.min(order.size(), batches * config.batchSize()) / trainSeconds, elapsed, eta, improved);
       reports.add(r);
