@@ -128,6 +128,22 @@ class OfflineCommandsTest {
   }
 
   @Test
+  void shouldTrainOnEveryFileWhenDataListsSeveral() throws Exception {
+    Path first = nabCsv(700);
+    Path second = dir.resolve("second.csv");
+    Files.copy(first, second);
+    Path model = dir.resolve("both.tft");
+
+    new TrainCommand().run(argv(TINY, "--data", first + "," + second, "--target", "value", "--out",
+        model.toString()));
+
+    ModelData data = ModelDataSerializer.deserialize(Files.readAllBytes(model));
+    // 350 first-half rows, encoder 8, horizon 4: 339 windows per file, the first 271 of them train
+    assertThat(data.trainingFigures().get("trainSamples")).isEqualTo(2 * 271.0);
+    assertThat(data.validationFigures().get("windows")).isEqualTo(2 * 68.0);
+  }
+
+  @Test
   void shouldNameMissingDataWhenTrainingWithoutIt() {
     assertThatThrownBy(() -> new TrainCommand().run(List.of("--target", "value", "--out", "x.tft")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--data");
