@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.EvaluateOfflineCommand;
 import org.tftflink.job.cli.OptionsCommand;
 import org.tftflink.job.cli.PublishCommand;
 import org.tftflink.job.cli.RunCommand;
+import org.tftflink.job.cli.TrainCommand;
 import org.tftflink.job.cli.TrainModelCommand;
 import org.tftflink.job.demo.DemoCommand;
 
@@ -14,8 +16,8 @@ import org.tftflink.job.demo.DemoCommand;
 public final class Cli {
 
   static final List<Command> COMMANDS =
-      List.of(new DemoCommand(), new RunCommand(), new PublishCommand(), new TrainModelCommand(), new BenchCommand(),
-          new OptionsCommand());
+      List.of(new DemoCommand(), new RunCommand(), new PublishCommand(), new TrainModelCommand(), new TrainCommand(),
+          new EvaluateOfflineCommand(), new BenchCommand(), new OptionsCommand());
 
   private Cli() {}
 

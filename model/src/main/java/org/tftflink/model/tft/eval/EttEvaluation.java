@@ -2,17 +2,12 @@ package org.tftflink.model.tft.eval;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import org.tftflink.model.tft.Forecast;
+import java.util.stream.IntStream;
 import org.tftflink.model.tft.TftConfig;
-import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
-import org.tftflink.model.tft.data.FeatureScaler;
-import org.tftflink.model.tft.train.TftTrainer;
-import org.tftflink.model.tft.train.TrainingResult;
 
 /**
  * The ETT protocol (data/README.md, ANCHORS.md): standard split, every column z-scored with training-row
@@ -20,7 +15,9 @@ import org.tftflink.model.tft.train.TrainingResult;
  * windows; MSE/MAE of P50 on the z-scale, q-risk in original units, baselines on the same test windows.
  */
 public final class EttEvaluation {
-  private static final String[] OBSERVED = {"OT", "HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL"};
+  /** The target and the six load columns of every ETT file. */
+  public static final List<String> COLUMNS = List.of("OT", "HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL");
+  public static final String DEFAULT_TARGET = "OT";
 
   private EttEvaluation() {}
 
@@ -31,22 +28,34 @@ public final class EttEvaluation {
   }
 
   /**
-   * Trains on the training rows (validation rows for early stopping) and evaluates on the test rows.
+   * Cuts the file by the standard split. Every column is z-scored with the mean and standard deviation of the
+   * training rows {@code [0, split[0])} of this same file, so training and a later evaluation of the same file see
+   * identical inputs.
    *
+   * @param target one of {@link #COLUMNS}; it becomes observed column 0, followed by the other six
    * @param config must have observedReals 7 and knownReals 2
    */
-  public static EvaluationReport run(Path csv, TftConfig config, Duration trainBudget, Consumer<String> progress) {
-    if (config.observedReals() != OBSERVED.length || config.knownReals() != 2) {
-      throw new IllegalArgumentException("the ETT protocol needs observedReals=7 (OT + 6 loads) and knownReals=2");
+  public static OfflineSplit prepare(Path csv, String target, TftConfig config) {
+    if (config.observedReals() != COLUMNS.size() || config.knownReals() != 2) {
+      throw new IllegalArgumentException("the ETT protocol needs a model with 7 observed reals (target + six loads) "
+          + "and 2 known reals, this one has " + config.observedReals() + " and " + config.knownReals());
     }
+    if (!COLUMNS.contains(target)) {
+      throw new IllegalArgumentException("the ETT target must be one of " + COLUMNS + ", got '" + target + "'");
+    }
+    List<String> observedColumns = new ArrayList<>(List.of(target));
+    COLUMNS.stream().filter(c -> !c.equals(target)).forEach(observedColumns::add);
     CsvSeries data = CsvSeries.load(csv);
     int[] split = split(csv);
     int rows = data.rows();
-    double[][] observed = new double[rows][OBSERVED.length];
-    double[] mean = new double[OBSERVED.length];
-    double[] std = new double[OBSERVED.length];
-    for (int j = 0; j < OBSERVED.length; j++) {
-      double[] col = data.columnValues(data.column(OBSERVED[j]));
+    if (rows < split[2]) {
+      throw new IllegalArgumentException(csv + " has " + rows + " rows; the standard ETT split needs " + split[2]);
+    }
+    double[][] observed = new double[rows][observedColumns.size()];
+    double[] mean = new double[observedColumns.size()];
+    double[] std = new double[observedColumns.size()];
+    for (int j = 0; j < observedColumns.size(); j++) {
+      double[] col = data.columnValues(data.column(observedColumns.get(j)));
       double s = 0;
       double ss = 0;
       for (int i = 0; i < split[0]; i++) {
@@ -60,53 +69,31 @@ public final class EttEvaluation {
       }
     }
     SeriesWindows windows = new SeriesWindows(config, observed, SeriesWindows.calendar(data.timestampsMs()));
-    int tEnc = config.encoderLength();
     int tDec = config.horizon();
-    List<TrainingSample> train = windows.samples(tEnc, split[0] - tDec);
+    List<TrainingSample> train = windows.samples(config.encoderLength(), split[0] - tDec);
     // every third validation window: early stopping needs a trend, not all 2,857 overlapping windows, and a
     // full validation pass would cost a large share of a 15-minute budget on this machine
     List<TrainingSample> validation = every(windows.samples(split[0], split[1] - tDec), 3);
     List<TrainingSample> test = windows.samples(split[1], split[2] - tDec);
-    progress.accept("ETT " + csv.getFileName() + ": " + train.size() + " train, " + validation.size()
-        + " validation, " + test.size() + " test windows");
-
-    TftModel model = TftModel.create(config,
-        FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
-    TrainingResult result = new TftTrainer(model).fit(train, validation, trainBudget, progress);
-
-    int period = 24 * (split[0] / 8640);
     double[] z = new double[rows];
     for (int i = 0; i < rows; i++) {
       z[i] = observed[i][0];
     }
-    Map<String, ForecastMetrics> methods = new LinkedHashMap<>();
-    methods.put("tft", new ForecastMetrics());
-    methods.put("repeat_last", new ForecastMetrics());
-    methods.put("seasonal_naive", new ForecastMetrics());
-    List<Forecast> forecasts = model.predict(test.stream().map(TrainingSample::window).toList());
-    double[] q = config.quantiles();
-    for (int w = 0; w < test.size(); w++) {
-      int origin = split[1] + w;
-      double[] last = Baselines.repeatLast(z, origin, tDec);
-      double[] seasonal = Baselines.seasonalNaive(z, origin, tDec, period);
-      Forecast f = forecasts.get(w);
-      for (int h = 0; h < tDec; h++) {
-        double y = orig(z[origin + h], mean[0], std[0]);
-        methods.get("tft").add(y, orig(f.value(h, q[0]), mean[0], std[0]),
-            orig(f.values()[h][config.medianIndex()], mean[0], std[0]), orig(f.value(h, q[q.length - 1]), mean[0], std[0]), std[0]);
-        methods.get("repeat_last").add(y, Double.NaN, orig(last[h], mean[0], std[0]), Double.NaN, std[0]);
-        methods.get("seasonal_naive").add(y, Double.NaN, orig(seasonal[h], mean[0], std[0]), Double.NaN, std[0]);
-      }
-    }
-    return new EvaluationReport(csv.getFileName().toString(), test.size(), model.parameterCount(), result,
-        methods);
+    int period = 24 * (split[0] / 8640);
+    return new OfflineSplit(csv.getFileName().toString(), train, validation, test, split[1], z, mean[0], std[0],
+        std[0], period);
+  }
+
+  /**
+   * Trains on the training rows (validation rows for early stopping) and evaluates on the test rows, target OT.
+   *
+   * @param config must have observedReals 7 and knownReals 2
+   */
+  public static EvaluationReport run(Path csv, TftConfig config, Duration trainBudget, Consumer<String> progress) {
+    return OfflineEvaluation.trainAndEvaluate(prepare(csv, DEFAULT_TARGET, config), config, trainBudget, progress);
   }
 
   private static <T> List<T> every(List<T> items, int k) {
-    return java.util.stream.IntStream.range(0, items.size()).filter(i -> i % k == 0).mapToObj(items::get).toList();
-  }
-
-  private static double orig(double z, double mean, double std) {
-    return z * std + mean;
+    return IntStream.range(0, items.size()).filter(i -> i % k == 0).mapToObj(items::get).toList();
   }
 }

@@ -2,17 +2,10 @@ package org.tftflink.model.tft.eval;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import org.tftflink.model.tft.Forecast;
 import org.tftflink.model.tft.TftConfig;
-import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
-import org.tftflink.model.tft.data.FeatureScaler;
-import org.tftflink.model.tft.train.TftTrainer;
-import org.tftflink.model.tft.train.TrainingResult;
 
 /**
  * The {@code half} split for single-series CSVs such as NAB's ({@code timestamp,value}): windows whose horizon ends
@@ -23,65 +16,61 @@ public final class HalfSplitEvaluation {
   private HalfSplitEvaluation() {}
 
   /**
+   * Cuts the file at half its rows. The model sees the target in original units (its own scaler is fitted on the
+   * training windows); the z-scale of MSE/MAE uses the mean and std of the first half of this same file, so an
+   * evaluation of a saved model reproduces the statistics of training.
+   *
+   * @param target the column to forecast, the only observed real
+   * @param config must have observedReals 1 and knownReals 2 (hour, day of week)
+   * @param seasonPeriod rows per day for the seasonal-naive baseline (288 for 5-minute data)
+   */
+  public static OfflineSplit prepare(Path csv, String target, TftConfig config, int seasonPeriod) {
+    if (config.observedReals() != 1 || config.knownReals() != 2) {
+      throw new IllegalArgumentException("the half split needs a model with 1 observed real (the target) and 2 "
+          + "known reals, this one has " + config.observedReals() + " and " + config.knownReals());
+    }
+    CsvSeries data = CsvSeries.load(csv);
+    int rows = data.rows();
+    int half = rows / 2;
+    int tEnc = config.encoderLength();
+    int tDec = config.horizon();
+    if (half < tEnc + tDec + 1) {
+      throw new IllegalArgumentException(csv + " has " + rows + " rows; the half split needs at least "
+          + 2 * (tEnc + tDec + 1) + " for encoder " + tEnc + " and horizon " + tDec);
+    }
+    double[] y = data.columnValues(data.column(target));
+    double[][] observed = new double[rows][1];
+    double s = 0;
+    double ss = 0;
+    int n = 0;
+    for (int i = 0; i < rows; i++) {
+      observed[i][0] = y[i];
+      if (i < half && !Double.isNaN(y[i])) {
+        s += y[i];
+        ss += y[i] * y[i];
+        n++;
+      }
+    }
+    double mean = s / n;
+    double std = Math.sqrt(Math.max(ss / n - mean * mean, 1e-12));
+    SeriesWindows windows = new SeriesWindows(config, observed, SeriesWindows.calendar(data.timestampsMs()));
+    int firstTest = Math.max(Math.max(half, seasonPeriod), tEnc);
+    List<TrainingSample> all = windows.samples(tEnc, half - tDec);
+    int cut = (int) (all.size() * 0.8);
+    return new OfflineSplit(csv.getFileName().toString(), all.subList(0, cut), all.subList(cut, all.size()),
+        windows.samples(firstTest, rows - tDec), firstTest, y, 0, 1, std, seasonPeriod);
+  }
+
+  /**
+   * Trains on the first half and evaluates on the second; the target is the first value column.
+   *
    * @param config must have observedReals 1 and knownReals 2 (hour, day of week)
    * @param seasonPeriod rows per day for the seasonal-naive baseline (288 for 5-minute data)
    */
   public static EvaluationReport run(Path csv, TftConfig config, int seasonPeriod, Duration trainBudget,
       Consumer<String> progress) {
-    if (config.observedReals() != 1 || config.knownReals() != 2) {
-      throw new IllegalArgumentException("the half split needs observedReals=1 and knownReals=2");
-    }
-    CsvSeries data = CsvSeries.load(csv);
-    int rows = data.rows();
-    int half = rows / 2;
-    double[] y = data.columnValues(0);
-    double[][] observed = new double[rows][1];
-    double s = 0;
-    double ss = 0;
-    for (int i = 0; i < rows; i++) {
-      observed[i][0] = y[i];
-      if (i < half) {
-        s += y[i];
-        ss += y[i] * y[i];
-      }
-    }
-    double mean = s / half;
-    double std = Math.sqrt(Math.max(ss / half - mean * mean, 1e-12));
-    SeriesWindows windows = new SeriesWindows(config, observed, SeriesWindows.calendar(data.timestampsMs()));
-    int tEnc = config.encoderLength();
-    int tDec = config.horizon();
-    int firstTest = Math.max(half, seasonPeriod);
-    List<TrainingSample> all = windows.samples(tEnc, half - tDec);
-    int cut = (int) (all.size() * 0.8);
-    List<TrainingSample> train = all.subList(0, cut);
-    List<TrainingSample> validation = all.subList(cut, all.size());
-    List<TrainingSample> test = windows.samples(firstTest, rows - tDec);
-    progress.accept("half split " + csv.getFileName() + ": " + train.size() + " train, " + validation.size()
-        + " validation, " + test.size() + " test windows");
-
-    TftModel model = TftModel.create(config,
-        FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
-    TrainingResult result = new TftTrainer(model).fit(train, validation, trainBudget, progress);
-
-    Map<String, ForecastMetrics> methods = new LinkedHashMap<>();
-    methods.put("tft", new ForecastMetrics());
-    methods.put("repeat_last", new ForecastMetrics());
-    methods.put("seasonal_naive", new ForecastMetrics());
-    List<Forecast> forecasts = model.predict(test.stream().map(TrainingSample::window).toList());
-    double[] q = config.quantiles();
-    for (int w = 0; w < test.size(); w++) {
-      int origin = firstTest + w;
-      double[] last = Baselines.repeatLast(y, origin, tDec);
-      double[] seasonal = Baselines.seasonalNaive(y, origin, tDec, seasonPeriod);
-      Forecast f = forecasts.get(w);
-      for (int h = 0; h < tDec; h++) {
-        double actual = y[origin + h];
-        methods.get("tft").add(actual, f.value(h, q[0]), f.values()[h][config.medianIndex()], f.value(h, q[q.length - 1]), std);
-        methods.get("repeat_last").add(actual, Double.NaN, last[h], Double.NaN, std);
-        methods.get("seasonal_naive").add(actual, Double.NaN, seasonal[h], Double.NaN, std);
-      }
-    }
-    return new EvaluationReport(csv.getFileName().toString(), test.size(), model.parameterCount(), result,
-        methods);
+    String firstColumn = CsvSeries.load(csv).columns()[0];
+    return OfflineEvaluation.trainAndEvaluate(prepare(csv, firstColumn, config, seasonPeriod), config, trainBudget,
+        progress);
   }
 }

@@ -146,7 +146,12 @@ public final class TftTrainer {
         sinceBest++;
       }
       long elapsed = System.currentTimeMillis() - start;
-      long eta = (elapsed / epoch) * (config.maxEpochs() - epoch);
+      // a budget spent during validation ends the run too: a next epoch would stop after one batch and report
+      // that batch's loss as an epoch's (seen on ETTh1 with a 10-minute budget)
+      byBudget |= elapsed > timeBudget.toMillis();
+      // the run ends at the last epoch or when the budget is spent, whichever comes first
+      long eta = Math.min((elapsed / epoch) * (config.maxEpochs() - epoch),
+          Math.max(0, timeBudget.toMillis() - elapsed));
       EpochReport r = new EpochReport(epoch, lossSum / batches, valLoss,
           Math.min(order.size(), batches * config.batchSize()) / trainSeconds, elapsed, eta, improved);
       reports.add(r);
