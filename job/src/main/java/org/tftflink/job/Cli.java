@@ -16,8 +16,15 @@ import org.tftflink.job.demo.DemoCommand;
 public final class Cli {
 
   static final List<Command> COMMANDS =
-      List.of(new DemoCommand(), new RunCommand(), new PublishCommand(), new TrainModelCommand(), new TrainCommand(),
-          new EvaluateOfflineCommand(), new BenchCommand(), new OptionsCommand());
+      List.of(
+          new DemoCommand(),
+          new RunCommand(),
+          new PublishCommand(),
+          new TrainModelCommand(),
+          new TrainCommand(),
+          new EvaluateOfflineCommand(),
+          new BenchCommand(),
+          new OptionsCommand());
 
   private Cli() {}
 
@@ -26,7 +33,10 @@ public final class Cli {
   }
 
   static int run(String[] argv) throws Exception {
-    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+    if (argv.length == 0
+        || argv[0].equals("--help")
+        || argv[0].equals("-h")
+        || argv[0].equals("help")) {
       printHelp();
       return 0;
     }
@@ -53,7 +63,8 @@ public final class Cli {
 
   private static void printHelp() {
     System.out.println("Commands:");
-    System.out.printf("  %-18s %s%n", "test", "run the whole test suite (Maven; handled by the ./tft launcher)");
+    System.out.printf(
+        "  %-18s %s%n", "test", "run the whole test suite (Maven; handled by the ./tft launcher)");
     for (Command c : COMMANDS) {
       System.out.printf("  %-18s %s%n", c.name(), c.summary());
     }

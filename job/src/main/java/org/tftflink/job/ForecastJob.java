@@ -20,10 +20,10 @@ import org.tftflink.operators.ingest.RouteDeadLetters;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 
 /**
- * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead
- * letters) -> keyBy(host) on event time -> per-host step grid and forecast, with the served TFT
- * broadcast from the model topic -> forecasts. Sources and sinks are injected, so tests and benchmarks run the same graph as production ({@link
- * KafkaPipeline} builds the Kafka ones).
+ * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead letters)
+ * -> keyBy(host) on event time -> per-host step grid and forecast, with the served TFT broadcast
+ * from the model topic -> forecasts. Sources and sinks are injected, so tests and benchmarks run
+ * the same graph as production ({@link KafkaPipeline} builds the Kafka ones).
  */
 public final class ForecastJob {
 
@@ -36,8 +36,12 @@ public final class ForecastJob {
   /**
    * @param models model envelopes (ModelDataSerializer format), in publication order
    */
-  public ForecastJob(PipelineConfig config, Source<IngestRecord, ?, ?> metrics, Source<byte[], ?, ?> models,
-      Sink<Forecast> forecasts, Sink<DeadLetter> deadLetters) {
+  public ForecastJob(
+      PipelineConfig config,
+      Source<IngestRecord, ?, ?> metrics,
+      Source<byte[], ?, ?> models,
+      Sink<Forecast> forecasts,
+      Sink<DeadLetter> deadLetters) {
     this.config = config;
     this.metrics = metrics;
     this.models = models;
@@ -49,38 +53,52 @@ public final class ForecastJob {
   public void build(StreamExecutionEnvironment env) {
     // ingest: parse in the source so that watermarks follow each partition's valid event times
     DataStream<IngestRecord> ingested =
-        env.fromSource(metrics, MetricWatermarks.strategy(config.outOfOrderness(), config.idleness()),
+        env.fromSource(
+                metrics,
+                MetricWatermarks.strategy(config.outOfOrderness(), config.idleness()),
                 Uids.METRICS_SOURCE_NAME)
             .uid(Uids.METRICS_SOURCE);
 
     SingleOutputStreamOperator<MetricPoint> valid =
-        ingested.process(new RouteDeadLetters()).uid(Uids.ROUTE_DEAD_LETTERS).name(Uids.ROUTE_DEAD_LETTERS_NAME);
+        ingested
+            .process(new RouteDeadLetters())
+            .uid(Uids.ROUTE_DEAD_LETTERS)
+            .name(Uids.ROUTE_DEAD_LETTERS_NAME);
 
-    // model versions, to every inference subtask (they carry no event time: see BatchingBroadcastOperator)
+    // model versions, to every inference subtask (they carry no event time: see
+    // BatchingBroadcastOperator)
     DataStream<byte[]> served =
         env.fromSource(models, WatermarkStrategy.noWatermarks(), Uids.MODELS_SOURCE_NAME)
             .uid(Uids.MODELS_SOURCE)
             .setParallelism(1)
             .broadcast();
 
-    // per host: step grid, history ring in keyed state, one forecast per step (TFT batched per subtask).
+    // per host: step grid, history ring in keyed state, one forecast per step (TFT batched per
+    // subtask).
     // Connected as keyed + broadcast by hand: Flink's keyed-broadcast API cannot take our operator,
     // which flushes the inference batch before each checkpoint barrier.
     HostForecaster forecaster =
-        new HostForecaster(config.grid(), new SeasonalNaiveForecaster(config.baseline()), config.minHistorySteps(),
+        new HostForecaster(
+            config.grid(),
+            new SeasonalNaiveForecaster(config.baseline()),
+            config.minHistorySteps(),
             config.serving());
     SingleOutputStreamOperator<Forecast> forecast =
         valid
             .keyBy(p -> p.host)
             .connect(served)
-            .transform(Uids.HOST_FORECASTER_NAME, TypeInformation.of(Forecast.class),
-                new BatchingBroadcastOperator(forecaster, config.serving().flushInterval().toMillis()))
+            .transform(
+                Uids.HOST_FORECASTER_NAME,
+                TypeInformation.of(Forecast.class),
+                new BatchingBroadcastOperator(
+                    forecaster, config.serving().flushInterval().toMillis()))
             .uid(Uids.HOST_FORECASTER);
 
     forecast.sinkTo(forecasts).uid(Uids.FORECASTS_SINK).name(Uids.FORECASTS_SINK_NAME);
 
     // dead letters: malformed input and late events, with their original bytes
-    valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+    valid
+        .getSideOutput(RouteDeadLetters.DEAD_LETTERS)
         .union(forecast.getSideOutput(HostForecaster.LATE))
         .sinkTo(deadLetters)
         .uid(Uids.DEAD_LETTER_SINK)

@@ -6,12 +6,12 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.tftflink.job.kafka.Topics;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
@@ -19,7 +19,10 @@ import org.tftflink.operators.ingest.MetricRecordDeserializer;
 import org.tftflink.operators.sink.DeadLetterRecordSerializer;
 import org.tftflink.operators.sink.ForecastRecordSerializer;
 
-/** Builds the {@link ForecastJob} on Kafka: the metrics and model sources and the exactly-once sinks. */
+/**
+ * Builds the {@link ForecastJob} on Kafka: the metrics and model sources and the exactly-once
+ * sinks.
+ */
 public final class KafkaPipeline {
 
   /**
@@ -30,7 +33,10 @@ public final class KafkaPipeline {
 
   private KafkaPipeline() {}
 
-  /** The job reading and writing Kafka at {@code bootstrap}; {@code bounded} stops at the offsets current at start. */
+  /**
+   * The job reading and writing Kafka at {@code bootstrap}; {@code bounded} stops at the offsets
+   * current at start.
+   */
   public static ForecastJob create(Settings settings, String bootstrap, boolean bounded) {
     PipelineConfig config = PipelineConfig.from(settings);
     var source =
@@ -39,7 +45,8 @@ public final class KafkaPipeline {
             .setTopics(settings.get(Options.TOPIC_METRICS))
             .setGroupId(settings.get(Options.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
+            .setDeserializer(
+                new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
             .setProperty("isolation.level", "read_committed");
     // Every version from the start of the topic: a fresh job picks the newest; a restored one
     // resumes from its saved offset and applies the timeline rule. Only committed transactions.
@@ -49,7 +56,8 @@ public final class KafkaPipeline {
             .setTopics(settings.get(Options.TOPIC_MODELS))
             .setGroupId(settings.get(Options.GROUP_ID) + "-models")
             .setStartingOffsets(OffsetsInitializer.earliest())
-            .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+            .setDeserializer(
+                KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
             .setProperty("isolation.level", "read_committed");
     Topics.modelConsumerSettings().forEach((k, v) -> models.setProperty(k, String.valueOf(v)));
     if (bounded) {
@@ -59,7 +67,8 @@ public final class KafkaPipeline {
     KafkaSink<Forecast> forecasts =
         KafkaSink.<Forecast>builder()
             .setBootstrapServers(bootstrap)
-            .setRecordSerializer(new ForecastRecordSerializer(settings.get(Options.TOPIC_FORECASTS)))
+            .setRecordSerializer(
+                new ForecastRecordSerializer(settings.get(Options.TOPIC_FORECASTS)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-forecasts")
             .setKafkaProducerConfig(producerProperties())

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -18,13 +18,18 @@ public final class LocalFlink {
 
   private LocalFlink() {}
 
-  public static Configuration configuration(Path stateDir, Duration checkpointInterval, int restPort) {
+  public static Configuration configuration(
+      Path stateDir, Duration checkpointInterval, int restPort) {
     Configuration conf = new Configuration();
     conf.set(RestOptions.PORT, restPort);
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
-    conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, stateDir.resolve("savepoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stateDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY,
+        stateDir.resolve("savepoints").toUri().toString());
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
     conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));

@@ -70,7 +70,9 @@ class ForecastJobEndToEndTest {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stateDir.resolve("checkpoints").toUri().toString());
     conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
     return conf;
   }
@@ -90,29 +92,53 @@ class ForecastJobEndToEndTest {
     bad.put(utf8("[1, 2, 3]"), "not_object");
     bad.put(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, "invalid_utf8");
     bad.put(utf8("{\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"), "missing_host");
-    bad.put(utf8("{\"host\":\"\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"), "missing_host");
-    bad.put(utf8("{\"host\":\"" + "h".repeat(300) + "\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"),
+    bad.put(
+        utf8("{\"host\":\"\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"),
+        "missing_host");
+    bad.put(
+        utf8(
+            "{\"host\":\""
+                + "h".repeat(300)
+                + "\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"),
         "host_too_long");
     bad.put(utf8("{\"host\":\"x\",\"metrics\":{\"cpu\":1}}"), "missing_timestamp");
     bad.put(utf8("{\"host\":\"x\",\"ts\":\"yesterday\",\"metrics\":{\"cpu\":1}}"), "bad_timestamp");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"1999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}"), "absurd_timestamp");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2999-01-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"), "absurd_timestamp");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"1999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}"),
+        "absurd_timestamp");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"2999-01-01T00:00:00Z\",\"metrics\":{\"cpu\":1}}"),
+        "absurd_timestamp");
     bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\"}"), "bad_metrics");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"mem\":3}}"), "missing_target");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":\"abc\"}}"), "non_numeric_metric");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":\"NaN\"}}"), "non_finite_metric");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":Infinity}}"), "non_finite_metric");
-    bad.put(utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1},\"tags\":{\"a\":1}}"), "bad_tags");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"mem\":3}}"),
+        "missing_target");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":\"abc\"}}"),
+        "non_numeric_metric");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":\"NaN\"}}"),
+        "non_finite_metric");
+    bad.put(
+        utf8("{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":Infinity}}"),
+        "non_finite_metric");
+    bad.put(
+        utf8(
+            "{\"host\":\"x\",\"ts\":\"2014-03-01T00:00:00Z\",\"metrics\":{\"cpu\":1},\"tags\":{\"a\":1}}"),
+        "bad_tags");
     bad.put(utf8("{\"host\":\"x\",\"pad\":\"" + "p".repeat(70_000) + "\"}"), "oversize");
     return bad;
   }
 
   @Test
-  void shouldForecastEveryHostEveryStepAndDeadLetterEveryBadLine(@TempDir Path dir) throws Exception {
-    // input: the NAB replay, a bad line after every 2,000 good ones, one duplicate and one late event
+  void shouldForecastEveryHostEveryStepAndDeadLetterEveryBadLine(@TempDir Path dir)
+      throws Exception {
+    // input: the NAB replay, a bad line after every 2,000 good ones, one duplicate and one late
+    // event
     Path nab = dir.resolve("nab.jsonl");
     Replayer.writeNabJsonLines(nab);
-    List<byte[]> good = Files.readAllLines(nab).stream().map(ForecastJobEndToEndTest::utf8).toList();
+    List<byte[]> good =
+        Files.readAllLines(nab).stream().map(ForecastJobEndToEndTest::utf8).toList();
     Map<byte[], String> bad = badLines();
     byte[] late = lateCopyOf(good.get(0));
     List<byte[]> input = new ArrayList<>();
@@ -133,20 +159,26 @@ class ForecastJobEndToEndTest {
     Path file = dir.resolve("input.jsonl");
     Files.write(file, joinLines(input));
 
-    Topics.Names names = Topics.Names.defaults().withMetrics("e2e-metrics").withForecasts("e2e-forecasts")
-        .withMetricsDlq("e2e-dlq").withModels("e2e-models");
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    Topics.Names names =
+        Topics.Names.defaults()
+            .withMetrics("e2e-metrics")
+            .withForecasts("e2e-forecasts")
+            .withMetricsDlq("e2e-dlq")
+            .withModels("e2e-models");
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Topics.createAll(admin, names);
     }
     long sent = new Replayer(bootstrap, names.metrics(), 0, null).replayJsonLines(file);
     assertThat(sent).isEqualTo(input.size());
 
-    Settings settings = Settings.defaults()
-        .with(Options.TOPIC_METRICS, names.metrics())
-        .with(Options.TOPIC_FORECASTS, names.forecasts())
-        .with(Options.TOPIC_DLQ, names.metricsDlq())
-        .with(Options.TOPIC_MODELS, names.models())
-        .with(Options.GROUP_ID, "e2e");
+    Settings settings =
+        Settings.defaults()
+            .with(Options.TOPIC_METRICS, names.metrics())
+            .with(Options.TOPIC_FORECASTS, names.forecasts())
+            .with(Options.TOPIC_DLQ, names.metricsDlq())
+            .with(Options.TOPIC_MODELS, names.models())
+            .with(Options.GROUP_ID, "e2e");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(1_000);
@@ -154,13 +186,15 @@ class ForecastJobEndToEndTest {
     JobExecutionResult result = env.execute("e2e");
 
     List<ConsumerRecord<byte[], byte[]>> dlq = TopicReader.readAll(bootstrap, names.metricsDlq());
-    List<ConsumerRecord<byte[], byte[]>> forecasts = TopicReader.readAll(bootstrap, names.forecasts());
+    List<ConsumerRecord<byte[], byte[]>> forecasts =
+        TopicReader.readAll(bootstrap, names.forecasts());
 
     // every line is accounted for, exactly
     long accepted = result.<Long>getAccumulatorResult(HostForecaster.ACCEPTED);
     long parseDead = result.<Long>getAccumulatorResult(RouteDeadLetters.PARSE_DEAD_LETTERS);
     long lateCount = result.<Long>getAccumulatorResult(HostForecaster.LATE_EVENTS);
-    assertThat(result.<Long>getAccumulatorResult(RouteDeadLetters.EVENTS_IN)).isEqualTo(input.size());
+    assertThat(result.<Long>getAccumulatorResult(RouteDeadLetters.EVENTS_IN))
+        .isEqualTo(input.size());
     assertThat(accepted + parseDead + lateCount).isEqualTo(input.size());
     assertThat(dlq).hasSize((int) (parseDead + lateCount));
     assertThat(lateCount).isEqualTo(1);
@@ -177,7 +211,8 @@ class ForecastJobEndToEndTest {
           .as("dead letter of %s", e.getValue())
           .isEqualTo(e.getValue());
     }
-    assertThat(reasonByPayload.get(java.util.Base64.getEncoder().encodeToString(late))).isEqualTo("late");
+    assertThat(reasonByPayload.get(java.util.Base64.getEncoder().encodeToString(late)))
+        .isEqualTo("late");
 
     // one forecast per host per data step after warm-up, never two for the same step
     Map<String, Set<Long>> issued = new TreeMap<>();

@@ -21,19 +21,36 @@ class SavepointDocsTest {
   @Test
   void shouldDocumentEveryOperatorUidAndState() throws Exception {
     String doc = docs();
-    for (String uid : List.of(Uids.METRICS_SOURCE, Uids.MODELS_SOURCE, Uids.ROUTE_DEAD_LETTERS, Uids.HOST_FORECASTER,
-        Uids.FORECASTS_SINK, Uids.DEAD_LETTER_SINK)) {
+    for (String uid :
+        List.of(
+            Uids.METRICS_SOURCE,
+            Uids.MODELS_SOURCE,
+            Uids.ROUTE_DEAD_LETTERS,
+            Uids.HOST_FORECASTER,
+            Uids.FORECASTS_SINK,
+            Uids.DEAD_LETTER_SINK)) {
       assertThat(doc).as("uid %s", uid).contains("| `" + uid + "` |");
     }
-    for (String name : List.of(Uids.METRICS_SOURCE_NAME, Uids.MODELS_SOURCE_NAME, Uids.ROUTE_DEAD_LETTERS_NAME,
-        Uids.HOST_FORECASTER_NAME, Uids.FORECASTS_SINK_NAME, Uids.DEAD_LETTER_SINK_NAME)) {
+    for (String name :
+        List.of(
+            Uids.METRICS_SOURCE_NAME,
+            Uids.MODELS_SOURCE_NAME,
+            Uids.ROUTE_DEAD_LETTERS_NAME,
+            Uids.HOST_FORECASTER_NAME,
+            Uids.FORECASTS_SINK_NAME,
+            Uids.DEAD_LETTER_SINK_NAME)) {
       assertThat(doc).as("operator name %s", name).contains("| " + name + " |");
     }
-    assertThat(doc).contains("`" + HostForecaster.HISTORY_STATE + "`").contains("`" + HostForecaster.OPEN_STEPS_STATE + "`")
-        .contains("`" + HostForecaster.MODEL_STATE_NAME + "`").contains("`" + HostForecaster.SERVED_KEY + "`");
+    assertThat(doc)
+        .contains("`" + HostForecaster.HISTORY_STATE + "`")
+        .contains("`" + HostForecaster.OPEN_STEPS_STATE + "`")
+        .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
+        .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {
       if (!java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
-        assertThat(doc).as("ServingModelState field %s", field.getName()).contains("`" + field.getName() + "`");
+        assertThat(doc)
+            .as("ServingModelState field %s", field.getName())
+            .contains("`" + field.getName() + "`");
       }
     }
   }

@@ -38,9 +38,9 @@ import org.tftflink.job.replay.Replayer;
 import org.tftflink.operators.forecast.HostForecaster;
 
 /**
- * Stop-with-savepoint in the middle of the data and resume from the savepoint (RocksDB state,
- * Kafka offsets, pending exactly-once transactions): the forecasts are exactly those of an
- * uninterrupted run, none lost, none duplicated.
+ * Stop-with-savepoint in the middle of the data and resume from the savepoint (RocksDB state, Kafka
+ * offsets, pending exactly-once transactions): the forecasts are exactly those of an uninterrupted
+ * run, none lost, none duplicated.
  */
 @ExtendWith(SharedKafka.class)
 class SavepointRestoreTest {
@@ -61,7 +61,9 @@ class SavepointRestoreTest {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stateDir.resolve("checkpoints").toUri().toString());
     conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
     // accumulators reach the client with heartbeats: the test waits on them
     conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
@@ -113,21 +115,29 @@ class SavepointRestoreTest {
   }
 
   private static void createTopics(String bootstrap, String prefix) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(admin, Topics.Names.defaults().withMetrics(prefix + "-metrics")
-          .withForecasts(prefix + "-forecasts").withMetricsDlq(prefix + "-dlq")
-          .withModels(prefix + "-models").withModelEvents(prefix + "-model-events").withControl(prefix + "-control"));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics(prefix + "-metrics")
+              .withForecasts(prefix + "-forecasts")
+              .withMetricsDlq(prefix + "-dlq")
+              .withModels(prefix + "-models")
+              .withModelEvents(prefix + "-model-events")
+              .withControl(prefix + "-control"));
     }
   }
 
   /**
    * Runs the job (restored from {@code savepoint} when given) until it has accepted {@code events}
    * and its forecast count has not moved for a few watermark intervals, then stops it with a
-   * savepoint (without draining: open steps stay open, as at any upgrade) and returns the path.
-   * The Kafka source's restored splits keep their own (unbounded) stopping offsets, so a restored
-   * job is stopped this way rather than by a bounded source.
+   * savepoint (without draining: open steps stay open, as at any upgrade) and returns the path. The
+   * Kafka source's restored splits keep their own (unbounded) stopping offsets, so a restored job
+   * is stopped this way rather than by a bounded source.
    */
-  private static String runUntilQuiet(Settings settings, String savepoint, long events) throws Exception {
+  private static String runUntilQuiet(Settings settings, String savepoint, long events)
+      throws Exception {
     String bootstrap = SharedKafka.broker().bootstrapServers();
     StreamExecutionEnvironment env = environment();
     KafkaPipeline.create(settings, bootstrap, false).build(env);
@@ -151,12 +161,13 @@ class SavepointRestoreTest {
         break;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the job accepted " + accepted + " of " + events + " events in 3 minutes");
+        throw new AssertionError(
+            "the job accepted " + accepted + " of " + events + " events in 3 minutes");
       }
       Thread.sleep(250);
     }
-    return job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
-            SavepointFormatType.CANONICAL)
+    return job.stopWithSavepoint(
+            false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
         .get(2, TimeUnit.MINUTES);
   }
 
@@ -173,7 +184,8 @@ class SavepointRestoreTest {
   }
 
   /** Forecast JSON by "host@issuedAt"; a duplicate key fails. */
-  private static Map<String, String> byHostAndTime(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+  private static Map<String, String> byHostAndTime(List<ConsumerRecord<byte[], byte[]>> records)
+      throws Exception {
     ObjectMapper json = new ObjectMapper();
     Map<String, String> out = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {

@@ -26,7 +26,9 @@ final class TopicReader {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> parts =
-          c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);

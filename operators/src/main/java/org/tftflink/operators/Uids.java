@@ -17,7 +17,8 @@ public final class Uids {
   public static final String MODELS_SOURCE_NAME = "Kafka: tft-models (broadcast)";
 
   public static final String HOST_FORECASTER = "host-history-forecast";
-  public static final String HOST_FORECASTER_NAME = "Per-host step grid + forecast (TFT / baseline)";
+  public static final String HOST_FORECASTER_NAME =
+      "Per-host step grid + forecast (TFT / baseline)";
 
   public static final String FORECASTS_SINK = "forecasts-sink";
   public static final String FORECASTS_SINK_NAME = "Kafka: forecasts (exactly-once)";

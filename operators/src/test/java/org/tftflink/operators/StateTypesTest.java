@@ -20,8 +20,15 @@ import org.tftflink.operators.serving.ServingModelState;
 class StateTypesTest {
 
   @ParameterizedTest
-  @ValueSource(classes = {HostHistory.class, StepAccumulator.class, MetricPoint.class, DeadLetter.class, IngestRecord.class,
-      ServingModelState.class})
+  @ValueSource(
+      classes = {
+        HostHistory.class,
+        StepAccumulator.class,
+        MetricPoint.class,
+        DeadLetter.class,
+        IngestRecord.class,
+        ServingModelState.class
+      })
   void shouldBeSerializedAsFlinkPojo(Class<?> type) {
     assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
   }

@@ -44,7 +44,12 @@ final class BenchWorkload {
   private static byte[] event(String host, String ts, String value) {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
     String json =
-        "{\"host\":\"" + host + "\",\"ts\":\"" + ts + "\",\"metrics\":{\"cpu\":" + value
+        "{\"host\":\""
+            + host
+            + "\",\"ts\":\""
+            + ts
+            + "\",\"metrics\":{\"cpu\":"
+            + value
             + "},\"tags\":{\"source\":\"bench\"}}";
     b.writeBytes(json.getBytes(StandardCharsets.UTF_8));
     return b.toByteArray();

@@ -24,8 +24,13 @@ final class PassThroughJob {
 
   private PassThroughJob() {}
 
-  static void build(StreamExecutionEnvironment env, PipelineConfig config, String bootstrap, String inTopic,
-      String outTopic, String groupId) {
+  static void build(
+      StreamExecutionEnvironment env,
+      PipelineConfig config,
+      String bootstrap,
+      String inTopic,
+      String outTopic,
+      String groupId) {
     KafkaSource<IngestRecord> source =
         KafkaSource.<IngestRecord>builder()
             .setBootstrapServers(bootstrap)
@@ -33,7 +38,8 @@ final class PassThroughJob {
             .setGroupId(groupId)
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setBounded(OffsetsInitializer.latest())
-            .setDeserializer(new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
+            .setDeserializer(
+                new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
             .build();
     KafkaSink<byte[][]> sink =
         KafkaSink.<byte[][]>builder()
@@ -47,7 +53,10 @@ final class PassThroughJob {
             .setProperty("linger.ms", "20")
             .setProperty("compression.type", "lz4")
             .build();
-    env.fromSource(source, MetricWatermarks.strategy(config.outOfOrderness(), config.idleness()), "metrics")
+    env.fromSource(
+            source,
+            MetricWatermarks.strategy(config.outOfOrderness(), config.idleness()),
+            "metrics")
         .process(new RouteDeadLetters())
         .keyBy(p -> p.host)
         .map(p -> new byte[][] {p.host.getBytes(StandardCharsets.UTF_8), p.raw})

@@ -58,8 +58,9 @@ public final class PipelineBench {
       List<ReplayMessage> input = BenchWorkload.events(hosts, steps);
       long t0 = System.nanoTime();
       long loaded = new Replayer(bootstrap, "bench-metrics", 0, null).replay(input.iterator());
-      System.out.printf("loaded %,d events of %,d hosts into Kafka in %.1f s%n", loaded, hosts,
-          (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "loaded %,d events of %,d hosts into Kafka in %.1f s%n",
+          loaded, hosts, (System.nanoTime() - t0) / 1e9);
       Settings settings =
           Settings.defaults()
               .with(Options.TOPIC_METRICS, "bench-metrics")
@@ -74,22 +75,32 @@ public final class PipelineBench {
     return results;
   }
 
-  private Result passThrough(Settings settings, String bootstrap, Path stateDir, int round, long events)
-      throws Exception {
+  private Result passThrough(
+      Settings settings, String bootstrap, Path stateDir, int round, long events) throws Exception {
     StreamExecutionEnvironment env = environment(stateDir);
-    PassThroughJob.build(env, PipelineConfig.from(settings), bootstrap, "bench-metrics", "bench-pass",
+    PassThroughJob.build(
+        env,
+        PipelineConfig.from(settings),
+        bootstrap,
+        "bench-metrics",
+        "bench-pass",
         "bench-pass-" + round);
     JobExecutionResult r = env.execute("bench pass-through");
-    return report(new Result("pass-through", events, events, r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3));
+    return report(
+        new Result("pass-through", events, events, r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3));
   }
 
-  private Result pipeline(Settings settings, String bootstrap, Path stateDir, int round, long events)
-      throws Exception {
+  private Result pipeline(
+      Settings settings, String bootstrap, Path stateDir, int round, long events) throws Exception {
     StreamExecutionEnvironment env = environment(stateDir);
-    KafkaPipeline.create(settings.with(Options.GROUP_ID, "bench-pipeline-" + round), bootstrap, true).build(env);
+    KafkaPipeline.create(
+            settings.with(Options.GROUP_ID, "bench-pipeline-" + round), bootstrap, true)
+        .build(env);
     JobExecutionResult r = env.execute("bench pipeline");
     long forecasts = r.<Long>getAccumulatorResult(HostForecaster.FORECASTS);
-    return report(new Result("pipeline+baseline", events, forecasts, r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3));
+    return report(
+        new Result(
+            "pipeline+baseline", events, forecasts, r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3));
   }
 
   private StreamExecutionEnvironment environment(Path stateDir) {
@@ -101,19 +112,32 @@ public final class PipelineBench {
   }
 
   private static Result report(Result r) {
-    System.out.printf("%-18s %,10d events %,10d outputs %7.2f s %,10.0f events/s%n", r.job(), r.events(),
-        r.outputs(), r.seconds(), r.eventsPerSecond());
+    System.out.printf(
+        "%-18s %,10d events %,10d outputs %7.2f s %,10.0f events/s%n",
+        r.job(), r.events(), r.outputs(), r.seconds(), r.eventsPerSecond());
     return r;
   }
 
   private void createTopics(String bootstrap) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       // the job's own topic settings, bench names; the job also reads the (empty) model topic
-      Topics.createAll(admin, Topics.Names.defaults().withMetrics("bench-metrics").withForecasts("bench-forecasts")
-          .withMetricsDlq("bench-dlq").withModels("bench-models"));
-      Topics.createAll(admin, Topics.Names.defaults().withMetrics("bench-pass").withForecasts("bench-pass-forecasts")
-          .withMetricsDlq("bench-pass-dlq").withModels("bench-pass-models").withModelEvents("bench-pass-events")
-          .withControl("bench-pass-control"));
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics("bench-metrics")
+              .withForecasts("bench-forecasts")
+              .withMetricsDlq("bench-dlq")
+              .withModels("bench-models"));
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics("bench-pass")
+              .withForecasts("bench-pass-forecasts")
+              .withMetricsDlq("bench-pass-dlq")
+              .withModels("bench-pass-models")
+              .withModelEvents("bench-pass-events")
+              .withControl("bench-pass-control"));
     }
   }
 }

@@ -53,7 +53,8 @@ import org.tftflink.operators.serving.ServingMetrics;
 public final class ServingBench {
 
   /** Throughput of one run. */
-  public record Throughput(int batchSize, long events, long tftForecasts, double jobSeconds, double modelSeconds) {}
+  public record Throughput(
+      int batchSize, long events, long tftForecasts, double jobSeconds, double modelSeconds) {}
 
   /** Event-to-forecast latency of one run, in milliseconds. */
   public record Latency(int batchSize, int forecasts, double p50, double p99) {}
@@ -84,12 +85,23 @@ public final class ServingBench {
       StreamExecutionEnvironment env = environment(state);
       KafkaPipeline.create(settings(batchSize), bootstrap, true).build(env);
       JobExecutionResult r = env.execute("bench serving throughput");
-      Throughput t = new Throughput(batchSize, loaded, r.<Long>getAccumulatorResult(ServingMetrics.TFT_FORECASTS),
-          r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
-          r.<Long>getAccumulatorResult(ServingMetrics.INFERENCE_MILLIS) / 1e3);
-      System.out.printf("batch %4d: %,d events, %,d TFT forecasts, job %.1f s, model %.1f s: %,.0f TFT forecasts/s"
-              + " of model time (summed over %d subtasks)%n", batchSize, t.events(), t.tftForecasts(),
-          t.jobSeconds(), t.modelSeconds(), t.tftForecasts() / t.modelSeconds(), parallelism);
+      Throughput t =
+          new Throughput(
+              batchSize,
+              loaded,
+              r.<Long>getAccumulatorResult(ServingMetrics.TFT_FORECASTS),
+              r.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3,
+              r.<Long>getAccumulatorResult(ServingMetrics.INFERENCE_MILLIS) / 1e3);
+      System.out.printf(
+          "batch %4d: %,d events, %,d TFT forecasts, job %.1f s, model %.1f s: %,.0f TFT forecasts/s"
+              + " of model time (summed over %d subtasks)%n",
+          batchSize,
+          t.events(),
+          t.tftForecasts(),
+          t.jobSeconds(),
+          t.modelSeconds(),
+          t.tftForecasts() / t.modelSeconds(),
+          parallelism);
       return t;
     }
   }
@@ -130,14 +142,17 @@ public final class ServingBench {
       // for the wave of step s+2
       List<Double> millis = new ArrayList<>();
       for (long[] a : arrivals) {
-        int wave = (int) ((a[0] - BenchWorkload.START) / BenchWorkload.STEP_MILLIS) + 1 - warmupSteps();
+        int wave =
+            (int) ((a[0] - BenchWorkload.START) / BenchWorkload.STEP_MILLIS) + 1 - warmupSteps();
         if (wave >= 0 && wave <= latencyWaves) {
           millis.add((a[1] - sentAt[wave]) / 1e6);
         }
       }
       double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      Latency l = new Latency(batchSize, sorted.length, percentile(sorted, 0.5), percentile(sorted, 0.99));
-      System.out.printf("batch %4d: %,d TFT forecasts timed, event-to-forecast p50 %.0f ms, p99 %.0f ms%n",
+      Latency l =
+          new Latency(batchSize, sorted.length, percentile(sorted, 0.5), percentile(sorted, 0.99));
+      System.out.printf(
+          "batch %4d: %,d TFT forecasts timed, event-to-forecast p50 %.0f ms, p99 %.0f ms%n",
           batchSize, l.forecasts(), l.p50(), l.p99());
       return l;
     }
@@ -191,9 +206,16 @@ public final class ServingBench {
 
   private byte[] envelope() {
     TftModel m = TftModel.create(model, FeatureScaler.identity(model));
-    return ModelDataSerializer.serialize(ModelData.of(m, 1, 1, ModelData.NONE, ModelData.NONE,
-        Instant.now().toEpochMilli(), Map.of(ModelFit.STEP_MILLIS_FIGURE, (double) BenchWorkload.STEP_MILLIS),
-        Map.of()));
+    return ModelDataSerializer.serialize(
+        ModelData.of(
+            m,
+            1,
+            1,
+            ModelData.NONE,
+            ModelData.NONE,
+            Instant.now().toEpochMilli(),
+            Map.of(ModelFit.STEP_MILLIS_FIGURE, (double) BenchWorkload.STEP_MILLIS),
+            Map.of()));
   }
 
   private Settings settings(int batchSize) {
@@ -216,10 +238,17 @@ public final class ServingBench {
   }
 
   private static void createTopics(String bootstrap) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(admin, Topics.Names.defaults().withMetrics("sb-metrics").withForecasts("sb-forecasts")
-          .withMetricsDlq("sb-dlq").withModels("sb-models").withModelEvents("sb-model-events")
-          .withControl("sb-control"));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics("sb-metrics")
+              .withForecasts("sb-forecasts")
+              .withMetricsDlq("sb-dlq")
+              .withModels("sb-models")
+              .withModelEvents("sb-model-events")
+              .withControl("sb-control"));
     }
   }
 

@@ -6,7 +6,10 @@ import java.util.Set;
 import org.tftflink.job.bench.PipelineBench;
 import org.tftflink.job.bench.ServingBench;
 
-/** {@code ./tft bench WHAT}: the project's benchmarks, which print their figures (see BENCHMARKS.md). */
+/**
+ * {@code ./tft bench WHAT}: the project's benchmarks, which print their figures (see
+ * BENCHMARKS.md).
+ */
 public final class BenchCommand implements Command {
 
   @Override
@@ -22,7 +25,8 @@ public final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft bench pipeline [--hosts 1000] [--steps 600] [--parallelism 2] [--rounds 2]",
         "       ./tft bench serving [--hosts 1000] [--steps 4] [--unbatched-steps 1] [--waves 3]"
             + " [--only throughput|latency]",
@@ -49,8 +53,14 @@ public final class BenchCommand implements Command {
     List<PipelineBench.Result> results = new PipelineBench(hosts, steps, parallelism, rounds).run();
     PipelineBench.Result a = results.get(results.size() - 2);
     PipelineBench.Result b = results.get(results.size() - 1);
-    System.out.printf("%n%s, %d cores, %d hosts x %d steps, parallelism %d, warm run of %d:%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), hosts, steps, parallelism, rounds);
+    System.out.printf(
+        "%n%s, %d cores, %d hosts x %d steps, parallelism %d, warm run of %d:%n",
+        LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(),
+        hosts,
+        steps,
+        parallelism,
+        rounds);
     System.out.printf("  (a) pass-through       %,10.0f events/s%n", a.eventsPerSecond());
     System.out.printf("  (b) pipeline+baseline  %,10.0f events/s%n", b.eventsPerSecond());
     System.out.printf("  b/a = %.2f%n", b.eventsPerSecond() / a.eventsPerSecond());
@@ -58,12 +68,17 @@ public final class BenchCommand implements Command {
   }
 
   private int serving(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("hosts", "steps", "unbatched-steps", "waves", "only"), Set.of());
+    Args args =
+        Args.parse(argv, Set.of("hosts", "steps", "unbatched-steps", "waves", "only"), Set.of());
     String only = args.get("only", "all");
     ServingBench bench =
         new ServingBench((int) args.number("hosts", 1000), 2, (int) args.number("waves", 3));
-    System.out.printf("%s, %d cores, %d hosts, reference TFT (%s)%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), (int) args.number("hosts", 1000), bench.model());
+    System.out.printf(
+        "%s, %d cores, %d hosts, reference TFT (%s)%n",
+        LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(),
+        (int) args.number("hosts", 1000),
+        bench.model());
     if (!only.equals("latency")) {
       bench.throughput(256, (int) args.number("steps", 4));
       bench.throughput(1, (int) args.number("unbatched-steps", 1));

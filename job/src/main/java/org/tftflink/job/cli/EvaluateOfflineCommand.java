@@ -20,9 +20,9 @@ import org.tftflink.model.tft.eval.OfflineEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
 
 /**
- * {@code ./tft evaluate-offline}: scores a saved TFT and the repeat-last and seasonal-naive baselines on the same
- * stride-1 test windows of a CSV (the ETT protocol, or the second half of any other series), prints a table and
- * optionally writes the figures as JSON.
+ * {@code ./tft evaluate-offline}: scores a saved TFT and the repeat-last and seasonal-naive
+ * baselines on the same stride-1 test windows of a CSV (the ETT protocol, or the second half of any
+ * other series), prints a table and optionally writes the figures as JSON.
  */
 public final class EvaluateOfflineCommand implements Command {
 
@@ -38,7 +38,8 @@ public final class EvaluateOfflineCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft evaluate-offline --model model.tft --data FILE.csv [options]",
         "  --split ett|half     ett: standard ETT test rows, every column z-scored with the training rows'",
         "                       statistics of this file (as at training time); half: the second half of the",
@@ -53,8 +54,11 @@ public final class EvaluateOfflineCommand implements Command {
 
   @Override
   public int run(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("model", "data", "split", "summary-json", "horizon", "encoder", "target"),
-        Set.of());
+    Args args =
+        Args.parse(
+            argv,
+            Set.of("model", "data", "split", "summary-json", "horizon", "encoder", "target"),
+            Set.of());
     Path modelFile = args.path("model");
     if (modelFile == null) {
       throw new IllegalArgumentException("--model FILE is required");
@@ -69,14 +73,22 @@ public final class EvaluateOfflineCommand implements Command {
     checkLength("encoder", args, config.encoderLength(), modelFile);
     Split split = Split.parse(args.get("split", null), csv);
     if (config.observedReals() != OfflineData.observedReals(split)) {
-      throw new IllegalArgumentException("the model in " + modelFile + " has " + config.observedReals()
-          + " observed real(s), --split " + split.name().toLowerCase(Locale.ROOT) + " needs "
-          + OfflineData.observedReals(split) + ": evaluate with the split it was trained with");
+      throw new IllegalArgumentException(
+          "the model in "
+              + modelFile
+              + " has "
+              + config.observedReals()
+              + " observed real(s), --split "
+              + split.name().toLowerCase(Locale.ROOT)
+              + " needs "
+              + OfflineData.observedReals(split)
+              + ": evaluate with the split it was trained with");
     }
     CsvSeries data = OfflineData.load(csv);
     String target = args.get("target", OfflineData.defaultTarget(split, data));
     OfflineData.requireColumn(data, csv, target);
-    OfflineSplit cut = OfflineData.prepare(split, csv, target, config, OfflineData.stepMillis(data));
+    OfflineSplit cut =
+        OfflineData.prepare(split, csv, target, config, OfflineData.stepMillis(data));
     TftModel model = envelope.toModel();
     EvaluationReport report = OfflineEvaluation.evaluate(cut, model, null);
     System.out.println(table(report, split, target, config));
@@ -95,32 +107,76 @@ public final class EvaluateOfflineCommand implements Command {
     try {
       return ModelDataSerializer.deserialize(Files.readAllBytes(file));
     } catch (InvalidModelDataException e) {
-      throw new IllegalArgumentException("--model: " + file + " is not a model envelope: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--model: " + file + " is not a model envelope: " + e.getMessage(), e);
     }
   }
 
   private static void checkLength(String option, Args args, int modelValue, Path modelFile) {
     String v = args.get(option, null);
     if (v != null && (int) args.number(option, modelValue) != modelValue) {
-      throw new IllegalArgumentException("--" + option + " " + v + " does not match the model in " + modelFile
-          + ", whose " + option + " is " + modelValue + ": train a model with --" + option + " " + v);
+      throw new IllegalArgumentException(
+          "--"
+              + option
+              + " "
+              + v
+              + " does not match the model in "
+              + modelFile
+              + ", whose "
+              + option
+              + " is "
+              + modelValue
+              + ": train a model with --"
+              + option
+              + " "
+              + v);
     }
   }
 
   static String table(EvaluationReport r, Split split, String target, TftConfig config) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%s, split %s, target %s: %d test windows (encoder %d, horizon %d),"
-            + " %d parameters%n", r.dataset(), split.name().toLowerCase(Locale.ROOT), target, r.testWindows(),
-        config.encoderLength(), config.horizon(), r.parameters()));
-    sb.append(String.format(Locale.ROOT, "%-16s %9s %9s %11s %11s %12s%n", "method", "MSE(z)", "MAE(z)",
-        "P50 q-risk", "P90 q-risk", "P10-P90 cov"));
-    r.methods().forEach((name, m) -> sb.append(String.format(Locale.ROOT, "%-16s %9.4f %9.4f %11.4f %11.4f %12s%n",
-        name, m.mse(), m.mae(), m.qRisk50(), m.qRisk90(),
-        Double.isNaN(m.coverage()) ? "-" : String.format(Locale.ROOT, "%.3f", m.coverage()))));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%s, split %s, target %s: %d test windows (encoder %d, horizon %d),"
+                + " %d parameters%n",
+            r.dataset(),
+            split.name().toLowerCase(Locale.ROOT),
+            target,
+            r.testWindows(),
+            config.encoderLength(),
+            config.horizon(),
+            r.parameters()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-16s %9s %9s %11s %11s %12s%n",
+            "method",
+            "MSE(z)",
+            "MAE(z)",
+            "P50 q-risk",
+            "P90 q-risk",
+            "P10-P90 cov"));
+    r.methods()
+        .forEach(
+            (name, m) ->
+                sb.append(
+                    String.format(
+                        Locale.ROOT,
+                        "%-16s %9.4f %9.4f %11.4f %11.4f %12s%n",
+                        name,
+                        m.mse(),
+                        m.mae(),
+                        m.qRisk50(),
+                        m.qRisk90(),
+                        Double.isNaN(m.coverage())
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.3f", m.coverage()))));
     return sb.toString().stripTrailing();
   }
 
-  static String json(EvaluationReport r, Split split, String target, TftConfig config, ModelData envelope) {
+  static String json(
+      EvaluationReport r, Split split, String target, TftConfig config, ModelData envelope) {
     StringBuilder sb = new StringBuilder("{\n");
     sb.append("  \"dataset\": ").append(quote(r.dataset())).append(",\n");
     sb.append("  \"split\": ").append(quote(split.name().toLowerCase(Locale.ROOT))).append(",\n");

@@ -11,13 +11,17 @@ import org.tftflink.model.tft.eval.HalfSplitEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
 
 /**
- * What {@code train} and {@code evaluate-offline} share: which split a CSV gets, its step and default lengths, and
- * cutting it by that split, so that both commands see the same rows and the same scaling statistics.
+ * What {@code train} and {@code evaluate-offline} share: which split a CSV gets, its step and
+ * default lengths, and cutting it by that split, so that both commands see the same rows and the
+ * same scaling statistics.
  */
 final class OfflineData {
   /** The two offline protocols. */
   enum Split {
-    /** the standard ETT split, target plus six loads observed, every column z-scored with training rows */
+    /**
+     * the standard ETT split, target plus six loads observed, every column z-scored with training
+     * rows
+     */
     ETT,
     /** first half trains (its last fifth validates), second half tests; target only */
     HALF;
@@ -29,7 +33,9 @@ final class OfflineData {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "ett" -> ETT;
         case "half" -> HALF;
-        default -> throw new IllegalArgumentException("--split must be 'ett' or 'half', got '" + value + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "--split must be 'ett' or 'half', got '" + value + "'");
       };
     }
   }
@@ -50,8 +56,13 @@ final class OfflineData {
   /** Checks that the target is a column of the file, naming the file and its columns otherwise. */
   static void requireColumn(CsvSeries data, Path csv, String target) {
     if (!Arrays.asList(data.columns()).contains(target)) {
-      throw new IllegalArgumentException("--target: no column '" + target + "' in " + csv + "; its columns are "
-          + Arrays.toString(data.columns()));
+      throw new IllegalArgumentException(
+          "--target: no column '"
+              + target
+              + "' in "
+              + csv
+              + "; its columns are "
+              + Arrays.toString(data.columns()));
     }
   }
 
@@ -73,7 +84,8 @@ final class OfflineData {
     Arrays.sort(d);
     long step = d[d.length / 2];
     if (step <= 0) {
-      throw new IllegalArgumentException("the timestamps do not increase (median step " + step + " ms)");
+      throw new IllegalArgumentException(
+          "the timestamps do not increase (median step " + step + " ms)");
     }
     return step;
   }
@@ -93,12 +105,18 @@ final class OfflineData {
     return split == Split.ETT || stepMs >= HOUR_MS ? 24 : (int) Math.max(1, HOUR_MS / stepMs);
   }
 
-  /** Observed reals of a model for the split: the target plus six loads for ETT, the target alone otherwise. */
+  /**
+   * Observed reals of a model for the split: the target plus six loads for ETT, the target alone
+   * otherwise.
+   */
   static int observedReals(Split split) {
     return split == Split.ETT ? EttEvaluation.COLUMNS.size() : 1;
   }
 
-  /** Cuts one CSV by the split; the z-scale statistics come from this file's training rows (see the protocols). */
+  /**
+   * Cuts one CSV by the split; the z-scale statistics come from this file's training rows (see the
+   * protocols).
+   */
   static OfflineSplit prepare(Split split, Path csv, String target, TftConfig config, long stepMs) {
     if (split == Split.ETT) {
       return EttEvaluation.prepare(csv, target, config);

@@ -26,7 +26,8 @@ public final class PublishCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft publish --model FILE [--bootstrap HOST:PORT] [--epoch N] [--version N]",
         "  --model FILE        a model envelope (e.g. from ./tft train-model)",
         "  --bootstrap H:P     Kafka bootstrap servers (default: the option kafka.bootstrap)",
@@ -45,21 +46,31 @@ public final class PublishCommand implements Command {
     }
     String bootstrap = args.get("bootstrap", settings.get(Options.BOOTSTRAP));
     if (bootstrap.isBlank()) {
-      throw new IllegalArgumentException("--bootstrap HOST:PORT (or --set kafka.bootstrap=...) is required");
+      throw new IllegalArgumentException(
+          "--bootstrap HOST:PORT (or --set kafka.bootstrap=...) is required");
     }
     ModelData model;
     try {
       model = ModelDataSerializer.deserialize(Files.readAllBytes(file));
     } catch (InvalidModelDataException e) {
-      throw new IllegalArgumentException(file + " is not an intact model envelope: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + " is not an intact model envelope: " + e.getMessage(), e);
     }
     long version = (long) args.number("version", model.modelVersion());
     long epoch = (long) args.number("epoch", model.epoch());
     String topic = settings.get(Options.TOPIC_MODELS);
-    long offset = ModelPublisher.publish(bootstrap, topic, ModelPublisher.relabel(model, version, epoch));
-    System.out.printf("tft publish: model version %d (epoch %d; hidden %d, encoder %d, horizon %d) committed to %s"
-        + " at offset %d%n", version, epoch, model.config().hiddenSize(), model.config().encoderLength(),
-        model.config().horizon(), topic, offset);
+    long offset =
+        ModelPublisher.publish(bootstrap, topic, ModelPublisher.relabel(model, version, epoch));
+    System.out.printf(
+        "tft publish: model version %d (epoch %d; hidden %d, encoder %d, horizon %d) committed to %s"
+            + " at offset %d%n",
+        version,
+        epoch,
+        model.config().hiddenSize(),
+        model.config().encoderLength(),
+        model.config().horizon(),
+        topic,
+        offset);
     return 0;
   }
 }

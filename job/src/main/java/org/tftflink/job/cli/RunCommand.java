@@ -33,7 +33,8 @@ public final class RunCommand implements Command {
     Settings settings = Args.parse(argv, Set.of(), Set.of()).settings(Settings.defaults());
     String bootstrap = settings.get(Options.BOOTSTRAP);
     if (bootstrap.isBlank()) {
-      throw new IllegalArgumentException("kafka.bootstrap is required (the embedded broker is for ./tft demo)");
+      throw new IllegalArgumentException(
+          "kafka.bootstrap is required (the embedded broker is for ./tft demo)");
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(settings.get(Options.PARALLELISM));

@@ -19,8 +19,9 @@ import org.tftflink.model.tft.train.EpochReport;
 import org.tftflink.operators.serving.ModelFit;
 
 /**
- * {@code ./tft train}: trains a TFT offline on the training rows of one or more CSVs (ETT or NAB layout), early
- * stopping on their validation rows, and writes the envelope (version 1, epoch 0) with its loss figures.
+ * {@code ./tft train}: trains a TFT offline on the training rows of one or more CSVs (ETT or NAB
+ * layout), early stopping on their validation rows, and writes the envelope (version 1, epoch 0)
+ * with its loss figures.
  */
 public final class TrainCommand implements Command {
 
@@ -36,7 +37,8 @@ public final class TrainCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft train --data FILE.csv[,FILE2.csv] --target COLUMN --out model.tft [options]",
         "  --split ett|half  ett: standard ETT split, target + six loads observed, train-row z-scaling;",
         "                    half: first half of each series trains, its last fifth validates",
@@ -53,8 +55,13 @@ public final class TrainCommand implements Command {
 
   @Override
   public int run(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("data", "target", "out", "split", "horizon", "encoder", "epochs",
-        "minutes", "lr", "seed", "hidden", "batch"), Set.of());
+    Args args =
+        Args.parse(
+            argv,
+            Set.of(
+                "data", "target", "out", "split", "horizon", "encoder", "epochs", "minutes", "lr",
+                "seed", "hidden", "batch"),
+            Set.of());
     List<Path> files = files(args.get("data", null));
     String target = args.get("target", null);
     if (target == null) {
@@ -75,21 +82,33 @@ public final class TrainCommand implements Command {
     TftConfig config = config(args, split, step);
     List<OfflineSplit> splits = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
-      OfflineSplit s = OfflineData.prepare(split, files.get(i), target, config, OfflineData.stepMillis(data.get(i)));
+      OfflineSplit s =
+          OfflineData.prepare(
+              split, files.get(i), target, config, OfflineData.stepMillis(data.get(i)));
       System.out.println("tft train: " + s.describe());
       splits.add(s);
     }
-    System.out.printf("tft train: split %s, target %s, encoder %d, horizon %d, hidden %d, max %d epochs%n",
-        split.name().toLowerCase(java.util.Locale.ROOT), target, config.encoderLength(), config.horizon(),
-        config.hiddenSize(), config.maxEpochs());
+    System.out.printf(
+        "tft train: split %s, target %s, encoder %d, horizon %d, hidden %d, max %d epochs%n",
+        split.name().toLowerCase(java.util.Locale.ROOT),
+        target,
+        config.encoderLength(),
+        config.horizon(),
+        config.hiddenSize(),
+        config.maxEpochs());
     Duration budget = Duration.ofMillis((long) (args.number("minutes", 15) * 60_000));
     OfflineEvaluation.Trained t =
         OfflineEvaluation.train(splits, config, budget, line -> System.out.println("  " + line));
     byte[] envelope = ModelDataSerializer.serialize(envelope(t, step, splits));
     Files.write(out, envelope);
-    System.out.printf("tft train: best epoch %d, validation loss %.5f, %d parameters, %d s; wrote %s (%d bytes)%n",
-        t.training().bestEpoch(), t.training().bestValidationLoss(), t.model().parameterCount(),
-        t.training().elapsedMs() / 1000, out, envelope.length);
+    System.out.printf(
+        "tft train: best epoch %d, validation loss %.5f, %d parameters, %d s; wrote %s (%d bytes)%n",
+        t.training().bestEpoch(),
+        t.training().bestValidationLoss(),
+        t.model().parameterCount(),
+        t.training().elapsedMs() / 1000,
+        out,
+        envelope.length);
     return 0;
   }
 
@@ -110,21 +129,31 @@ public final class TrainCommand implements Command {
     int hidden = (int) args.number("hidden", 32);
     int heads = hidden % 4 == 0 ? 4 : hidden % 2 == 0 ? 2 : 1;
     return TftConfig.reference().toBuilder()
-        .hiddenSize(hidden).attentionHeads(heads).hiddenContinuousSize(Math.max(1, hidden / 2))
+        .hiddenSize(hidden)
+        .attentionHeads(heads)
+        .hiddenContinuousSize(Math.max(1, hidden / 2))
         .encoderLength((int) args.number("encoder", OfflineData.defaultEncoder(split, step)))
         .horizon((int) args.number("horizon", OfflineData.defaultHorizon(split, step)))
-        .observedReals(OfflineData.observedReals(split)).knownReals(2)
+        .observedReals(OfflineData.observedReals(split))
+        .knownReals(2)
         // ETT has no missing values: its indicators would be constant inputs that only cost time
         .missingIndicators(split != Split.ETT)
-        .maxEpochs((int) args.number("epochs", 10)).learningRate(args.number("lr", 1e-3))
-        .seed((long) args.number("seed", 42)).batchSize((int) args.number("batch", 128)).build();
+        .maxEpochs((int) args.number("epochs", 10))
+        .learningRate(args.number("lr", 1e-3))
+        .seed((long) args.number("seed", 42))
+        .batchSize((int) args.number("batch", 128))
+        .build();
   }
 
   /** Version 1, epoch 0 (no online update yet), the best epoch's training and validation losses. */
-  private static ModelData envelope(OfflineEvaluation.Trained t, long step, List<OfflineSplit> splits) {
+  private static ModelData envelope(
+      OfflineEvaluation.Trained t, long step, List<OfflineSplit> splits) {
     Map<String, Double> training = new LinkedHashMap<>();
-    EpochReport best = t.training().epochs().stream().filter(r -> r.epoch() == t.training().bestEpoch())
-        .findFirst().orElse(t.training().epochs().get(t.training().epochs().size() - 1));
+    EpochReport best =
+        t.training().epochs().stream()
+            .filter(r -> r.epoch() == t.training().bestEpoch())
+            .findFirst()
+            .orElse(t.training().epochs().get(t.training().epochs().size() - 1));
     training.put("loss", best.trainLoss());
     training.put("bestEpoch", (double) t.training().bestEpoch());
     training.put("epochs", (double) t.training().epochs().size());
@@ -134,7 +163,14 @@ public final class TrainCommand implements Command {
     Map<String, Double> validation = new LinkedHashMap<>();
     validation.put("loss", t.training().bestValidationLoss());
     validation.put("windows", (double) splits.stream().mapToInt(s -> s.validation().size()).sum());
-    return ModelData.of(t.model(), 1, 0, ModelData.NONE, ModelData.NONE, System.currentTimeMillis(), training,
+    return ModelData.of(
+        t.model(),
+        1,
+        0,
+        ModelData.NONE,
+        ModelData.NONE,
+        System.currentTimeMillis(),
+        training,
         validation);
   }
 }

@@ -21,8 +21,8 @@ import org.tftflink.model.tft.train.TrainingResult;
 import org.tftflink.operators.serving.ModelFit;
 
 /**
- * {@code ./tft train-model}: trains a small TFT on the first part of the bundled NAB series, cut
- * as the job cuts windows, and saves its envelope; this is how the demo's bundled model was made.
+ * {@code ./tft train-model}: trains a small TFT on the first part of the bundled NAB series, cut as
+ * the job cuts windows, and saves its envelope; this is how the demo's bundled model was made.
  */
 public final class TrainModelCommand implements Command {
 
@@ -38,7 +38,8 @@ public final class TrainModelCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft train-model --out FILE [options]",
         "  --seconds N     training time budget (default 30)",
         "  --hidden N      hidden size (default 8)",
@@ -51,19 +52,38 @@ public final class TrainModelCommand implements Command {
 
   @Override
   public int run(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("out", "seconds", "hidden", "encoder", "train-share", "version", "epoch"),
-        Set.of());
+    Args args =
+        Args.parse(
+            argv,
+            Set.of("out", "seconds", "hidden", "encoder", "train-share", "version", "epoch"),
+            Set.of());
     Settings s = args.settings(Settings.defaults());
     Path out = args.path("out");
     if (out == null) {
       throw new IllegalArgumentException("--out FILE is required");
     }
     int hidden = (int) args.number("hidden", 8);
-    TftConfig config = TftConfig.builder().hiddenSize(hidden).attentionHeads(hidden % 2 == 0 ? 2 : 1)
-        .hiddenContinuousSize(Math.max(2, hidden / 2)).encoderLength((int) args.number("encoder", 48))
-        .horizon(s.get(Options.HORIZON)).quantiles(s.get(Options.QUANTILES)).observedReals(1).knownReals(2)
-        .staticCategoricals(1).hashBuckets(64).staticReals(0).dropout(0.1).learningRate(3e-3).batchSize(64)
-        .maxEpochs(50).earlyStoppingPatience(4).dataType("FLOAT").seed(42).build();
+    TftConfig config =
+        TftConfig.builder()
+            .hiddenSize(hidden)
+            .attentionHeads(hidden % 2 == 0 ? 2 : 1)
+            .hiddenContinuousSize(Math.max(2, hidden / 2))
+            .encoderLength((int) args.number("encoder", 48))
+            .horizon(s.get(Options.HORIZON))
+            .quantiles(s.get(Options.QUANTILES))
+            .observedReals(1)
+            .knownReals(2)
+            .staticCategoricals(1)
+            .hashBuckets(64)
+            .staticReals(0)
+            .dropout(0.1)
+            .learningRate(3e-3)
+            .batchSize(64)
+            .maxEpochs(50)
+            .earlyStoppingPatience(4)
+            .dataType("FLOAT")
+            .seed(42)
+            .build();
     long step = s.get(Options.STEP).toMillis();
     double share = args.number("train-share", 0.6);
     NabTraining nab = new NabTraining(config, step, s.get(Options.MAX_GAP_STEPS));
@@ -73,29 +93,48 @@ public final class TrainModelCommand implements Command {
     int cut = (int) (all.size() * 0.8);
     List<TrainingSample> train = all.subList(0, cut);
     List<TrainingSample> validation = all.subList(cut, all.size());
-    System.out.printf("tft train-model: %d training and %d validation windows (encoder %d, horizon %d)%n",
+    System.out.printf(
+        "tft train-model: %d training and %d validation windows (encoder %d, horizon %d)%n",
         train.size(), validation.size(), config.encoderLength(), config.horizon());
     TftModel model =
-        TftModel.create(config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
+        TftModel.create(
+            config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
     TrainingResult result =
-        new TftTrainer(model).fit(train, validation, Duration.ofSeconds((long) args.number("seconds", 30)),
-            line -> System.out.println("  " + line));
+        new TftTrainer(model)
+            .fit(
+                train,
+                validation,
+                Duration.ofSeconds((long) args.number("seconds", 30)),
+                line -> System.out.println("  " + line));
     Map<String, Double> trainingFigures = new LinkedHashMap<>();
     trainingFigures.put(ModelFit.STEP_MILLIS_FIGURE, (double) step);
     trainingFigures.put("trainSamples", (double) train.size());
     trainingFigures.put("bestEpoch", (double) result.bestEpoch());
     ModelData data =
-        ModelData.of(model, (long) args.number("version", 1), (long) args.number("epoch", 1), ModelData.NONE,
-            ModelData.NONE, System.currentTimeMillis(), trainingFigures,
+        ModelData.of(
+            model,
+            (long) args.number("version", 1),
+            (long) args.number("epoch", 1),
+            ModelData.NONE,
+            ModelData.NONE,
+            System.currentTimeMillis(),
+            trainingFigures,
             Map.of("loss", result.bestValidationLoss()));
     byte[] envelope = ModelDataSerializer.serialize(data);
     List<TrainingSample> test = nab.samples(share, 1.0);
     double[] mae = heldOutMae(model, test);
-    System.out.printf("tft train-model: held-out windows after the training part: %d; MAE of P50 %.3f, repeat-last"
-        + " %.3f%n", test.size(), mae[0], mae[1]);
+    System.out.printf(
+        "tft train-model: held-out windows after the training part: %d; MAE of P50 %.3f, repeat-last"
+            + " %.3f%n",
+        test.size(), mae[0], mae[1]);
     Files.write(out, envelope);
-    System.out.printf("tft train-model: best validation loss %.4f (epoch %d); %d parameters; wrote %s (%d bytes)%n",
-        result.bestValidationLoss(), result.bestEpoch(), model.parameterCount(), out, envelope.length);
+    System.out.printf(
+        "tft train-model: best validation loss %.4f (epoch %d); %d parameters; wrote %s (%d bytes)%n",
+        result.bestValidationLoss(),
+        result.bestEpoch(),
+        model.parameterCount(),
+        out,
+        envelope.length);
     return 0;
   }
 

@@ -5,8 +5,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A typed configuration option: a name, a default, a description and a validator, in the manner
- * of Flink's {@code ConfigOption}. Values are parsed from strings once, at the edge (CLI or file).
+ * A typed configuration option: a name, a default, a description and a validator, in the manner of
+ * Flink's {@code ConfigOption}. Values are parsed from strings once, at the edge (CLI or file).
  */
 public final class Option<T> {
 
@@ -17,7 +17,12 @@ public final class Option<T> {
   private final Predicate<T> validator;
   private final String requirement;
 
-  Option(String name, T defaultValue, String description, Function<String, T> parser, Predicate<T> validator,
+  Option(
+      String name,
+      T defaultValue,
+      String description,
+      Function<String, T> parser,
+      Predicate<T> validator,
       String requirement) {
     this.name = Objects.requireNonNull(name);
     this.defaultValue = defaultValue;
@@ -46,10 +51,19 @@ public final class Option<T> {
       value = parser.apply(raw.trim());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "option " + name + ": cannot parse '" + raw + "' (" + requirement + "): " + e.getMessage(), e);
+          "option "
+              + name
+              + ": cannot parse '"
+              + raw
+              + "' ("
+              + requirement
+              + "): "
+              + e.getMessage(),
+          e);
     }
     if (!validator.test(value)) {
-      throw new IllegalArgumentException("option " + name + ": '" + raw + "' is invalid, " + requirement);
+      throw new IllegalArgumentException(
+          "option " + name + ": '" + raw + "' is invalid, " + requirement);
     }
     return value;
   }

@@ -10,79 +10,163 @@ import java.util.function.Predicate;
 import org.tftflink.model.grid.StepGridConfig.Aggregation;
 import org.tftflink.model.grid.StepGridConfig.DuplicatePolicy;
 
-/** Every option of the job, with its default and meaning. {@code ./tft options} prints this table. */
+/**
+ * Every option of the job, with its default and meaning. {@code ./tft options} prints this table.
+ */
 public final class Options {
 
   private static final List<Option<?>> ALL = new ArrayList<>();
 
   // Kafka
   public static final Option<String> BOOTSTRAP =
-      str("kafka.bootstrap", "", "Kafka bootstrap servers; empty = start an embedded broker (demo only)");
-  public static final Option<String> TOPIC_METRICS = str("topic.metrics", "metrics", "input topic of metric events");
-  public static final Option<String> TOPIC_FORECASTS = str("topic.forecasts", "forecasts", "output topic of forecasts");
-  public static final Option<String> TOPIC_DLQ = str("topic.dlq", "metrics-dlq", "dead-letter topic");
+      str(
+          "kafka.bootstrap",
+          "",
+          "Kafka bootstrap servers; empty = start an embedded broker (demo only)");
+  public static final Option<String> TOPIC_METRICS =
+      str("topic.metrics", "metrics", "input topic of metric events");
+  public static final Option<String> TOPIC_FORECASTS =
+      str("topic.forecasts", "forecasts", "output topic of forecasts");
+  public static final Option<String> TOPIC_DLQ =
+      str("topic.dlq", "metrics-dlq", "dead-letter topic");
   public static final Option<String> TOPIC_MODELS =
-      str("topic.models", "tft-models", "topic of published TFT model versions (read from the start, read_committed)");
-  public static final Option<String> GROUP_ID = str("kafka.group_id", "tft-flink", "consumer group of the source");
+      str(
+          "topic.models",
+          "tft-models",
+          "topic of published TFT model versions (read from the start, read_committed)");
+  public static final Option<String> GROUP_ID =
+      str("kafka.group_id", "tft-flink", "consumer group of the source");
 
   // contract
   public static final Option<String> TARGET = str("target", "cpu", "the metric to forecast");
   public static final Option<List<String>> COVARIATES =
-      opt("covariates", List.of(), "other metrics kept as observed covariates, comma-separated",
-          Options::list, v -> true, "a comma-separated list of metric names");
+      opt(
+          "covariates",
+          List.of(),
+          "other metrics kept as observed covariates, comma-separated",
+          Options::list,
+          v -> true,
+          "a comma-separated list of metric names");
   public static final Option<Integer> MAX_MESSAGE_BYTES =
-      integer("parser.max_message_bytes", 65_536, "larger messages are dead-lettered (oversize)", 64, 16 << 20);
+      integer(
+          "parser.max_message_bytes",
+          65_536,
+          "larger messages are dead-lettered (oversize)",
+          64,
+          16 << 20);
   public static final Option<Integer> MAX_HOST_LENGTH =
       integer("parser.max_host_length", 253, "longer host names are dead-lettered", 1, 4096);
   public static final Option<Duration> FUTURE_SKEW =
-      duration("parser.future_skew", Duration.ofDays(1), "events further in the future are dead-lettered");
+      duration(
+          "parser.future_skew",
+          Duration.ofDays(1),
+          "events further in the future are dead-lettered");
 
   // step grid
-  public static final Option<Duration> STEP = duration("grid.step", Duration.ofMinutes(5), "the step grid");
+  public static final Option<Duration> STEP =
+      duration("grid.step", Duration.ofMinutes(5), "the step grid");
   public static final Option<Aggregation> AGGREGATION =
-      enumOption("grid.aggregation", Aggregation.MEAN, "how events within one step are combined", Aggregation.class);
+      enumOption(
+          "grid.aggregation",
+          Aggregation.MEAN,
+          "how events within one step are combined",
+          Aggregation.class);
   public static final Option<DuplicatePolicy> DUPLICATES =
-      enumOption("grid.duplicates", DuplicatePolicy.KEEP_LAST,
-          "which of two events with the same host and timestamp wins", DuplicatePolicy.class);
+      enumOption(
+          "grid.duplicates",
+          DuplicatePolicy.KEEP_LAST,
+          "which of two events with the same host and timestamp wins",
+          DuplicatePolicy.class);
   public static final Option<Duration> ALLOWED_LATENESS =
-      duration("grid.allowed_lateness", Duration.ZERO, "how long after its end a step still accepts events");
+      duration(
+          "grid.allowed_lateness",
+          Duration.ZERO,
+          "how long after its end a step still accepts events");
   public static final Option<Integer> MAX_GAP_STEPS =
-      integer("grid.max_gap_steps", 12, "missing steps imputed before a host's state is dropped", 0, 100_000);
+      integer(
+          "grid.max_gap_steps",
+          12,
+          "missing steps imputed before a host's state is dropped",
+          0,
+          100_000);
   public static final Option<Duration> OUT_OF_ORDERNESS =
-      duration("watermark.out_of_orderness", Duration.ofMinutes(1), "event-time disorder tolerated per partition");
+      duration(
+          "watermark.out_of_orderness",
+          Duration.ofMinutes(1),
+          "event-time disorder tolerated per partition");
   public static final Option<Duration> IDLENESS =
-      duration("watermark.idleness", Duration.ofSeconds(30), "a partition silent this long stops holding watermarks");
+      duration(
+          "watermark.idleness",
+          Duration.ofSeconds(30),
+          "a partition silent this long stops holding watermarks");
 
   // forecasting
-  public static final Option<Integer> HORIZON = integer("forecast.horizon", 12, "steps forecast ahead", 1, 10_000);
+  public static final Option<Integer> HORIZON =
+      integer("forecast.horizon", 12, "steps forecast ahead", 1, 10_000);
   public static final Option<double[]> QUANTILES =
-      opt("forecast.quantiles", new double[] {0.1, 0.5, 0.9}, "quantile levels, ascending, with 0.5",
-          Options::doubles, v -> v.length > 0, "comma-separated levels in (0, 1)");
+      opt(
+          "forecast.quantiles",
+          new double[] {0.1, 0.5, 0.9},
+          "quantile levels, ascending, with 0.5",
+          Options::doubles,
+          v -> v.length > 0,
+          "comma-separated levels in (0, 1)");
   public static final Option<Integer> MIN_HISTORY =
-      integer("forecast.min_history_steps", 12, "steps of history before a host's first forecast", 1, 100_000);
+      integer(
+          "forecast.min_history_steps",
+          12,
+          "steps of history before a host's first forecast",
+          1,
+          100_000);
   public static final Option<Integer> ENCODER_LENGTH =
-      integer("model.encoder_length", 288, "history steps the model reads (the ring holds at least this)", 2, 100_000);
+      integer(
+          "model.encoder_length",
+          288,
+          "history steps the model reads (the ring holds at least this)",
+          2,
+          100_000);
   public static final Option<Duration> SEASON =
       duration("baseline.season", Duration.ofDays(1), "season of the seasonal-naive baseline");
   public static final Option<Integer> RESIDUAL_WINDOW =
-      integer("baseline.residual_window", 144, "recent residuals that give the baseline's quantiles", 2, 100_000);
+      integer(
+          "baseline.residual_window",
+          144,
+          "recent residuals that give the baseline's quantiles",
+          2,
+          100_000);
 
   // serving the TFT
   public static final Option<Integer> SERVING_BATCH_SIZE =
-      integer("serving.batch_size", 256, "TFT requests predicted in one model call per subtask; 1 = no batching",
-          1, 100_000);
+      integer(
+          "serving.batch_size",
+          256,
+          "TFT requests predicted in one model call per subtask; 1 = no batching",
+          1,
+          100_000);
   public static final Option<Duration> SERVING_FLUSH_INTERVAL =
-      opt("serving.flush_interval", Duration.ofMillis(200),
-          "processing time after which a partly filled TFT batch is predicted anyway", Options::duration,
-          d -> !d.isNegative() && !d.isZero(), "a positive duration such as 200ms or 1s");
+      opt(
+          "serving.flush_interval",
+          Duration.ofMillis(200),
+          "processing time after which a partly filled TFT batch is predicted anyway",
+          Options::duration,
+          d -> !d.isNegative() && !d.isZero(),
+          "a positive duration such as 200ms or 1s");
   public static final Option<List<String>> SERVING_TAG_NAMES =
-      opt("serving.tag_names", List.of(), "event tags fed to the TFT as static categoricals after the host, in order",
-          Options::list, v -> true, "a comma-separated list of tag names");
+      opt(
+          "serving.tag_names",
+          List.of(),
+          "event tags fed to the TFT as static categoricals after the host, in order",
+          Options::list,
+          v -> true,
+          "a comma-separated list of tag names");
 
   // runtime
-  public static final Option<Integer> PARALLELISM = integer("job.parallelism", 1, "parallelism of the job", 1, 4096);
+  public static final Option<Integer> PARALLELISM =
+      integer("job.parallelism", 1, "parallelism of the job", 1, 4096);
   public static final Option<Duration> CHECKPOINT_INTERVAL =
-      duration("checkpoint.interval", Duration.ofSeconds(10),
+      duration(
+          "checkpoint.interval",
+          Duration.ofSeconds(10),
           "checkpoint interval; exactly-once output becomes visible at each checkpoint");
   public static final Option<String> STATE_DIR =
       str("state.dir", ".tft/state", "where the embedded run keeps checkpoints and savepoints");
@@ -94,12 +178,20 @@ public final class Options {
   }
 
   public static Option<?> byName(String name) {
-    return ALL.stream().filter(o -> o.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown option '" + name + "'; see ./tft options"));
+    return ALL.stream()
+        .filter(o -> o.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown option '" + name + "'; see ./tft options"));
   }
 
-  private static <T> Option<T> opt(String name, T def, String description, Function<String, T> parser,
-      Predicate<T> validator, String requirement) {
+  private static <T> Option<T> opt(
+      String name,
+      T def,
+      String description,
+      Function<String, T> parser,
+      Predicate<T> validator,
+      String requirement) {
     Option<T> o = new Option<>(name, def, description, parser, validator, requirement);
     ALL.add(o);
     return o;
@@ -109,18 +201,35 @@ public final class Options {
     return opt(name, def, description, s -> s, s -> true, "any string");
   }
 
-  private static Option<Integer> integer(String name, int def, String description, int min, int max) {
-    return opt(name, def, description, Integer::parseInt, v -> v >= min && v <= max,
+  private static Option<Integer> integer(
+      String name, int def, String description, int min, int max) {
+    return opt(
+        name,
+        def,
+        description,
+        Integer::parseInt,
+        v -> v >= min && v <= max,
         "an integer in [" + min + ", " + max + "]");
   }
 
   private static Option<Duration> duration(String name, Duration def, String description) {
-    return opt(name, def, description, Options::duration, d -> !d.isNegative(),
+    return opt(
+        name,
+        def,
+        description,
+        Options::duration,
+        d -> !d.isNegative(),
         "a duration such as 5m, 30s, 1h, 1d or ISO-8601 PT5M, not negative");
   }
 
-  private static <E extends Enum<E>> Option<E> enumOption(String name, E def, String description, Class<E> type) {
-    return opt(name, def, description, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)), v -> true,
+  private static <E extends Enum<E>> Option<E> enumOption(
+      String name, E def, String description, Class<E> type) {
+    return opt(
+        name,
+        def,
+        description,
+        s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)),
+        v -> true,
         "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
   }
 
@@ -141,7 +250,9 @@ public final class Options {
   }
 
   static List<String> list(String s) {
-    return s.isBlank() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    return s.isBlank()
+        ? List.of()
+        : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
   }
 
   static double[] doubles(String s) {

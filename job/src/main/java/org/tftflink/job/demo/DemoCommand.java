@@ -34,7 +34,8 @@ public final class DemoCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: ./tft demo [options]",
         "  --input FILE          replay a JSON-lines file (one line = one Kafka message, bytes as in the file)",
         "                        instead of the bundled NAB series",
@@ -53,17 +54,27 @@ public final class DemoCommand implements Command {
   @Override
   public int run(List<String> argv) throws Exception {
     Args args =
-        Args.parse(argv, Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port", "model"),
+        Args.parse(
+            argv,
+            Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port", "model"),
             Set.of("follow", "no-model"));
     Settings settings =
-        args.settings(Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
+        args.settings(
+            Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
     Path input = args.path("input");
     if (input != null && !Files.isReadable(input)) {
       throw new IllegalArgumentException("--input " + input + " is not a readable file");
     }
     DemoRun.Plan plan =
-        new DemoRun.Plan(settings, input, args.number("rate", 2000), args.path("forecasts-out"),
-            args.path("dlq-out"), args.path("summary-json"), args.flag("follow"), (int) args.number("port", 8081),
+        new DemoRun.Plan(
+            settings,
+            input,
+            args.number("rate", 2000),
+            args.path("forecasts-out"),
+            args.path("dlq-out"),
+            args.path("summary-json"),
+            args.flag("follow"),
+            (int) args.number("port", 8081),
             model(args));
     DemoSummary summary = new DemoRun(plan).run();
     // with --follow a Ctrl-C may leave events unconsumed (not lost: they are in Kafka)
@@ -83,7 +94,8 @@ public final class DemoCommand implements Command {
     }
     try (var in = DemoCommand.class.getResourceAsStream(BUNDLED_MODEL)) {
       if (in == null) {
-        throw new IllegalStateException("the bundled model " + BUNDLED_MODEL + " is missing from the classpath");
+        throw new IllegalStateException(
+            "the bundled model " + BUNDLED_MODEL + " is missing from the classpath");
       }
       return in.readAllBytes();
     }

@@ -46,6 +46,7 @@ import org.tftflink.operators.serving.ServingMetrics;
 final class DemoRun {
 
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(3);
+
   /** How long after the data ends the job may take to account for every message. */
   private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
 
@@ -53,8 +54,16 @@ final class DemoRun {
    * @param model the model envelope published right after the job starts, or null to serve the
    *     baseline only
    */
-  record Plan(Settings settings, Path input, double rate, Path forecastsOut, Path dlqOut, Path summaryJson,
-      boolean follow, int port, byte[] model) {}
+  record Plan(
+      Settings settings,
+      Path input,
+      double rate,
+      Path forecastsOut,
+      Path dlqOut,
+      Path summaryJson,
+      boolean follow,
+      int port,
+      byte[] model) {}
 
   private final Plan plan;
   private final ObjectMapper json = new ObjectMapper();
@@ -72,63 +81,108 @@ final class DemoRun {
     System.out.println("tft demo: starting an embedded Kafka broker (KRaft, single node) ...");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
-      System.out.printf("tft demo: Kafka on %s (started in %d ms)%n", bootstrap, kafka.startupTime().toMillis());
+      System.out.printf(
+          "tft demo: Kafka on %s (started in %d ms)%n", bootstrap, kafka.startupTime().toMillis());
       createTopics(bootstrap, s);
 
-      Path stateDir = Path.of(s.get(Options.STATE_DIR)).toAbsolutePath().resolve("demo-" + Instant.now().toEpochMilli());
-      Configuration conf = LocalFlink.configuration(stateDir, s.get(Options.CHECKPOINT_INTERVAL), plan.port());
-      // accumulators reach the client with heartbeats: report them every second for the progress line
+      Path stateDir =
+          Path.of(s.get(Options.STATE_DIR))
+              .toAbsolutePath()
+              .resolve("demo-" + Instant.now().toEpochMilli());
+      Configuration conf =
+          LocalFlink.configuration(stateDir, s.get(Options.CHECKPOINT_INTERVAL), plan.port());
+      // accumulators reach the client with heartbeats: report them every second for the progress
+      // line
       conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
       StreamExecutionEnvironment env = LocalFlink.withWebUi(conf);
       env.setParallelism(s.get(Options.PARALLELISM));
       env.enableCheckpointing(s.get(Options.CHECKPOINT_INTERVAL).toMillis());
       KafkaPipeline.create(s, bootstrap, false).build(env);
       JobClient job = env.executeAsync("tft-flink forecasts (demo)");
-      System.out.printf("tft demo: job %s running; Flink web UI on http://localhost:%d%n", job.getJobID(), plan.port());
+      System.out.printf(
+          "tft demo: job %s running; Flink web UI on http://localhost:%d%n",
+          job.getJobID(), plan.port());
       if (plan.model() != null) {
         ModelData m = ModelDataSerializer.deserialize(plan.model());
         ModelPublisher.publish(bootstrap, s.get(Options.TOPIC_MODELS), plan.model());
-        System.out.printf("tft demo: published TFT model version %d (epoch %d; hidden %d, encoder %d steps) on %s;"
-                + " hosts get TFT forecasts once they have %d steps of history%n", m.modelVersion(), m.epoch(),
-            m.config().hiddenSize(), m.config().encoderLength(), s.get(Options.TOPIC_MODELS),
+        System.out.printf(
+            "tft demo: published TFT model version %d (epoch %d; hidden %d, encoder %d steps) on %s;"
+                + " hosts get TFT forecasts once they have %d steps of history%n",
+            m.modelVersion(),
+            m.epoch(),
+            m.config().hiddenSize(),
+            m.config().encoderLength(),
+            s.get(Options.TOPIC_MODELS),
             m.config().encoderLength());
         awaitModelAccepted(job, s.get(Options.PARALLELISM));
       }
 
       try (TopicTap forecasts =
-              new TopicTap(bootstrap, s.get(Options.TOPIC_FORECASTS), plan.forecastsOut(),
-                  r -> new String(r.value(), StandardCharsets.UTF_8), this::countForecast);
+              new TopicTap(
+                  bootstrap,
+                  s.get(Options.TOPIC_FORECASTS),
+                  plan.forecastsOut(),
+                  r -> new String(r.value(), StandardCharsets.UTF_8),
+                  this::countForecast);
           TopicTap deadLetters =
-              new TopicTap(bootstrap, s.get(Options.TOPIC_DLQ), plan.dlqOut(), DeadLetterRecords::toJsonLine,
+              new TopicTap(
+                  bootstrap,
+                  s.get(Options.TOPIC_DLQ),
+                  plan.dlqOut(),
+                  DeadLetterRecords::toJsonLine,
                   this::countDeadLetter)) {
         AtomicLong sent = new AtomicLong();
-        Replayer replayer = new Replayer(bootstrap, s.get(Options.TOPIC_METRICS), plan.rate(), (n, t) -> sent.set(n));
+        Replayer replayer =
+            new Replayer(
+                bootstrap, s.get(Options.TOPIC_METRICS), plan.rate(), (n, t) -> sent.set(n));
         CompletableFuture<Long> replay =
             CompletableFuture.supplyAsync(
-                () -> plan.input() == null
-                    ? replayer.replay(NabSeries.alignedEvents().iterator())
-                    : replayer.replayJsonLines(plan.input()));
+                () ->
+                    plan.input() == null
+                        ? replayer.replay(NabSeries.alignedEvents().iterator())
+                        : replayer.replayJsonLines(plan.input()));
         System.out.println(
-            "tft demo: replaying " + (plan.input() == null ? "the bundled NAB series (10 hosts, aligned in time)" : plan.input())
-                + (plan.rate() > 0 ? " at " + (long) plan.rate() + " events/s" : " as fast as possible"));
+            "tft demo: replaying "
+                + (plan.input() == null
+                    ? "the bundled NAB series (10 hosts, aligned in time)"
+                    : plan.input())
+                + (plan.rate() > 0
+                    ? " at " + (long) plan.rate() + " events/s"
+                    : " as fast as possible"));
 
         CompletableFuture<Void> finished = new CompletableFuture<>();
         kafka.holdShutdownUntil(finished, Duration.ofMinutes(1));
         JobCounts counts = watch(job, replay, sent, forecasts, deadLetters, start, finished);
-        System.out.println("tft demo: stopping the job with a savepoint (commits the last transactions) ...");
+        System.out.println(
+            "tft demo: stopping the job with a savepoint (commits the last transactions) ...");
         String savepoint =
-            job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+            job.stopWithSavepoint(
+                    false,
+                    stateDir.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         System.out.println("tft demo: savepoint " + savepoint);
         // the stopped job's final accumulators: exact, unlike the heartbeat-delayed running values
-        counts = JobCounts.fromResult(job.getJobExecutionResult().get(1, TimeUnit.MINUTES).getAllAccumulatorResults(), counts);
+        counts =
+            JobCounts.fromResult(
+                job.getJobExecutionResult().get(1, TimeUnit.MINUTES).getAllAccumulatorResults(),
+                counts);
         waitQuiet(forecasts, deadLetters);
         long eventsIn = replay.isDone() ? replay.join() : sent.get();
         long deadLetterCount = deadLetters.count();
         DemoSummary summary =
-            new DemoSummary(eventsIn, counts.valid(), deadLetterCount, snapshot(deadLettersByReason),
-                counts.duplicates(), counts.late(), forecasts.count(), snapshot(forecastsByModel), hosts.size(),
-                eventsIn == counts.valid() + deadLetterCount, Math.max(0, eventsIn - counts.valid() - deadLetterCount),
+            new DemoSummary(
+                eventsIn,
+                counts.valid(),
+                deadLetterCount,
+                snapshot(deadLettersByReason),
+                counts.duplicates(),
+                counts.late(),
+                forecasts.count(),
+                snapshot(forecastsByModel),
+                hosts.size(),
+                eventsIn == counts.valid() + deadLetterCount,
+                Math.max(0, eventsIn - counts.valid() - deadLetterCount),
                 (System.nanoTime() - start) / 1e9);
         System.out.println("tft demo: " + summary.describe());
         if (plan.summaryJson() != null) {
@@ -140,20 +194,34 @@ final class DemoRun {
     }
   }
 
-  /** Prints progress until the data has ended and every message is accounted for (or Ctrl-C with --follow). */
-  private JobCounts watch(JobClient job, CompletableFuture<Long> replay, AtomicLong sent, TopicTap forecasts,
-      TopicTap deadLetters, long start, CompletableFuture<Void> finished) throws Exception {
+  /**
+   * Prints progress until the data has ended and every message is accounted for (or Ctrl-C with
+   * --follow).
+   */
+  private JobCounts watch(
+      JobClient job,
+      CompletableFuture<Long> replay,
+      AtomicLong sent,
+      TopicTap forecasts,
+      TopicTap deadLetters,
+      long start,
+      CompletableFuture<Void> finished)
+      throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
     if (plan.follow()) {
       // Ctrl-C: let the main thread stop the job with a savepoint and print the summary first
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        interrupted.countDown();
-        try {
-          finished.get(1, TimeUnit.MINUTES);
-        } catch (Exception e) {
-          // the JVM exits anyway
-        }
-      }, "demo-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    interrupted.countDown();
+                    try {
+                      finished.get(1, TimeUnit.MINUTES);
+                    } catch (Exception e) {
+                      // the JVM exits anyway
+                    }
+                  },
+                  "demo-stop"));
     }
     long settleDeadline = Long.MAX_VALUE;
     JobCounts counts = JobCounts.read(job);
@@ -162,8 +230,14 @@ final class DemoRun {
       counts = JobCounts.read(job, counts);
       long in = sent.get();
       long lag = Math.max(0, in - counts.valid() - counts.deadLetters());
-      System.out.printf("[%5.0fs] events in %d | valid %d | dead letters %d | forecasts out %d | lag %d%n",
-          (System.nanoTime() - start) / 1e9, in, counts.valid(), deadLetters.count(), forecasts.count(), lag);
+      System.out.printf(
+          "[%5.0fs] events in %d | valid %d | dead letters %d | forecasts out %d | lag %d%n",
+          (System.nanoTime() - start) / 1e9,
+          in,
+          counts.valid(),
+          deadLetters.count(),
+          forecasts.count(),
+          lag);
       if (replay.isCompletedExceptionally()) {
         replay.join(); // rethrows the replay failure
       }
@@ -181,7 +255,8 @@ final class DemoRun {
           return counts;
         }
         if (System.nanoTime() > settleDeadline) {
-          System.out.println("tft demo: not every message was accounted for within " + SETTLE_TIMEOUT);
+          System.out.println(
+              "tft demo: not every message was accounted for within " + SETTLE_TIMEOUT);
           return counts;
         }
       }
@@ -197,7 +272,8 @@ final class DemoRun {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        Object n = job.getAccumulators().get(5, TimeUnit.SECONDS).get(ServingMetrics.MODELS_ACCEPTED);
+        Object n =
+            job.getAccumulators().get(5, TimeUnit.SECONDS).get(ServingMetrics.MODELS_ACCEPTED);
         if (n instanceof Long accepted && accepted >= subtasks) {
           System.out.println("tft demo: every subtask serves the model");
           return;
@@ -207,7 +283,8 @@ final class DemoRun {
       }
       Thread.sleep(250);
     }
-    System.out.println("tft demo: the model was not accepted within 30 s; forecasts stay baseline until it is");
+    System.out.println(
+        "tft demo: the model was not accepted within 30 s; forecasts stay baseline until it is");
   }
 
   private static void waitQuiet(TopicTap... taps) throws InterruptedException {
@@ -250,12 +327,15 @@ final class DemoRun {
   }
 
   private static void createTopics(String bootstrap, Settings s) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(admin, Topics.Names.defaults()
-          .withMetrics(s.get(Options.TOPIC_METRICS))
-          .withForecasts(s.get(Options.TOPIC_FORECASTS))
-          .withMetricsDlq(s.get(Options.TOPIC_DLQ))
-          .withModels(s.get(Options.TOPIC_MODELS)));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics(s.get(Options.TOPIC_METRICS))
+              .withForecasts(s.get(Options.TOPIC_FORECASTS))
+              .withMetricsDlq(s.get(Options.TOPIC_DLQ))
+              .withModels(s.get(Options.TOPIC_MODELS)));
     }
   }
 
@@ -279,8 +359,11 @@ final class DemoRun {
         return previous;
       }
       long late = number(acc, HostForecaster.LATE_EVENTS);
-      return new JobCounts(number(acc, HostForecaster.ACCEPTED),
-          number(acc, RouteDeadLetters.PARSE_DEAD_LETTERS) + late, number(acc, HostForecaster.DUPLICATES), late);
+      return new JobCounts(
+          number(acc, HostForecaster.ACCEPTED),
+          number(acc, RouteDeadLetters.PARSE_DEAD_LETTERS) + late,
+          number(acc, HostForecaster.DUPLICATES),
+          late);
     }
 
     private static long number(Map<String, Object> acc, String name) {

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The end-of-run account of {@code ./tft demo}: every input message is either valid (accepted on
  * the step grid) or a dead letter, so {@code events_in == valid + dead_letters} when {@code
- * reconciled}; after a Ctrl-C with {@code --follow}, {@code unconsumed} events were still in Kafka when the
- * job stopped (the savepoint's offsets resume from them).
+ * reconciled}; after a Ctrl-C with {@code --follow}, {@code unconsumed} events were still in Kafka
+ * when the job stopped (the savepoint's offsets resume from them).
  */
 public record DemoSummary(
     @JsonProperty("events_in") long eventsIn,
@@ -34,8 +34,19 @@ public record DemoSummary(
   public String describe() {
     return String.format(
         "events in %d = valid %d + dead letters %d %s%s; duplicates %d; forecasts out %d %s for %d hosts; %.1f s",
-        eventsIn, valid, deadLetters, deadLettersByReason,
-        reconciled ? " (reconciled)" : " (" + unconsumed + " not consumed before the stop: still in Kafka, the savepoint resumes them)",
-        duplicates, forecastsOut, forecastsByModel, hosts, seconds);
+        eventsIn,
+        valid,
+        deadLetters,
+        deadLettersByReason,
+        reconciled
+            ? " (reconciled)"
+            : " ("
+                + unconsumed
+                + " not consumed before the stop: still in Kafka, the savepoint resumes them)",
+        duplicates,
+        forecastsOut,
+        forecastsByModel,
+        hosts,
+        seconds);
   }
 }

@@ -34,7 +34,11 @@ final class TopicTap implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long lastRecordNanos = System.nanoTime();
 
-  TopicTap(String bootstrap, String topic, Path copyTo, Function<ConsumerRecord<byte[], byte[]>, String> toLine,
+  TopicTap(
+      String bootstrap,
+      String topic,
+      Path copyTo,
+      Function<ConsumerRecord<byte[], byte[]>, String> toLine,
       Consumer<ConsumerRecord<byte[], byte[]>> observer) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,7 +1,5 @@
 package org.tftflink.job.kafka;
 
-import org.tftflink.operators.sink.DeadLetterRecordSerializer;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +13,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.tftflink.operators.sink.DeadLetterRecordSerializer;
 
 /**
  * The dead-letter format: in Kafka the original bytes with the reason and source in headers; on

@@ -68,7 +68,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     closeQuietly();
   }
 
-  /** Kafka's storage formatter prints its bootstrap records to stdout; the demo's console is for progress. */
+  /**
+   * Kafka's storage formatter prints its bootstrap records to stdout; the demo's console is for
+   * progress.
+   */
   private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
     java.io.PrintStream out = System.out;
     System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));

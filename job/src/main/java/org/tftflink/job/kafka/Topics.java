@@ -190,7 +190,10 @@ public final class Topics {
     while (true) {
       try {
         var described =
-            admin.describeTopics(topics).allTopicNames().get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         boolean led =
             described.values().stream()
                 .flatMap(d -> d.partitions().stream())

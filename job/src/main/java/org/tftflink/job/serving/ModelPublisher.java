@@ -22,17 +22,28 @@ public final class ModelPublisher {
 
   private ModelPublisher() {}
 
-  /** The envelope of {@code model} with its lineage changed to {@code version} and {@code epoch}. */
+  /**
+   * The envelope of {@code model} with its lineage changed to {@code version} and {@code epoch}.
+   */
   public static byte[] relabel(ModelData model, long version, long epoch) {
     return ModelDataSerializer.serialize(
-        new ModelData(version, epoch, model.parentVersion(), model.restoredFrom(), model.createdAtMs(),
-            model.trainingFigures(), model.validationFigures(), model.config(), model.weights()));
+        new ModelData(
+            version,
+            epoch,
+            model.parentVersion(),
+            model.restoredFrom(),
+            model.createdAtMs(),
+            model.trainingFigures(),
+            model.validationFigures(),
+            model.config(),
+            model.weights()));
   }
 
   /**
    * Publishes one envelope (keyed by its version) and commits; returns the record's offset.
    *
-   * @throws org.tftflink.model.tft.envelope.InvalidModelDataException if {@code envelope} is not intact
+   * @throws org.tftflink.model.tft.envelope.InvalidModelDataException if {@code envelope} is not
+   *     intact
    */
   public static long publish(String bootstrap, String topic, byte[] envelope) throws Exception {
     ModelData model = ModelDataSerializer.deserialize(envelope);
@@ -47,8 +58,13 @@ public final class ModelPublisher {
       producer.initTransactions();
       producer.beginTransaction();
       RecordMetadata sent =
-          producer.send(new ProducerRecord<>(topic, Long.toString(model.modelVersion()).getBytes(StandardCharsets.UTF_8),
-              envelope)).get(60, TimeUnit.SECONDS);
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topic,
+                      Long.toString(model.modelVersion()).getBytes(StandardCharsets.UTF_8),
+                      envelope))
+              .get(60, TimeUnit.SECONDS);
       producer.commitTransaction();
       return sent.offset();
     }

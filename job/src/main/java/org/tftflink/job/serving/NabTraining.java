@@ -34,8 +34,8 @@ public final class NabTraining {
   }
 
   /**
-   * Windows of every host whose horizon lies within {@code [fromShare, toShare)} of the host's steps
-   * (the encoder may reach back before {@code fromShare}).
+   * Windows of every host whose horizon lies within {@code [fromShare, toShare)} of the host's
+   * steps (the encoder may reach back before {@code fromShare}).
    */
   public List<TrainingSample> samples(double fromShare, double toShare) {
     Map<String, List<NabSeries.Row>> byHost = new LinkedHashMap<>();
@@ -56,7 +56,8 @@ public final class NabTraining {
     return out;
   }
 
-  private void cut(String host, HostHistory h, long fromStep, long toStep, List<TrainingSample> out) {
+  private void cut(
+      String host, HostHistory h, long fromStep, long toStep, List<TrainingSample> out) {
     for (int end = config.encoderLength(); end + config.horizon() <= h.size; end++) {
       if (h.stepOfRow(end) < fromStep) {
         continue;
@@ -68,7 +69,9 @@ public final class NabTraining {
       for (int t = 0; t < future.length; t++) {
         future[t] = h.isMissing(end + t, 0) ? Double.NaN : h.value(end + t, 0);
       }
-      out.add(new TrainingSample(TftWindows.ending(config, host, h, end, stepMillis, List.of()), future));
+      out.add(
+          new TrainingSample(
+              TftWindows.ending(config, host, h, end, stepMillis, List.of()), future));
     }
   }
 

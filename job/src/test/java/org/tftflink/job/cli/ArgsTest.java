@@ -13,8 +13,19 @@ class ArgsTest {
 
   @Test
   void shouldReadValuesFlagsAndRepeatedSets() throws Exception {
-    Args a = Args.parse(List.of("--input", "f.jsonl", "--follow", "--rate=10", "--set", "target=mem",
-        "--set", "forecast.horizon=6"), Set.of("input", "rate"), Set.of("follow"));
+    Args a =
+        Args.parse(
+            List.of(
+                "--input",
+                "f.jsonl",
+                "--follow",
+                "--rate=10",
+                "--set",
+                "target=mem",
+                "--set",
+                "forecast.horizon=6"),
+            Set.of("input", "rate"),
+            Set.of("follow"));
 
     assertThat(a.path("input")).hasToString("f.jsonl");
     assertThat(a.flag("follow")).isTrue();

@@ -26,7 +26,8 @@ class SettingsTest {
     Path file = dir.resolve("job.properties");
     Files.writeString(file, "target=mem\ngrid.step=1m\ncovariates=cpu, disk\n");
 
-    Settings s = Settings.defaults().withFile(file).with("grid.step", "10m").with("grid.aggregation", "max");
+    Settings s =
+        Settings.defaults().withFile(file).with("grid.step", "10m").with("grid.aggregation", "max");
 
     assertThat(s.get(Options.TARGET)).isEqualTo("mem");
     assertThat(s.get(Options.STEP)).isEqualTo(Duration.ofMinutes(10));

@@ -36,11 +36,22 @@ class DemoCommandTest {
 
     int exit =
         new DemoCommand()
-            .run(List.of("--input", file.toString(), "--rate", "0", "--port", "0",
-                "--summary-json", dir.resolve("summary.json").toString(),
-                "--forecasts-out", dir.resolve("forecasts.jsonl").toString(),
-                "--dlq-out", dir.resolve("dlq.jsonl").toString(),
-                "--set", "state.dir=" + dir.resolve("state")));
+            .run(
+                List.of(
+                    "--input",
+                    file.toString(),
+                    "--rate",
+                    "0",
+                    "--port",
+                    "0",
+                    "--summary-json",
+                    dir.resolve("summary.json").toString(),
+                    "--forecasts-out",
+                    dir.resolve("forecasts.jsonl").toString(),
+                    "--dlq-out",
+                    dir.resolve("dlq.jsonl").toString(),
+                    "--set",
+                    "state.dir=" + dir.resolve("state")));
 
     assertThat(exit).isZero();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
@@ -59,9 +70,17 @@ class DemoCommandTest {
 
     List<String> dlq = Files.readAllLines(dir.resolve("dlq.jsonl"));
     assertThat(dlq).hasSize(3);
-    assertThat(dlq).anySatisfy(l -> assertThat(l).contains("\"reason\":\"invalid_utf8\"").contains("\"payloadBase64\":\"e/99\""));
+    assertThat(dlq)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("\"reason\":\"invalid_utf8\"")
+                    .contains("\"payloadBase64\":\"e/99\""));
     assertThat(Files.readAllLines(dir.resolve("forecasts.jsonl")))
         .hasSize((int) summary.get("forecasts_out").asLong())
-        .allSatisfy(l -> assertThat(l).containsAnyOf("\"kind\":\"baseline\"", "\"kind\":\"tft\",\"version\":1,"));
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .containsAnyOf("\"kind\":\"baseline\"", "\"kind\":\"tft\",\"version\":1,"));
   }
 }

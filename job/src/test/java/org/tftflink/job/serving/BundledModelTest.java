@@ -11,8 +11,8 @@ import org.tftflink.model.tft.envelope.ModelDataSerializer;
 /**
  * The model the demo ships must load with the current TFT code: a change of the graph (a layer's
  * size, a new block) makes old weights unusable, and the demo would silently serve only the
- * baseline. Retrain it with {@code ./tft train-model --out job/src/main/resources/models/nab-small.tft
- * --seconds 150}.
+ * baseline. Retrain it with {@code ./tft train-model --out
+ * job/src/main/resources/models/nab-small.tft --seconds 150}.
  */
 class BundledModelTest {
 

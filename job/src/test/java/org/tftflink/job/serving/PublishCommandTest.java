@@ -20,31 +20,56 @@ import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
 
-/** {@code ./tft publish}: a saved envelope reaches the model topic, committed, under the asked lineage. */
+/**
+ * {@code ./tft publish}: a saved envelope reaches the model topic, committed, under the asked
+ * lineage.
+ */
 @ExtendWith(SharedKafka.class)
 class PublishCommandTest {
 
   @Test
-  void shouldPublishACommittedEnvelopeUnderTheGivenEpochAndVersion(@TempDir Path dir) throws Exception {
+  void shouldPublishACommittedEnvelopeUnderTheGivenEpochAndVersion(@TempDir Path dir)
+      throws Exception {
     String bootstrap = SharedKafka.broker().bootstrapServers();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(admin, Topics.Names.defaults().withMetrics("pub-metrics").withMetricsDlq("pub-dlq")
-          .withForecasts("pub-forecasts").withModels("pub-models").withModelEvents("pub-events")
-          .withControl("pub-control"));
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAll(
+          admin,
+          Topics.Names.defaults()
+              .withMetrics("pub-metrics")
+              .withMetricsDlq("pub-dlq")
+              .withForecasts("pub-forecasts")
+              .withModels("pub-models")
+              .withModelEvents("pub-events")
+              .withControl("pub-control"));
     }
     Path file = dir.resolve("model.tft");
     Files.write(file, TinyModels.envelope(TinyModels.config(3, 8), 1, 1));
 
-    int exit = new PublishCommand().run(List.of("--model", file.toString(), "--bootstrap", bootstrap,
-        "--epoch", "7", "--version", "9", "--set", "topic.models=pub-models"));
+    int exit =
+        new PublishCommand()
+            .run(
+                List.of(
+                    "--model",
+                    file.toString(),
+                    "--bootstrap",
+                    bootstrap,
+                    "--epoch",
+                    "7",
+                    "--version",
+                    "9",
+                    "--set",
+                    "topic.models=pub-models"));
 
     assertThat(exit).isZero();
-    List<ConsumerRecord<byte[], byte[]>> records = TopicReaderAccess.readAll(bootstrap, "pub-models");
+    List<ConsumerRecord<byte[], byte[]>> records =
+        TopicReaderAccess.readAll(bootstrap, "pub-models");
     assertThat(records).hasSize(1);
     ModelData published = ModelDataSerializer.deserialize(records.get(0).value());
     assertThat(published.modelVersion()).isEqualTo(9);
     assertThat(published.epoch()).isEqualTo(7);
-    assertThat(published.weights()).isEqualTo(ModelDataSerializer.deserialize(Files.readAllBytes(file)).weights());
+    assertThat(published.weights())
+        .isEqualTo(ModelDataSerializer.deserialize(Files.readAllBytes(file)).weights());
   }
 
   @Test
@@ -54,8 +79,11 @@ class PublishCommandTest {
     blob[blob.length / 2] ^= 1;
     Files.write(file, blob);
 
-    assertThatThrownBy(() -> new PublishCommand().run(List.of("--model", file.toString(), "--bootstrap",
-        "127.0.0.1:1")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an intact model envelope");
+    assertThatThrownBy(
+            () ->
+                new PublishCommand()
+                    .run(List.of("--model", file.toString(), "--bootstrap", "127.0.0.1:1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not an intact model envelope");
   }
 }

@@ -69,47 +69,63 @@ class ServingTimelineTest {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        stateDir.resolve("checkpoints").toUri().toString());
     conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
     conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
     return conf;
   }
 
   @Test
-  void shouldNeverServeAVersionOfTheAbandonedTimelineAfterRestoringAnOlderSavepoint() throws Exception {
+  void shouldNeverServeAVersionOfTheAbandonedTimelineAfterRestoringAnOlderSavepoint()
+      throws Exception {
     String bootstrap = SharedKafka.broker().bootstrapServers();
     createTopics(bootstrap);
     List<List<ReplayMessage>> parts = alignedNab(List.of(150, 100, 100, 100));
     String models = "tl-models";
 
-    // timeline A: v1 served, savepoint 1 taken while the job runs on and serves v2 and v3 of epoch 1
+    // timeline A: v1 served, savepoint 1 taken while the job runs on and serves v2 and v3 of epoch
+    // 1
     ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 1, 1));
     replay(bootstrap, parts.get(0));
     String[] savepoint1 = new String[1];
-    run(settings("tl-forecasts-a"), null,
-        new Phase(count(parts, 1), job -> {
-          savepoint1[0] = job.triggerSavepoint(stateDir.resolve("savepoints").toUri().toString(),
-              SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
-          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 2, 1));
-          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 3, 1));
-          Thread.sleep(2_000); // let the broadcast side take them before more data arrives
-          replay(bootstrap, parts.get(1));
-        }),
+    run(
+        settings("tl-forecasts-a"),
+        null,
+        new Phase(
+            count(parts, 1),
+            job -> {
+              savepoint1[0] =
+                  job.triggerSavepoint(
+                          stateDir.resolve("savepoints").toUri().toString(),
+                          SavepointFormatType.CANONICAL)
+                      .get(2, TimeUnit.MINUTES);
+              ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 2, 1));
+              ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 3, 1));
+              Thread.sleep(2_000); // let the broadcast side take them before more data arrives
+              replay(bootstrap, parts.get(1));
+            }),
         new Phase(count(parts, 2), job -> {}));
 
     // timeline B: restore savepoint 1 while v2 and v3 sit in the topic, then v4 of epoch 2
     replay(bootstrap, parts.get(2));
-    run(settings("tl-forecasts-b"), savepoint1[0],
-        new Phase(count(parts, 3) - count(parts, 1), job -> {
-          ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 4, 2));
-          Thread.sleep(2_000);
-          replay(bootstrap, parts.get(3));
-        }),
+    run(
+        settings("tl-forecasts-b"),
+        savepoint1[0],
+        new Phase(
+            count(parts, 3) - count(parts, 1),
+            job -> {
+              ModelPublisher.publish(bootstrap, models, TinyModels.envelope(MODEL, 4, 2));
+              Thread.sleep(2_000);
+              replay(bootstrap, parts.get(3));
+            }),
         new Phase(count(parts, 4) - count(parts, 1), job -> {}));
 
     Map<String, Long> abandoned = versions(bootstrap, "tl-forecasts-a");
     Map<String, Long> restored = versions(bootstrap, "tl-forecasts-b");
-    assertThat(abandoned).containsKeys("tft1", "tft3"); // the abandoned timeline did serve its versions
+    assertThat(abandoned)
+        .containsKeys("tft1", "tft3"); // the abandoned timeline did serve its versions
     assertThat(restored).doesNotContainKeys("tft2", "tft3").containsKeys("tft1", "tft4");
   }
 
@@ -117,9 +133,13 @@ class ServingTimelineTest {
   private static Map<String, Long> versions(String bootstrap, String topic) throws Exception {
     ObjectMapper json = new ObjectMapper();
     Map<String, Long> out = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : org.tftflink.job.TopicReaderAccess.readAll(bootstrap, topic)) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        org.tftflink.job.TopicReaderAccess.readAll(bootstrap, topic)) {
       JsonNode model = json.readTree(r.value()).get("model");
-      String key = model.get("kind").asText().equals("tft") ? "tft" + model.get("version").asLong() : "baseline";
+      String key =
+          model.get("kind").asText().equals("tft")
+              ? "tft" + model.get("version").asLong()
+              : "baseline";
       out.merge(key, 1L, Long::sum);
     }
     return out;
@@ -137,22 +157,38 @@ class ServingTimelineTest {
   }
 
   private static void createTopics(String bootstrap) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.Names names = Topics.Names.defaults().withMetrics("tl-metrics").withMetricsDlq("tl-dlq")
-          .withModels("tl-models").withModelEvents("tl-model-events").withControl("tl-control")
-          .withForecasts("tl-forecasts-a");
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.Names names =
+          Topics.Names.defaults()
+              .withMetrics("tl-metrics")
+              .withMetricsDlq("tl-dlq")
+              .withModels("tl-models")
+              .withModelEvents("tl-model-events")
+              .withControl("tl-control")
+              .withForecasts("tl-forecasts-a");
       Topics.createAll(admin, names);
       Topics.createAll(admin, names.withForecasts("tl-forecasts-b"));
       // forecasts carry their issue time (2014 for NAB) as Kafka timestamp: time retention would
       // delete the rolled segments of replayed history while the test still reads them
-      var keep = List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-          new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
-          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
-      admin.incrementalAlterConfigs(Map.of(
-          new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-              "tl-forecasts-a"), keep,
-          new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-              "tl-forecasts-b"), keep)).all().get(30, TimeUnit.SECONDS);
+      var keep =
+          List.of(
+              new org.apache.kafka.clients.admin.AlterConfigOp(
+                  new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
+                  org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new org.apache.kafka.common.config.ConfigResource(
+                          org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                          "tl-forecasts-a"),
+                      keep,
+                  new org.apache.kafka.common.config.ConfigResource(
+                          org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                          "tl-forecasts-b"),
+                      keep))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -169,12 +205,15 @@ class ServingTimelineTest {
     void run(JobClient job) throws Exception;
   }
 
-  /** Wait until the job has accepted {@code events} and its forecasts are quiet, then do {@code then}. */
+  /**
+   * Wait until the job has accepted {@code events} and its forecasts are quiet, then do {@code
+   * then}.
+   */
   record Phase(long events, Step then) {}
 
   /**
-   * Runs the job (restored from {@code savepoint} when given) through the phases, then stops it with
-   * a savepoint.
+   * Runs the job (restored from {@code savepoint} when given) through the phases, then stops it
+   * with a savepoint.
    */
   private static void run(Settings settings, String savepoint, Phase... phases) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -190,7 +229,8 @@ class ServingTimelineTest {
       awaitQuiet(job, phase.events());
       phase.then().run(job);
     }
-    job.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+    job.stopWithSavepoint(
+            false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
         .get(2, TimeUnit.MINUTES);
   }
 
@@ -207,17 +247,22 @@ class ServingTimelineTest {
         stableSince = System.nanoTime();
       }
       if (accepted >= events && System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
-        System.out.println("ServingTimelineTest: quiet at " + accepted + " events, " + forecasts + " forecasts");
+        System.out.println(
+            "ServingTimelineTest: quiet at " + accepted + " events, " + forecasts + " forecasts");
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the job accepted " + accepted + " of " + events + " events in 3 minutes");
+        throw new AssertionError(
+            "the job accepted " + accepted + " of " + events + " events in 3 minutes");
       }
       Thread.sleep(250);
     }
   }
 
-  /** Consecutive slices of the aligned NAB rows: {@code perHost.get(i)} rows of each host in slice i. */
+  /**
+   * Consecutive slices of the aligned NAB rows: {@code perHost.get(i)} rows of each host in slice
+   * i.
+   */
   private static List<List<ReplayMessage>> alignedNab(List<Integer> perHost) {
     Map<String, Integer> taken = new HashMap<>();
     List<List<ReplayMessage>> out = new ArrayList<>();

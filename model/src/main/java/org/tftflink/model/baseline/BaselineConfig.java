@@ -29,10 +29,12 @@ public record BaselineConfig(
     quantiles = quantiles.clone();
     for (int i = 0; i < quantiles.length; i++) {
       if (!(quantiles[i] > 0 && quantiles[i] < 1)) {
-        throw new IllegalArgumentException("quantile levels must lie in (0, 1), got " + quantiles[i]);
+        throw new IllegalArgumentException(
+            "quantile levels must lie in (0, 1), got " + quantiles[i]);
       }
       if (i > 0 && quantiles[i] <= quantiles[i - 1]) {
-        throw new IllegalArgumentException("quantile levels must be ascending: " + Arrays.toString(quantiles));
+        throw new IllegalArgumentException(
+            "quantile levels must be ascending: " + Arrays.toString(quantiles));
       }
     }
     if (Arrays.stream(quantiles).noneMatch(q -> q == 0.5)) {

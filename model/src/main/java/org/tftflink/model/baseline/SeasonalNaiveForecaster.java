@@ -5,9 +5,9 @@ import org.tftflink.model.grid.HostHistory;
 
 /**
  * The baseline forecaster: seasonal naive (the value one season earlier) with quantiles taken from
- * its own recent residuals; repeat-last-value while the history is shorter than a season plus a
- * few residuals. It is the cold-start model, the fallback while the trainer's circuit breaker is
- * open, and the floor every promoted TFT version must beat.
+ * its own recent residuals; repeat-last-value while the history is shorter than a season plus a few
+ * residuals. It is the cold-start model, the fallback while the trainer's circuit breaker is open,
+ * and the floor every promoted TFT version must beat.
  *
  * <p>Quantiles: for seasonal naive the error does not depend on the horizon step (every step looks
  * back exactly one season), so all steps share the empirical quantiles of the last {@code
@@ -15,8 +15,8 @@ import org.tftflink.model.grid.HostHistory;
  * grows with the step like a random walk's (the naive method's textbook interval, sigma_h = sigma_1
  * * sqrt(h)), so step h scales the empirical quantiles of the 1-step differences by sqrt(h). (Exact
  * h-step difference quantiles cost twelve selections per forecast and were the pipeline's hot
- * spot.) Differences that touch an imputed value are skipped. The P50 is the naive point
- * forecast itself; other levels add the residual quantile and are clamped to stay non-crossing.
+ * spot.) Differences that touch an imputed value are skipped. The P50 is the naive point forecast
+ * itself; other levels add the residual quantile and are clamped to stay non-crossing.
  */
 public final class SeasonalNaiveForecaster implements java.io.Serializable {
 

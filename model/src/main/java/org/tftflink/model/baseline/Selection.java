@@ -27,7 +27,8 @@ final class Selection {
     if (lo + 1 >= n || pos == lo) {
       return low;
     }
-    // after select, every element right of lo is >= data[lo]: the next order statistic is their minimum
+    // after select, every element right of lo is >= data[lo]: the next order statistic is their
+    // minimum
     double high = Double.POSITIVE_INFINITY;
     for (int i = lo + 1; i < n; i++) {
       high = Math.min(high, data[i]);

@@ -29,7 +29,9 @@ import java.util.Map;
  */
 final class EventDraft {
 
-  /** 2000-01-01T00:00:00Z: no metric we forecast predates it, so earlier values are unit mistakes. */
+  /**
+   * 2000-01-01T00:00:00Z: no metric we forecast predates it, so earlier values are unit mistakes.
+   */
   static final long MIN_TIMESTAMP_MILLIS = 946_684_800_000L;
 
   private final String target;
@@ -67,20 +69,29 @@ final class EventDraft {
 
   void readHost(JsonParser p, JsonToken token) throws IOException {
     if (token != JsonToken.VALUE_STRING) {
-      hostProblem = invalid(
-          MISSING_HOST,
-          "field 'host' must be a non-empty string, got " + ValueText.describeAndSkip(p, token));
+      hostProblem =
+          invalid(
+              MISSING_HOST,
+              "field 'host' must be a non-empty string, got "
+                  + ValueText.describeAndSkip(p, token));
       return;
     }
     String text = p.getText();
     if (text.isBlank()) {
-      hostProblem = invalid(
-          MISSING_HOST, "field 'host' must be a non-empty string, got " + ValueText.quoted(text));
+      hostProblem =
+          invalid(
+              MISSING_HOST,
+              "field 'host' must be a non-empty string, got " + ValueText.quoted(text));
     } else if (text.length() > maxHostLength) {
-      hostProblem = invalid(
-          HOST_TOO_LONG,
-          "field 'host' has " + text.length() + " characters, more than the maximum "
-              + maxHostLength + ": " + ValueText.quoted(text));
+      hostProblem =
+          invalid(
+              HOST_TOO_LONG,
+              "field 'host' has "
+                  + text.length()
+                  + " characters, more than the maximum "
+                  + maxHostLength
+                  + ": "
+                  + ValueText.quoted(text));
     } else {
       host = text;
     }
@@ -92,29 +103,33 @@ final class EventDraft {
         long millis =
             TimestampParser.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         if (millis == TimestampParser.UNPARSEABLE) {
-          timestampProblem = invalid(
-              BAD_TIMESTAMP,
-              "field 'ts' is neither ISO-8601 (e.g. 2014-02-14T14:30:00Z) nor epoch milliseconds: "
-                  + ValueText.quoted(p.getText()));
+          timestampProblem =
+              invalid(
+                  BAD_TIMESTAMP,
+                  "field 'ts' is neither ISO-8601 (e.g. 2014-02-14T14:30:00Z) nor epoch milliseconds: "
+                      + ValueText.quoted(p.getText()));
         } else {
           acceptTimestamp(p, millis);
         }
       }
       case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-          timestampProblem = invalid(
-              ABSURD_TIMESTAMP,
-              "field 'ts' is out of range for epoch milliseconds: "
-                  + ValueText.excerpt(p.getText()));
+          timestampProblem =
+              invalid(
+                  ABSURD_TIMESTAMP,
+                  "field 'ts' is out of range for epoch milliseconds: "
+                      + ValueText.excerpt(p.getText()));
         } else {
           acceptTimestamp(p, p.getLongValue());
         }
       }
       case VALUE_NULL -> timestampProblem = invalid(MISSING_TIMESTAMP, "field 'ts' is null");
-      default -> timestampProblem = invalid(
-          BAD_TIMESTAMP,
-          "field 'ts' must be an ISO-8601 string or integer epoch milliseconds, got "
-              + ValueText.describeAndSkip(p, token));
+      default ->
+          timestampProblem =
+              invalid(
+                  BAD_TIMESTAMP,
+                  "field 'ts' must be an ISO-8601 string or integer epoch milliseconds, got "
+                      + ValueText.describeAndSkip(p, token));
     }
   }
 
@@ -131,26 +146,38 @@ final class EventDraft {
       // a plausible value in seconds is the usual cause; say so to save the reader a conversion
       boolean looksLikeSeconds =
           millis >= MIN_TIMESTAMP_MILLIS / 1000 && millis <= latestAcceptedMillis / 1000;
-      timestampProblem = invalid(
-          ABSURD_TIMESTAMP,
-          "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis)
-              + ", before 2000-01-01T00:00:00Z"
-              + (looksLikeSeconds ? " (epoch seconds instead of milliseconds?)" : ""));
+      timestampProblem =
+          invalid(
+              ABSURD_TIMESTAMP,
+              "field 'ts' "
+                  + original
+                  + " is "
+                  + Instant.ofEpochMilli(millis)
+                  + ", before 2000-01-01T00:00:00Z"
+                  + (looksLikeSeconds ? " (epoch seconds instead of milliseconds?)" : ""));
     } else {
-      timestampProblem = invalid(
-          ABSURD_TIMESTAMP,
-          "field 'ts' " + original + " is " + Instant.ofEpochMilli(millis) + ", more than "
-              + skewText + " after now (latest accepted "
-              + Instant.ofEpochMilli(latestAcceptedMillis) + ")");
+      timestampProblem =
+          invalid(
+              ABSURD_TIMESTAMP,
+              "field 'ts' "
+                  + original
+                  + " is "
+                  + Instant.ofEpochMilli(millis)
+                  + ", more than "
+                  + skewText
+                  + " after now (latest accepted "
+                  + Instant.ofEpochMilli(latestAcceptedMillis)
+                  + ")");
     }
   }
 
   void readMetrics(JsonParser p, JsonToken token) throws IOException {
     if (token != JsonToken.START_OBJECT) {
-      metricsProblem = invalid(
-          BAD_METRICS,
-          "field 'metrics' must be an object of numbers, got "
-              + ValueText.describeAndSkip(p, token));
+      metricsProblem =
+          invalid(
+              BAD_METRICS,
+              "field 'metrics' must be an object of numbers, got "
+                  + ValueText.describeAndSkip(p, token));
       return;
     }
     Map<String, Double> values = new HashMap<>();
@@ -181,7 +208,9 @@ final class EventDraft {
         // also catches literals too large for a double, such as 1e400
         return invalid(
             NON_FINITE_METRIC,
-            "metric " + ValueText.quoted(name) + " must be finite, got number "
+            "metric "
+                + ValueText.quoted(name)
+                + " must be finite, got number "
                 + ValueText.excerpt(p.getText()));
       }
       into.put(name, number);
@@ -191,14 +220,18 @@ final class EventDraft {
         && NonFiniteWords.matches(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
       return invalid(
           NON_FINITE_METRIC,
-          "metric " + ValueText.quoted(name) + " must be finite, got string "
+          "metric "
+              + ValueText.quoted(name)
+              + " must be finite, got string "
               + ValueText.quoted(p.getText()));
     }
     // numbers in strings are refused too: the contract says numbers, and guessing hides producer
     // bugs
     return invalid(
         NON_NUMERIC_METRIC,
-        "metric " + ValueText.quoted(name) + " must be a number, got "
+        "metric "
+            + ValueText.quoted(name)
+            + " must be a number, got "
             + ValueText.describeAndSkip(p, value));
   }
 
@@ -207,9 +240,11 @@ final class EventDraft {
       return; // null tags mean no tags: producers often serialise an absent map as null
     }
     if (token != JsonToken.START_OBJECT) {
-      tagsProblem = invalid(
-          BAD_TAGS,
-          "field 'tags' must be an object of strings, got " + ValueText.describeAndSkip(p, token));
+      tagsProblem =
+          invalid(
+              BAD_TAGS,
+              "field 'tags' must be an object of strings, got "
+                  + ValueText.describeAndSkip(p, token));
       return;
     }
     Map<String, String> values = new HashMap<>();
@@ -220,13 +255,17 @@ final class EventDraft {
         if (name.isEmpty()) {
           tagsProblem = invalid(BAD_TAGS, "field 'tags' has an empty tag name");
         } else if (values.size() == maxTags) {
-          tagsProblem = invalid(
-              TOO_MANY_TAGS, "field 'tags' has more than the maximum " + maxTags + " entries");
+          tagsProblem =
+              invalid(
+                  TOO_MANY_TAGS, "field 'tags' has more than the maximum " + maxTags + " entries");
         } else if (value != JsonToken.VALUE_STRING) {
-          tagsProblem = invalid(
-              BAD_TAGS,
-              "tag " + ValueText.quoted(name) + " must be a string, got "
-                  + ValueText.describeAndSkip(p, value));
+          tagsProblem =
+              invalid(
+                  BAD_TAGS,
+                  "tag "
+                      + ValueText.quoted(name)
+                      + " must be a string, got "
+                      + ValueText.describeAndSkip(p, value));
         } else {
           values.put(name, p.getText());
         }
@@ -259,7 +298,9 @@ final class EventDraft {
     if (!metrics.containsKey(target)) {
       return invalid(
           MISSING_TARGET,
-          "field 'metrics' has no target metric " + ValueText.quoted(target) + "; it has "
+          "field 'metrics' has no target metric "
+              + ValueText.quoted(target)
+              + "; it has "
               + ValueText.excerpt(metrics.keySet().toString()));
     }
     if (tagsProblem != null) {

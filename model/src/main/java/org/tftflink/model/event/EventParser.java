@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p>The wire format is DESIGN.md section 2 and {@code docs/schemas/metric-event.schema.json}:
  *
- * <pre>{"host": "web-17", "ts": "2014-02-14T14:30:00Z", "metrics": {"cpu": 41.2}, "tags": {"cluster": "eu-1"}}</pre>
+ * <pre>
+ * {"host": "web-17", "ts": "2014-02-14T14:30:00Z", "metrics": {"cpu": 41.2}, "tags": {"cluster": "eu-1"}}
+ * </pre>
  *
  * <p>Decisions beyond the schema:
  *
@@ -50,8 +52,7 @@ import java.util.Objects;
  */
 public final class EventParser implements Serializable {
 
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
   /** The message is tiny, so deep nesting in an unknown field can only be an attack or a bug. */
   private static final int MAX_NESTING_DEPTH = 32;
@@ -74,7 +75,10 @@ public final class EventParser implements Serializable {
     return config;
   }
 
-  /** Parses and validates one raw message; bad input yields {@link ParseResult.Invalid}, never an exception. */
+  /**
+   * Parses and validates one raw message; bad input yields {@link ParseResult.Invalid}, never an
+   * exception.
+   */
   public ParseResult parse(byte[] message) {
     ParseResult.Invalid rejected = RawMessageCheck.check(message, config.maxMessageBytes());
     if (rejected != null) {
@@ -107,13 +111,14 @@ public final class EventParser implements Serializable {
               DeadLetterReason.NOT_OBJECT, "message must be a JSON object, got " + what);
     }
     long now = config.clock().millis();
-    EventDraft draft = new EventDraft(
-        config.targetMetric(),
-        config.maxHostLength(),
-        config.maxMetrics(),
-        config.maxTags(),
-        now + futureSkewMillis,
-        skewText);
+    EventDraft draft =
+        new EventDraft(
+            config.targetMetric(),
+            config.maxHostLength(),
+            config.maxMetrics(),
+            config.maxTags(),
+            now + futureSkewMillis,
+            skewText);
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -129,7 +134,9 @@ public final class EventParser implements Serializable {
     return trailing != null ? trailing : draft.result();
   }
 
-  /** A dead letter when anything but whitespace follows the root value (Jackson allows a sequence). */
+  /**
+   * A dead letter when anything but whitespace follows the root value (Jackson allows a sequence).
+   */
   private static ParseResult.Invalid trailingContent(JsonParser parser) throws IOException {
     JsonToken next = parser.nextToken();
     if (next == null) {
@@ -141,13 +148,15 @@ public final class EventParser implements Serializable {
   }
 
   private static ParseResult.Invalid notJson(String problem, JsonLocation location) {
-    String where = location == null
-        ? ""
-        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    String where =
+        location == null
+            ? ""
+            : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     // Jackson quotes up to 256 characters of a bad token; a dead letter needs far less
-    String shortProblem = problem.length() > MAX_PROBLEM_CHARS
-        ? problem.substring(0, MAX_PROBLEM_CHARS) + "..."
-        : problem;
+    String shortProblem =
+        problem.length() > MAX_PROBLEM_CHARS
+            ? problem.substring(0, MAX_PROBLEM_CHARS) + "..."
+            : problem;
     return new ParseResult.Invalid(
         DeadLetterReason.NOT_JSON, "message is not JSON: " + shortProblem + where);
   }
@@ -172,7 +181,10 @@ public final class EventParser implements Serializable {
     return duration.compareTo(cap) > 0 ? cap.toMillis() : duration.toMillis();
   }
 
-  /** Rebuilds the transient Jackson factory after Java serialization (Flink ships functions this way). */
+  /**
+   * Rebuilds the transient Jackson factory after Java serialization (Flink ships functions this
+   * way).
+   */
   @Serial
   private Object readResolve() {
     return new EventParser(config);

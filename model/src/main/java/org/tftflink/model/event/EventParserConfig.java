@@ -23,10 +23,11 @@ public record EventParserConfig(
     Clock clock)
     implements Serializable {
 
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
 
-  /** Default largest accepted message: 64 KiB, far above a real event, small enough to bound work. */
+  /**
+   * Default largest accepted message: 64 KiB, far above a real event, small enough to bound work.
+   */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
   /** Default longest host name: 253 characters, the DNS limit for a fully qualified name. */
@@ -96,7 +97,9 @@ public record EventParserConfig(
         targetMetric, maxMessageBytes, maxHostLength, maxMetrics, maxTags, value, clock);
   }
 
-  /** A copy that reads "now" from {@code value}; tests and replays pass a fixed or event-time clock. */
+  /**
+   * A copy that reads "now" from {@code value}; tests and replays pass a fixed or event-time clock.
+   */
   public EventParserConfig withClock(Clock value) {
     return new EventParserConfig(
         targetMetric, maxMessageBytes, maxHostLength, maxMetrics, maxTags, maxFutureSkew, value);

@@ -9,7 +9,8 @@ import java.util.Objects;
  * <p>{@code metrics} holds the target and the observed covariates (all finite); {@code tags} are
  * static categoricals (cluster, role, ...). Both maps are unmodifiable.
  */
-public record MetricEvent(String host, long timestampMillis, Map<String, Double> metrics, Map<String, String> tags) {
+public record MetricEvent(
+    String host, long timestampMillis, Map<String, Double> metrics, Map<String, String> tags) {
 
   public MetricEvent {
     Objects.requireNonNull(host, "host");

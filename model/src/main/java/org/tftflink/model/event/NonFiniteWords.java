@@ -1,9 +1,9 @@
 package org.tftflink.model.event;
 
 /**
- * Recognises the spellings of NaN and infinity that producers put in strings ({@code "NaN"},
- * {@code "-Infinity"}, Python's {@code "nan"} and {@code "inf"}), case-insensitively and with an
- * optional sign, so that they are reported as non-finite rather than as non-numeric.
+ * Recognises the spellings of NaN and infinity that producers put in strings ({@code "NaN"}, {@code
+ * "-Infinity"}, Python's {@code "nan"} and {@code "inf"}), case-insensitively and with an optional
+ * sign, so that they are reported as non-finite rather than as non-numeric.
  */
 final class NonFiniteWords {
 

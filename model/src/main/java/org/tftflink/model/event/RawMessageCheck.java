@@ -68,10 +68,11 @@ final class RawMessageCheck {
 
   private static ParseResult.Invalid checkUtf8(byte[] message) {
     // a decoder holds state, so each call gets its own; this path runs only for non-ASCII messages
-    CharsetDecoder decoder = StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(message);
     CharBuffer out = CharBuffer.allocate(Math.min(DECODE_CHUNK_CHARS, message.length));
     CoderResult result;

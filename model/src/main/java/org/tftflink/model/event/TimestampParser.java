@@ -7,10 +7,10 @@ package org.tftflink.model.event;
  *
  * <ul>
  *   <li>a string of 1 to 18 ASCII digits: epoch milliseconds;
- *   <li>ISO-8601 {@code yyyy-MM-dd'T'HH:mm[:ss[.fraction]][zone]}, where the separator may also be a
- *       space or a lower-case {@code t}, the fraction has 1 to 9 digits (after {@code .} or {@code
- *       ,}) and is truncated to milliseconds, and the zone is {@code Z}, {@code z}, {@code +HH},
- *       {@code +HHMM} or {@code +HH:MM} (or with {@code -}), at most 18 hours;
+ *   <li>ISO-8601 {@code yyyy-MM-dd'T'HH:mm[:ss[.fraction]][zone]}, where the separator may also be
+ *       a space or a lower-case {@code t}, the fraction has 1 to 9 digits (after {@code .} or
+ *       {@code ,}) and is truncated to milliseconds, and the zone is {@code Z}, {@code z}, {@code
+ *       +HH}, {@code +HHMM} or {@code +HH:MM} (or with {@code -}), at most 18 hours;
  *   <li>the same without a zone, read as UTC: collectors such as the ETT data set write UTC
  *       wall-clock times without a zone, and guessing a local zone on a server would be worse.
  * </ul>
@@ -143,7 +143,9 @@ final class TimestampParser {
     return c == '-' ? -seconds : seconds;
   }
 
-  /** The non-negative number in {@code count} digits at {@code pos}, or -1 when one is not a digit. */
+  /**
+   * The non-negative number in {@code count} digits at {@code pos}, or -1 when one is not a digit.
+   */
   private static int fixed(char[] t, int pos, int count) {
     int value = 0;
     for (int i = pos; i < pos + count; i++) {

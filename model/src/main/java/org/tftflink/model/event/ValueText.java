@@ -68,7 +68,10 @@ final class ValueText {
     return end < text.length() ? text.substring(0, end) + "...(" + text.length() + " chars)" : text;
   }
 
-  /** Where to cut {@code text}: at the excerpt limit, but never between the halves of a surrogate pair. */
+  /**
+   * Where to cut {@code text}: at the excerpt limit, but never between the halves of a surrogate
+   * pair.
+   */
   private static int cutPoint(String text) {
     if (text.length() <= MAX_EXCERPT_CHARS) {
       return text.length();

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param target the forecast metric
  * @param issuedAtMillis event time at which the forecast was issued: the end of the host's newest
  *     finalized step
- * @param stepMillis the grid step; horizon step h (1-based) starts at {@code issuedAt + (h-1) * step}
+ * @param stepMillis the grid step; horizon step h (1-based) starts at {@code issuedAt + (h-1) *
+ *     step}
  * @param model the model that produced it
  * @param quantiles the quantile levels, ascending (e.g. 0.1, 0.5, 0.9)
  * @param values {@code values[h][q]}: the forecast of horizon step h+1 at quantile level q, in the

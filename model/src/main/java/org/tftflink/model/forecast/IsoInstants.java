@@ -3,8 +3,8 @@ package org.tftflink.model.forecast;
 import java.time.Instant;
 
 /**
- * ISO-8601 strings of instants, memoized per thread. Every host's forecast for one step carries
- * the same horizon timestamps, so a small direct-mapped cache turns thousands of {@code
+ * ISO-8601 strings of instants, memoized per thread. Every host's forecast for one step carries the
+ * same horizon timestamps, so a small direct-mapped cache turns thousands of {@code
  * Instant.toString()} calls per step into a few.
  */
 final class IsoInstants {

@@ -13,18 +13,25 @@ public class HostHistory {
 
   public int capacity;
   public int columns;
+
   /** Ring of {@code capacity * columns} values; slot {@code (start + i) % capacity} is row i. */
   public float[] values;
+
   /** 1 where the value at the same index was imputed rather than observed. */
   public byte[] missing;
+
   /** Index of the oldest row in the ring. */
   public int start;
+
   /** Number of rows held (at most {@code capacity}). */
   public int size;
+
   /** Step index of the newest row; meaningless while {@code size == 0}. */
   public long lastStep;
+
   /** Consecutive imputed steps at the end of the history (0 after an observed step). */
   public int missingRun;
+
   /** Static tags of the host's latest event, flattened as sorted key, value pairs. */
   public String[] tags = new String[0];
 
@@ -72,7 +79,9 @@ public class HostHistory {
     missingRun = 0;
   }
 
-  /** Appends the step after {@link #lastStep} with every column carried forward and flagged missing. */
+  /**
+   * Appends the step after {@link #lastStep} with every column carried forward and flagged missing.
+   */
   public void imputeNext() {
     if (size == 0) {
       throw new IllegalStateException("cannot impute a step into an empty history");

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * The rules that put a host's irregular events on a regular step grid: the step, how events within
- * a step are combined, how exact-timestamp duplicates are resolved, how long a step waits for
- * late events, and how many missing steps are imputed before the host's history is dropped.
+ * a step are combined, how exact-timestamp duplicates are resolved, how long a step waits for late
+ * events, and how many missing steps are imputed before the host's history is dropped.
  *
  * @param step the grid step (e.g. 5 minutes)
  * @param target the target metric (column 0 of the history)
@@ -48,13 +48,15 @@ public record StepGridConfig(
       throw new IllegalArgumentException("covariates must not contain the target '" + target + "'");
     }
     if (allowedLateness.isNegative()) {
-      throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
+      throw new IllegalArgumentException(
+          "allowed lateness must not be negative, got " + allowedLateness);
     }
     if (maxGapSteps < 0) {
       throw new IllegalArgumentException("max gap steps must be >= 0, got " + maxGapSteps);
     }
     if (capacitySteps < 2) {
-      throw new IllegalArgumentException("history capacity must be >= 2 steps, got " + capacitySteps);
+      throw new IllegalArgumentException(
+          "history capacity must be >= 2 steps, got " + capacitySteps);
     }
   }
 
@@ -72,7 +74,10 @@ public record StepGridConfig(
     return Math.floorDiv(timestampMillis, stepMillis());
   }
 
-  /** The event time at which {@code stepIndex} is closed: its end plus the allowed lateness, minus 1 ms. */
+  /**
+   * The event time at which {@code stepIndex} is closed: its end plus the allowed lateness, minus 1
+   * ms.
+   */
   public long closeTimeOf(long stepIndex) {
     return (stepIndex + 1) * stepMillis() + allowedLateness.toMillis() - 1;
   }

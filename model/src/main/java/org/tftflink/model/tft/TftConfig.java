@@ -3,9 +3,11 @@ package org.tftflink.model.tft;
 import java.util.Arrays;
 
 /**
- * Immutable, validated configuration of one Temporal Fusion Transformer: its sizes, inputs and training settings.
+ * Immutable, validated configuration of one Temporal Fusion Transformer: its sizes, inputs and
+ * training settings.
  *
- * <p>{@code observedReals} counts the target (column 0 of every observed row) plus the other observed metrics.
+ * <p>{@code observedReals} counts the target (column 0 of every observed row) plus the other
+ * observed metrics.
  */
 public record TftConfig(
     int hiddenSize,
@@ -35,33 +37,51 @@ public record TftConfig(
   public TftConfig {
     quantiles = quantiles.clone();
     require(hiddenSize >= 2, "hiddenSize must be >= 2, got " + hiddenSize);
-    require(attentionHeads >= 1 && hiddenSize % attentionHeads == 0,
-        "hiddenSize (" + hiddenSize + ") must be a positive multiple of attentionHeads (" + attentionHeads + ")");
+    require(
+        attentionHeads >= 1 && hiddenSize % attentionHeads == 0,
+        "hiddenSize ("
+            + hiddenSize
+            + ") must be a positive multiple of attentionHeads ("
+            + attentionHeads
+            + ")");
     require(dropout >= 0 && dropout < 1, "dropout must be in [0,1), got " + dropout);
-    require(hiddenContinuousSize >= 1, "hiddenContinuousSize must be >= 1, got " + hiddenContinuousSize);
+    require(
+        hiddenContinuousSize >= 1,
+        "hiddenContinuousSize must be >= 1, got " + hiddenContinuousSize);
     require(encoderLength >= 2, "encoderLength must be >= 2, got " + encoderLength);
     require(horizon >= 1, "horizon must be >= 1, got " + horizon);
     require(quantiles.length >= 1, "at least one quantile is needed");
     for (int i = 0; i < quantiles.length; i++) {
-      require(quantiles[i] > 0 && quantiles[i] < 1, "quantiles must lie in (0,1): " + Arrays.toString(quantiles));
-      require(i == 0 || quantiles[i] > quantiles[i - 1],
+      require(
+          quantiles[i] > 0 && quantiles[i] < 1,
+          "quantiles must lie in (0,1): " + Arrays.toString(quantiles));
+      require(
+          i == 0 || quantiles[i] > quantiles[i - 1],
           "quantiles must be strictly increasing: " + Arrays.toString(quantiles));
     }
     require(lstmLayers >= 1, "lstmLayers must be >= 1, got " + lstmLayers);
-    require(observedReals >= 1, "observedReals counts the target, so it must be >= 1, got " + observedReals);
+    require(
+        observedReals >= 1,
+        "observedReals counts the target, so it must be >= 1, got " + observedReals);
     require(knownReals >= 0, "knownReals must be >= 0, got " + knownReals);
-    require(knownReals > 0 || relativeTimeIndex,
+    require(
+        knownReals > 0 || relativeTimeIndex,
         "the decoder needs at least one input: set knownReals > 0 or relativeTimeIndex");
     require(staticCategoricals >= 0, "staticCategoricals must be >= 0, got " + staticCategoricals);
     require(hashBuckets >= 2, "hashBuckets must be >= 2, got " + hashBuckets);
     require(staticReals >= 0, "staticReals must be >= 0, got " + staticReals);
     require(learningRate > 0, "learningRate must be > 0, got " + learningRate);
-    require(gradientClipNorm >= 0, "gradientClipNorm must be >= 0 (0 disables clipping), got " + gradientClipNorm);
+    require(
+        gradientClipNorm >= 0,
+        "gradientClipNorm must be >= 0 (0 disables clipping), got " + gradientClipNorm);
     require(batchSize >= 1, "batchSize must be >= 1, got " + batchSize);
     require(maxEpochs >= 1, "maxEpochs must be >= 1, got " + maxEpochs);
-    require(earlyStoppingPatience >= 1, "earlyStoppingPatience must be >= 1, got " + earlyStoppingPatience);
+    require(
+        earlyStoppingPatience >= 1,
+        "earlyStoppingPatience must be >= 1, got " + earlyStoppingPatience);
     require(targetScaleFloor > 0, "targetScaleFloor must be > 0, got " + targetScaleFloor);
-    require("FLOAT".equals(dataType) || "DOUBLE".equals(dataType),
+    require(
+        "FLOAT".equals(dataType) || "DOUBLE".equals(dataType),
         "dataType must be FLOAT or DOUBLE, got " + dataType);
   }
 
@@ -87,7 +107,10 @@ public record TftConfig(
     return best;
   }
 
-  /** Encoder inputs per step: observed reals, their missing indicators, known reals, relative time index. */
+  /**
+   * Encoder inputs per step: observed reals, their missing indicators, known reals, relative time
+   * index.
+   */
   public int encoderVariables() {
     return observedReals * (missingIndicators ? 2 : 1) + knownReals + (relativeTimeIndex ? 1 : 0);
   }
@@ -97,12 +120,17 @@ public record TftConfig(
     return knownReals + (relativeTimeIndex ? 1 : 0);
   }
 
-  /** Static reals fed to the network: the configured ones plus the window's target location and scale. */
+  /**
+   * Static reals fed to the network: the configured ones plus the window's target location and
+   * scale.
+   */
   public int staticRealInputs() {
     return staticReals + 2;
   }
 
-  /** All static variables (categoricals and reals) seen by the static variable selection network. */
+  /**
+   * All static variables (categoricals and reals) seen by the static variable selection network.
+   */
   public int staticVariables() {
     return staticCategoricals + staticRealInputs();
   }
@@ -119,7 +147,10 @@ public record TftConfig(
     return new Builder();
   }
 
-  /** The reference configuration of issue 3: hidden 32, 4 heads, encoder 168, horizon 24, 6+1 observed, 2 known. */
+  /**
+   * The reference configuration of issue 3: hidden 32, 4 heads, encoder 168, horizon 24, 6+1
+   * observed, 2 known.
+   */
   public static TftConfig reference() {
     return builder().build();
   }
@@ -136,14 +167,53 @@ public record TftConfig(
 
   @Override
   public String toString() {
-    return "TftConfig[hidden=" + hiddenSize + ", heads=" + attentionHeads + ", dropout=" + dropout
-        + ", hiddenContinuous=" + hiddenContinuousSize + ", encoder=" + encoderLength + ", horizon=" + horizon
-        + ", quantiles=" + Arrays.toString(quantiles) + ", lstmLayers=" + lstmLayers + ", observed=" + observedReals
-        + ", known=" + knownReals + ", staticCat=" + staticCategoricals + ", buckets=" + hashBuckets
-        + ", staticReals=" + staticReals + ", missingIndicators=" + missingIndicators + ", relativeTimeIndex="
-        + relativeTimeIndex + ", lr=" + learningRate + ", clip=" + gradientClipNorm + ", batch=" + batchSize
-        + ", maxEpochs=" + maxEpochs + ", patience=" + earlyStoppingPatience + ", seed=" + seed
-        + ", targetScaleFloor=" + targetScaleFloor + ", dataType=" + dataType + "]";
+    return "TftConfig[hidden="
+        + hiddenSize
+        + ", heads="
+        + attentionHeads
+        + ", dropout="
+        + dropout
+        + ", hiddenContinuous="
+        + hiddenContinuousSize
+        + ", encoder="
+        + encoderLength
+        + ", horizon="
+        + horizon
+        + ", quantiles="
+        + Arrays.toString(quantiles)
+        + ", lstmLayers="
+        + lstmLayers
+        + ", observed="
+        + observedReals
+        + ", known="
+        + knownReals
+        + ", staticCat="
+        + staticCategoricals
+        + ", buckets="
+        + hashBuckets
+        + ", staticReals="
+        + staticReals
+        + ", missingIndicators="
+        + missingIndicators
+        + ", relativeTimeIndex="
+        + relativeTimeIndex
+        + ", lr="
+        + learningRate
+        + ", clip="
+        + gradientClipNorm
+        + ", batch="
+        + batchSize
+        + ", maxEpochs="
+        + maxEpochs
+        + ", patience="
+        + earlyStoppingPatience
+        + ", seed="
+        + seed
+        + ", targetScaleFloor="
+        + targetScaleFloor
+        + ", dataType="
+        + dataType
+        + "]";
   }
 
   /** Mutable builder whose defaults are the reference configuration. */
@@ -175,45 +245,171 @@ public record TftConfig(
     private Builder() {}
 
     private Builder(TftConfig c) {
-      hiddenSize = c.hiddenSize; attentionHeads = c.attentionHeads; dropout = c.dropout;
-      hiddenContinuousSize = c.hiddenContinuousSize; encoderLength = c.encoderLength; horizon = c.horizon;
-      quantiles = c.quantiles(); lstmLayers = c.lstmLayers; observedReals = c.observedReals;
-      knownReals = c.knownReals; staticCategoricals = c.staticCategoricals; hashBuckets = c.hashBuckets;
-      staticReals = c.staticReals; missingIndicators = c.missingIndicators; relativeTimeIndex = c.relativeTimeIndex;
-      learningRate = c.learningRate; gradientClipNorm = c.gradientClipNorm; batchSize = c.batchSize;
-      maxEpochs = c.maxEpochs; earlyStoppingPatience = c.earlyStoppingPatience; seed = c.seed;
-      targetScaleFloor = c.targetScaleFloor; dataType = c.dataType;
+      hiddenSize = c.hiddenSize;
+      attentionHeads = c.attentionHeads;
+      dropout = c.dropout;
+      hiddenContinuousSize = c.hiddenContinuousSize;
+      encoderLength = c.encoderLength;
+      horizon = c.horizon;
+      quantiles = c.quantiles();
+      lstmLayers = c.lstmLayers;
+      observedReals = c.observedReals;
+      knownReals = c.knownReals;
+      staticCategoricals = c.staticCategoricals;
+      hashBuckets = c.hashBuckets;
+      staticReals = c.staticReals;
+      missingIndicators = c.missingIndicators;
+      relativeTimeIndex = c.relativeTimeIndex;
+      learningRate = c.learningRate;
+      gradientClipNorm = c.gradientClipNorm;
+      batchSize = c.batchSize;
+      maxEpochs = c.maxEpochs;
+      earlyStoppingPatience = c.earlyStoppingPatience;
+      seed = c.seed;
+      targetScaleFloor = c.targetScaleFloor;
+      dataType = c.dataType;
     }
 
-    public Builder hiddenSize(int v) { hiddenSize = v; return this; }
-    public Builder attentionHeads(int v) { attentionHeads = v; return this; }
-    public Builder dropout(double v) { dropout = v; return this; }
-    public Builder hiddenContinuousSize(int v) { hiddenContinuousSize = v; return this; }
-    public Builder encoderLength(int v) { encoderLength = v; return this; }
-    public Builder horizon(int v) { horizon = v; return this; }
-    public Builder quantiles(double... v) { quantiles = v.clone(); return this; }
-    public Builder lstmLayers(int v) { lstmLayers = v; return this; }
-    public Builder observedReals(int v) { observedReals = v; return this; }
-    public Builder knownReals(int v) { knownReals = v; return this; }
-    public Builder staticCategoricals(int v) { staticCategoricals = v; return this; }
-    public Builder hashBuckets(int v) { hashBuckets = v; return this; }
-    public Builder staticReals(int v) { staticReals = v; return this; }
-    public Builder missingIndicators(boolean v) { missingIndicators = v; return this; }
-    public Builder relativeTimeIndex(boolean v) { relativeTimeIndex = v; return this; }
-    public Builder learningRate(double v) { learningRate = v; return this; }
-    public Builder gradientClipNorm(double v) { gradientClipNorm = v; return this; }
-    public Builder batchSize(int v) { batchSize = v; return this; }
-    public Builder maxEpochs(int v) { maxEpochs = v; return this; }
-    public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
-    public Builder seed(long v) { seed = v; return this; }
-    public Builder targetScaleFloor(double v) { targetScaleFloor = v; return this; }
-    public Builder dataType(String v) { dataType = v; return this; }
+    public Builder hiddenSize(int v) {
+      hiddenSize = v;
+      return this;
+    }
+
+    public Builder attentionHeads(int v) {
+      attentionHeads = v;
+      return this;
+    }
+
+    public Builder dropout(double v) {
+      dropout = v;
+      return this;
+    }
+
+    public Builder hiddenContinuousSize(int v) {
+      hiddenContinuousSize = v;
+      return this;
+    }
+
+    public Builder encoderLength(int v) {
+      encoderLength = v;
+      return this;
+    }
+
+    public Builder horizon(int v) {
+      horizon = v;
+      return this;
+    }
+
+    public Builder quantiles(double... v) {
+      quantiles = v.clone();
+      return this;
+    }
+
+    public Builder lstmLayers(int v) {
+      lstmLayers = v;
+      return this;
+    }
+
+    public Builder observedReals(int v) {
+      observedReals = v;
+      return this;
+    }
+
+    public Builder knownReals(int v) {
+      knownReals = v;
+      return this;
+    }
+
+    public Builder staticCategoricals(int v) {
+      staticCategoricals = v;
+      return this;
+    }
+
+    public Builder hashBuckets(int v) {
+      hashBuckets = v;
+      return this;
+    }
+
+    public Builder staticReals(int v) {
+      staticReals = v;
+      return this;
+    }
+
+    public Builder missingIndicators(boolean v) {
+      missingIndicators = v;
+      return this;
+    }
+
+    public Builder relativeTimeIndex(boolean v) {
+      relativeTimeIndex = v;
+      return this;
+    }
+
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    public Builder gradientClipNorm(double v) {
+      gradientClipNorm = v;
+      return this;
+    }
+
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
+
+    public Builder maxEpochs(int v) {
+      maxEpochs = v;
+      return this;
+    }
+
+    public Builder earlyStoppingPatience(int v) {
+      earlyStoppingPatience = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder targetScaleFloor(double v) {
+      targetScaleFloor = v;
+      return this;
+    }
+
+    public Builder dataType(String v) {
+      dataType = v;
+      return this;
+    }
 
     public TftConfig build() {
-      return new TftConfig(hiddenSize, attentionHeads, dropout, hiddenContinuousSize, encoderLength, horizon,
-          quantiles, lstmLayers, observedReals, knownReals, staticCategoricals, hashBuckets, staticReals,
-          missingIndicators, relativeTimeIndex, learningRate, gradientClipNorm, batchSize, maxEpochs,
-          earlyStoppingPatience, seed, targetScaleFloor, dataType);
+      return new TftConfig(
+          hiddenSize,
+          attentionHeads,
+          dropout,
+          hiddenContinuousSize,
+          encoderLength,
+          horizon,
+          quantiles,
+          lstmLayers,
+          observedReals,
+          knownReals,
+          staticCategoricals,
+          hashBuckets,
+          staticReals,
+          missingIndicators,
+          relativeTimeIndex,
+          learningRate,
+          gradientClipNorm,
+          batchSize,
+          maxEpochs,
+          earlyStoppingPatience,
+          seed,
+          targetScaleFloor,
+          dataType);
     }
   }
 }

@@ -17,9 +17,9 @@ import org.tftflink.model.tft.graph.GraphContext;
 import org.tftflink.model.tft.graph.TftGraph;
 
 /**
- * A built TFT with its feature scaler: predicts batches of windows in original units with attention and
- * variable-selection weights. One instance is not thread-safe; give each thread its own (same weights, see
- * {@link #copy()}).
+ * A built TFT with its feature scaler: predicts batches of windows in original units with attention
+ * and variable-selection weights. One instance is not thread-safe; give each thread its own (same
+ * weights, see {@link #copy()}).
  */
 public final class TftModel {
   private final TftConfig config;
@@ -41,23 +41,34 @@ public final class TftModel {
   }
 
   /**
-   * Rebuilds the graph from the config and restores the given parameter values: SameDiff.load cannot read graphs
-   * with recurrent layers, and rebuilding keeps one code path for fresh and restored models.
+   * Rebuilds the graph from the config and restores the given parameter values: SameDiff.load
+   * cannot read graphs with recurrent layers, and rebuilding keeps one code path for fresh and
+   * restored models.
    */
-  public static TftModel restore(TftConfig config, FeatureScaler scaler, Map<String, double[]> parameters) {
+  public static TftModel restore(
+      TftConfig config, FeatureScaler scaler, Map<String, double[]> parameters) {
     TftModel m = new TftModel(config, scaler);
     Map<String, INDArray> own = m.parameters();
     if (!own.keySet().equals(parameters.keySet())) {
-      throw new IllegalArgumentException("parameter names do not match the config's graph: expected "
-          + own.keySet().size() + " parameters, got " + parameters.keySet().size());
+      throw new IllegalArgumentException(
+          "parameter names do not match the config's graph: expected "
+              + own.keySet().size()
+              + " parameters, got "
+              + parameters.keySet().size());
     }
     for (Map.Entry<String, INDArray> e : own.entrySet()) {
       double[] values = parameters.get(e.getKey());
       if (values.length != e.getValue().length()) {
-        throw new IllegalArgumentException("parameter " + e.getKey() + " has " + values.length
-            + " values, the graph expects " + e.getValue().length());
+        throw new IllegalArgumentException(
+            "parameter "
+                + e.getKey()
+                + " has "
+                + values.length
+                + " values, the graph expects "
+                + e.getValue().length());
       }
-      e.getValue().assign(Nd4j.create(values, e.getValue().shape()).castTo(e.getValue().dataType()));
+      e.getValue()
+          .assign(Nd4j.create(values, e.getValue().shape()).castTo(e.getValue().dataType()));
     }
     return m;
   }
@@ -97,8 +108,12 @@ public final class TftModel {
   /** A copy of every parameter as doubles, by name. */
   public Map<String, double[]> parameterValues() {
     Map<String, double[]> p = new LinkedHashMap<>();
-    parameters().forEach((k, v) -> p.put(k, v.dup().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-        .data().asDouble()));
+    parameters()
+        .forEach(
+            (k, v) ->
+                p.put(
+                    k,
+                    v.dup().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble()));
     return p;
   }
 
@@ -113,12 +128,20 @@ public final class TftModel {
     for (int from = 0; from < windows.size(); from += chunk) {
       List<TftWindow> part = windows.subList(from, Math.min(windows.size(), from + chunk));
       EncodedBatch batch = encoder.encode(part);
-      Map<String, INDArray> res = output(batch, TftGraph.PREDICTION, TftGraph.ATTENTION, TftGraph.STATIC_WEIGHTS,
-          TftGraph.ENCODER_WEIGHTS, TftGraph.DECODER_WEIGHTS);
+      Map<String, INDArray> res =
+          output(
+              batch,
+              TftGraph.PREDICTION,
+              TftGraph.ATTENTION,
+              TftGraph.STATIC_WEIGHTS,
+              TftGraph.ENCODER_WEIGHTS,
+              TftGraph.DECODER_WEIGHTS);
       double[][][] pred = toDouble3(res.get(TftGraph.PREDICTION));
       double[][][] att = toDouble3(res.get(TftGraph.ATTENTION));
-      double[][] stat = res.get(TftGraph.STATIC_WEIGHTS).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-          .toDoubleMatrix();
+      double[][] stat =
+          res.get(TftGraph.STATIC_WEIGHTS)
+              .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+              .toDoubleMatrix();
       double[][][] encW = toDouble3(res.get(TftGraph.ENCODER_WEIGHTS));
       double[][][] decW = toDouble3(res.get(TftGraph.DECODER_WEIGHTS));
       for (int i = 0; i < part.size(); i++) {
@@ -140,10 +163,12 @@ public final class TftModel {
   }
 
   /**
-   * The batch's feeds plus dropout masks: for training ({@code random} given), Bernoulli masks scaled by
-   * 1/(1-p) drawn from that generator, so each trainer is reproducible on its own; otherwise ones.
+   * The batch's feeds plus dropout masks: for training ({@code random} given), Bernoulli masks
+   * scaled by 1/(1-p) drawn from that generator, so each trainer is reproducible on its own;
+   * otherwise ones.
    */
-  public Map<String, INDArray> withMasks(EncodedBatch batch, org.nd4j.linalg.api.rng.Random random) {
+  public Map<String, INDArray> withMasks(
+      EncodedBatch batch, org.nd4j.linalg.api.rng.Random random) {
     Map<String, INDArray> feeds = new HashMap<>(batch.feeds());
     if (random == null) {
       feeds.putAll(onesMasks.computeIfAbsent(batch.size(), this::ones));
@@ -152,8 +177,12 @@ public final class TftModel {
     double keep = 1 - config.dropout();
     for (GraphContext.DropoutSite site : graph.dropoutSites()) {
       long[] shape = site.shape(batch.size());
-      INDArray mask = Nd4j.getExecutioner().exec(
-          new BernoulliDistribution(Nd4j.createUninitialized(graph.dataType(), shape), keep), random);
+      INDArray mask =
+          Nd4j.getExecutioner()
+              .exec(
+                  new BernoulliDistribution(
+                      Nd4j.createUninitialized(graph.dataType(), shape), keep),
+                  random);
       feeds.put(site.name(), mask.divi(keep));
     }
     return feeds;

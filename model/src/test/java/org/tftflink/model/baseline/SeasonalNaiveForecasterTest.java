@@ -98,5 +98,4 @@ class SeasonalNaiveForecasterTest {
     assertThat(lag1).isEmpty();
     assertThat(SeasonalNaiveForecaster.differences(y, observed, 2, 10)).containsExactly(99);
   }
-
 }

@@ -35,12 +35,13 @@ class SelectionTest {
       double[] data = new double[n];
       int kind = trial % 4;
       for (int i = 0; i < n; i++) {
-        data[i] = switch (kind) {
-          case 0 -> rnd.nextGaussian();
-          case 1 -> rnd.nextInt(5); // many ties
-          case 2 -> i; // sorted
-          default -> n - i; // reversed
-        };
+        data[i] =
+            switch (kind) {
+              case 0 -> rnd.nextGaussian();
+              case 1 -> rnd.nextInt(5); // many ties
+              case 2 -> i; // sorted
+              default -> n - i; // reversed
+            };
       }
       for (double level : new double[] {0.01, 0.1, 0.5, 0.9, 0.99}) {
         assertThat(Selection.quantile(data.clone(), level))

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EventParserAcceptanceTest {
 
   private static final Instant NOW = Instant.parse("2014-02-15T00:00:00Z");
-  private static final EventParser PARSER = new EventParser(
-      EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+  private static final EventParser PARSER =
+      new EventParser(
+          EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
   private static final long T_14_30 = Instant.parse("2014-02-14T14:30:00Z").toEpochMilli();
 
   private static MetricEvent parseValid(EventParser parser, String json) {
@@ -49,16 +50,18 @@ class EventParserAcceptanceTest {
 
   @Test
   void shouldParseTheContractExampleWhenAllFieldsArePresent() {
-    MetricEvent event = parseValid(
-        "{\"host\": \"web-17\", \"ts\": \"2014-02-14T14:30:00Z\", \"metrics\": {\"cpu\": 41.2,"
-            + " \"mem\": 63.0}, \"tags\": {\"cluster\": \"eu-1\", \"role\": \"web\"}}");
+    MetricEvent event =
+        parseValid(
+            "{\"host\": \"web-17\", \"ts\": \"2014-02-14T14:30:00Z\", \"metrics\": {\"cpu\": 41.2,"
+                + " \"mem\": 63.0}, \"tags\": {\"cluster\": \"eu-1\", \"role\": \"web\"}}");
 
     assertThat(event)
-        .isEqualTo(new MetricEvent(
-            "web-17",
-            T_14_30,
-            Map.of("cpu", 41.2, "mem", 63.0),
-            Map.of("cluster", "eu-1", "role", "web")));
+        .isEqualTo(
+            new MetricEvent(
+                "web-17",
+                T_14_30,
+                Map.of("cpu", 41.2, "mem", 63.0),
+                Map.of("cluster", "eu-1", "role", "web")));
   }
 
   @ParameterizedTest(name = "ts {0}")
@@ -90,9 +93,10 @@ class EventParserAcceptanceTest {
 
   @Test
   void shouldIgnoreUnknownFieldsWhateverTheirType() {
-    MetricEvent event = parseValid(
-        "{\"v\":2,\"host\":\"web-17\",\"meta\":{\"a\":[1,{\"b\":null}],\"host\":\"other\"},\"ts\":1392388200000,"
-            + "\"list\":[\"x\",NaN],\"flag\":true,\"none\":null,\"metrics\":{\"cpu\":1},\"tail\":\"t\"}");
+    MetricEvent event =
+        parseValid(
+            "{\"v\":2,\"host\":\"web-17\",\"meta\":{\"a\":[1,{\"b\":null}],\"host\":\"other\"},\"ts\":1392388200000,"
+                + "\"list\":[\"x\",NaN],\"flag\":true,\"none\":null,\"metrics\":{\"cpu\":1},\"tail\":\"t\"}");
 
     assertThat(event.host()).isEqualTo("web-17");
     assertThat(event.metrics()).containsOnlyKeys("cpu");
@@ -101,9 +105,10 @@ class EventParserAcceptanceTest {
   @Test
   void shouldGiveEmptyTagsWhenTagsAreAbsentOrNull() {
     assertThat(parseValid(withTs("1392388200000")).tags()).isEmpty();
-    assertThat(parseValid(
-                "{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":1},\"tags\":null}")
-            .tags())
+    assertThat(
+            parseValid(
+                    "{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":1},\"tags\":null}")
+                .tags())
         .isEmpty();
     assertThat(
             parseValid("{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":1},\"tags\":{}}")
@@ -113,9 +118,10 @@ class EventParserAcceptanceTest {
 
   @Test
   void shouldReadIntegersAndExponentsAsDoublesWhenMetricValuesAreNumbers() {
-    MetricEvent event = parseValid(
-        "{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":41,\"mem\":-0.5,\"disk\":1.5e3,\"net\":0,"
-            + "\"big\":12345678901234567890,\"tiny\":4.9E-324}}");
+    MetricEvent event =
+        parseValid(
+            "{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"cpu\":41,\"mem\":-0.5,\"disk\":1.5e3,\"net\":0,"
+                + "\"big\":12345678901234567890,\"tiny\":4.9E-324}}");
 
     assertThat(event.metrics())
         .containsEntry("cpu", 41.0)
@@ -128,9 +134,10 @@ class EventParserAcceptanceTest {
 
   @Test
   void shouldAcceptNonAsciiTextWhenItIsValidUtf8() {
-    MetricEvent event = parseValid(
-        "{\"host\":\"wéb-17\",\"ts\":1392388200000,\"metrics\":{\"cpu\":1,\"température\":20},\"tags\":{\"dc\":\"東京"
-            + " 🚀\"}}");
+    MetricEvent event =
+        parseValid(
+            "{\"host\":\"wéb-17\",\"ts\":1392388200000,\"metrics\":{\"cpu\":1,\"température\":20},\"tags\":{\"dc\":\"東京"
+                + " 🚀\"}}");
 
     assertThat(event.host()).isEqualTo("wéb-17");
     assertThat(event.metrics()).containsEntry("température", 20.0);
@@ -152,14 +159,22 @@ class EventParserAcceptanceTest {
   @Test
   void shouldAcceptInputsExactlyAtTheConfiguredLimits() {
     String host = "h".repeat(EventParserConfig.DEFAULT_MAX_HOST_LENGTH);
-    String metrics = IntStream.range(1, 64)
-        .mapToObj(i -> "\"m" + i + "\":" + i)
-        .collect(Collectors.joining(",", "{\"cpu\":0,", "}"));
-    String tags = IntStream.range(0, 64)
-        .mapToObj(i -> "\"t" + i + "\":\"v\"")
-        .collect(Collectors.joining(",", "{", "}"));
-    String json = "{\"host\":\"" + host + "\",\"ts\":1392388200000,\"metrics\":" + metrics
-        + ",\"tags\":" + tags + ",\"pad\":\"";
+    String metrics =
+        IntStream.range(1, 64)
+            .mapToObj(i -> "\"m" + i + "\":" + i)
+            .collect(Collectors.joining(",", "{\"cpu\":0,", "}"));
+    String tags =
+        IntStream.range(0, 64)
+            .mapToObj(i -> "\"t" + i + "\":\"v\"")
+            .collect(Collectors.joining(",", "{", "}"));
+    String json =
+        "{\"host\":\""
+            + host
+            + "\",\"ts\":1392388200000,\"metrics\":"
+            + metrics
+            + ",\"tags\":"
+            + tags
+            + ",\"pad\":\"";
     String padded =
         json + "x".repeat(EventParserConfig.DEFAULT_MAX_MESSAGE_BYTES - json.length() - 2) + "\"}";
 
@@ -185,11 +200,12 @@ class EventParserAcceptanceTest {
       for (int t = 0; t < random.nextInt(5); t++) {
         tags.put("tag" + t, "value \"" + random.nextInt() + "\" \\ é\n");
       }
-      long ts = EventDraft.MIN_TIMESTAMP_MILLIS
-          + (long) (random.nextDouble() * (NOW.toEpochMilli() - EventDraft.MIN_TIMESTAMP_MILLIS));
+      long ts =
+          EventDraft.MIN_TIMESTAMP_MILLIS
+              + (long)
+                  (random.nextDouble() * (NOW.toEpochMilli() - EventDraft.MIN_TIMESTAMP_MILLIS));
       message.put("host", "host-" + i);
-      message.put(
-          "ts", random.nextBoolean() ? (Object) ts : Instant.ofEpochMilli(ts).toString());
+      message.put("ts", random.nextBoolean() ? (Object) ts : Instant.ofEpochMilli(ts).toString());
       message.put("metrics", metrics);
       message.put("tags", tags);
 
@@ -203,23 +219,26 @@ class EventParserAcceptanceTest {
     return switch (random.nextInt(4)) {
       case 0 -> random.nextGaussian() * 100;
       case 1 -> random.nextInt(1000);
-      case 2 -> Double.longBitsToDouble(
-          random.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL); // any finite positive
+      case 2 ->
+          Double.longBitsToDouble(
+              random.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL); // any finite positive
       default -> -random.nextDouble() * 1e-300;
     };
   }
 
   @Test
   void shouldUseTheConfiguredTargetWhenItIsNotCpu() {
-    EventParser memParser = new EventParser(
-        EventParserConfig.forTarget("mem").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+    EventParser memParser =
+        new EventParser(
+            EventParserConfig.forTarget("mem").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
 
     assertThat(
             parseValid(memParser, "{\"host\":\"a\",\"ts\":1392388200000,\"metrics\":{\"mem\":1}}")
                 .value("mem"))
         .isEqualTo(1.0);
-    assertThat(((ParseResult.Invalid) memParser.parse(withTs("1392388200000").getBytes(UTF_8)))
-            .reason())
+    assertThat(
+            ((ParseResult.Invalid) memParser.parse(withTs("1392388200000").getBytes(UTF_8)))
+                .reason())
         .isEqualTo(DeadLetterReason.MISSING_TARGET);
   }
 
@@ -227,11 +246,19 @@ class EventParserAcceptanceTest {
   void shouldGiveTheSameResultsWhenSharedAcrossThreads() throws Exception {
     List<byte[]> messages = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
-      messages.add((i % 3 == 0
-              ? "{\"host\":\"h" + i + "\",\"ts\":\"bad" + i + "\",\"metrics\":{\"cpu\":1}}"
-              : "{\"host\":\"h" + i + "\",\"ts\":" + (1392388200000L + i) + ",\"metrics\":{\"cpu\":"
-                  + i + ",\"m" + i + "\":1}}")
-          .getBytes(UTF_8));
+      messages.add(
+          (i % 3 == 0
+                  ? "{\"host\":\"h" + i + "\",\"ts\":\"bad" + i + "\",\"metrics\":{\"cpu\":1}}"
+                  : "{\"host\":\"h"
+                      + i
+                      + "\",\"ts\":"
+                      + (1392388200000L + i)
+                      + ",\"metrics\":{\"cpu\":"
+                      + i
+                      + ",\"m"
+                      + i
+                      + "\":1}}")
+              .getBytes(UTF_8));
     }
     List<ParseResult> expected = messages.stream().map(PARSER::parse).toList();
     ExecutorService pool = Executors.newFixedThreadPool(4);

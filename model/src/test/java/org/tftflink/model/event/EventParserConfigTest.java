@@ -48,11 +48,14 @@ class EventParserConfigTest {
 
   @Test
   void shouldAcceptAnyTimestampUpToFarFutureWhenSkewIsHuge() {
-    EventParser parser = new EventParser(EventParserConfig.forTarget("cpu")
-        .withMaxFutureSkew(Duration.ofDays(365L * 1_000_000_000)));
+    EventParser parser =
+        new EventParser(
+            EventParserConfig.forTarget("cpu")
+                .withMaxFutureSkew(Duration.ofDays(365L * 1_000_000_000)));
 
-    ParseResult result = parser.parse(
-        "{\"host\":\"a\",\"ts\":\"9999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}".getBytes());
+    ParseResult result =
+        parser.parse(
+            "{\"host\":\"a\",\"ts\":\"9999-12-31T23:59:59Z\",\"metrics\":{\"cpu\":1}}".getBytes());
 
     assertThat(result).isInstanceOf(ParseResult.Valid.class);
   }

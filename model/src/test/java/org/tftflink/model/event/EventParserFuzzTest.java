@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 class EventParserFuzzTest {
 
   private static final Instant NOW = Instant.parse("2014-02-15T00:00:00Z");
-  private static final EventParser PARSER = new EventParser(
-      EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+  private static final EventParser PARSER =
+      new EventParser(
+          EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
   private static final byte[] SEED =
       ("{\"host\": \"wéb-17\", \"ts\": \"2014-02-14T14:30:00.5+01:00\", \"metrics\": {\"cpu\":"
-          + " 41.2, \"mem\": -6.3e1, \"n\": 7}, \"tags\": {\"cluster\": \"eu-1\"}, \"x\": [null,"
-          + " {}]}")
+              + " 41.2, \"mem\": -6.3e1, \"n\": 7}, \"tags\": {\"cluster\": \"eu-1\"}, \"x\": [null,"
+              + " {}]}")
           .getBytes(UTF_8);
   private static final byte[] ALPHABET =
       "{}[]:,\"\\ 0123456789.eE+-NaInfityrulsZT\u00e9".getBytes(UTF_8);

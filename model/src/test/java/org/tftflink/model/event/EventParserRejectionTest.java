@@ -38,8 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EventParserRejectionTest {
 
   static final Instant NOW = Instant.parse("2014-02-15T00:00:00Z");
-  static final EventParser PARSER = new EventParser(
-      EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+  static final EventParser PARSER =
+      new EventParser(
+          EventParserConfig.forTarget("cpu").withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
 
   private static final String HOST = "\"host\":\"web-17\"";
   private static final String TS = "\"ts\":\"2014-02-14T14:30:00Z\"";
@@ -96,12 +97,14 @@ class EventParserRejectionTest {
   }
 
   static Stream<Arguments> badInputs() {
-    String manyMetrics = IntStream.rangeClosed(0, 64)
-        .mapToObj(i -> "\"m" + i + "\":" + i)
-        .collect(Collectors.joining(",", "{\"cpu\":1,", "}"));
-    String manyTags = IntStream.rangeClosed(0, 64)
-        .mapToObj(i -> "\"t" + i + "\":\"v\"")
-        .collect(Collectors.joining(",", "{", "}"));
+    String manyMetrics =
+        IntStream.rangeClosed(0, 64)
+            .mapToObj(i -> "\"m" + i + "\":" + i)
+            .collect(Collectors.joining(",", "{\"cpu\":1,", "}"));
+    String manyTags =
+        IntStream.rangeClosed(0, 64)
+            .mapToObj(i -> "\"t" + i + "\":\"v\"")
+            .collect(Collectors.joining(",", "{", "}"));
     return Stream.of(
         bad(EMPTY, new byte[0], "empty"),
         bad(EMPTY, "   ", "blank"),
@@ -251,9 +254,10 @@ class EventParserRejectionTest {
 
   @Test
   void shouldCoverEveryParserReasonInTheTable() {
-    Set<DeadLetterReason> covered = badInputs()
-        .map(a -> (DeadLetterReason) a.get()[0])
-        .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
+    Set<DeadLetterReason> covered =
+        badInputs()
+            .map(a -> (DeadLetterReason) a.get()[0])
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeadLetterReason.class)));
 
     // LATE is decided downstream, on the step grid, not by the parser
     assertThat(covered).isEqualTo(EnumSet.complementOf(EnumSet.of(DeadLetterReason.LATE)));

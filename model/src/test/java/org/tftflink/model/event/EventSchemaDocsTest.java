@@ -22,9 +22,7 @@ class EventSchemaDocsTest {
 
   private static JsonNode schema(String file) throws IOException {
     Path path = SCHEMAS.resolve(file);
-    assertThat(path)
-        .as("run from the model module so that ../docs/schemas resolves")
-        .exists();
+    assertThat(path).as("run from the model module so that ../docs/schemas resolves").exists();
     return MAPPER.readTree(Files.readAllBytes(path));
   }
 
@@ -52,8 +50,10 @@ class EventSchemaDocsTest {
 
   @Test
   void shouldParseEveryMetricEventExampleOfTheSchemaAsValid() throws IOException {
-    EventParser parser = new EventParser(EventParserConfig.forTarget("cpu")
-        .withClock(Clock.fixed(Instant.parse("2014-02-15T00:00:00Z"), ZoneOffset.UTC)));
+    EventParser parser =
+        new EventParser(
+            EventParserConfig.forTarget("cpu")
+                .withClock(Clock.fixed(Instant.parse("2014-02-15T00:00:00Z"), ZoneOffset.UTC)));
     List<JsonNode> examples = new ArrayList<>();
     schema("metric-event.schema.json").get("examples").forEach(examples::add);
 

@@ -21,9 +21,7 @@ class TimestampParserTest {
       OffsetDateTime time = randomTime(random);
       String text = time.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 
-      assertThat(TimestampParser.parse(text))
-          .as(text)
-          .isEqualTo(time.toInstant().toEpochMilli());
+      assertThat(TimestampParser.parse(text)).as(text).isEqualTo(time.toInstant().toEpochMilli());
     }
   }
 

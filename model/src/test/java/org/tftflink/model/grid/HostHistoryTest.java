@@ -15,7 +15,8 @@ class HostHistoryTest {
     }
     assertThat(h.size).isEqualTo(3);
     assertThat(h.lastStep).isEqualTo(14);
-    assertThat(new float[] {h.value(0, 0), h.value(1, 0), h.value(2, 0)}).containsExactly(120, 130, 140);
+    assertThat(new float[] {h.value(0, 0), h.value(1, 0), h.value(2, 0)})
+        .containsExactly(120, 130, 140);
     assertThat(h.stepOfRow(0)).isEqualTo(12);
   }
 

@@ -13,7 +13,14 @@ class StepGridConfigTest {
 
   private static StepGridConfig grid(Duration lateness) {
     return new StepGridConfig(
-        Duration.ofMinutes(5), "cpu", List.of("mem"), Aggregation.MEAN, DuplicatePolicy.KEEP_LAST, lateness, 12, 100);
+        Duration.ofMinutes(5),
+        "cpu",
+        List.of("mem"),
+        Aggregation.MEAN,
+        DuplicatePolicy.KEEP_LAST,
+        lateness,
+        12,
+        100);
   }
 
   @Test
@@ -38,8 +45,14 @@ class StepGridConfigTest {
     assertThatThrownBy(
             () ->
                 new StepGridConfig(
-                    Duration.ofMinutes(5), "cpu", List.of("cpu"), Aggregation.MEAN,
-                    DuplicatePolicy.KEEP_LAST, Duration.ZERO, 12, 100))
+                    Duration.ofMinutes(5),
+                    "cpu",
+                    List.of("cpu"),
+                    Aggregation.MEAN,
+                    DuplicatePolicy.KEEP_LAST,
+                    Duration.ZERO,
+                    12,
+                    100))
         .hasMessageContaining("must not contain the target");
   }
 
@@ -48,8 +61,14 @@ class StepGridConfigTest {
     assertThatThrownBy(
             () ->
                 new StepGridConfig(
-                    Duration.ofMillis(10), "cpu", List.of(), Aggregation.MEAN,
-                    DuplicatePolicy.KEEP_LAST, Duration.ZERO, 12, 100))
+                    Duration.ofMillis(10),
+                    "cpu",
+                    List.of(),
+                    Aggregation.MEAN,
+                    DuplicatePolicy.KEEP_LAST,
+                    Duration.ZERO,
+                    12,
+                    100))
         .hasMessageContaining("at least 1 second");
   }
 }

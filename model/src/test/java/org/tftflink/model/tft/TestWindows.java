@@ -10,9 +10,21 @@ public final class TestWindows {
 
   /** A tiny config exercising every input kind, in DOUBLE for gradient checks. */
   public static TftConfig tinyConfig() {
-    return TftConfig.builder().hiddenSize(4).attentionHeads(2).hiddenContinuousSize(2).encoderLength(4).horizon(2)
-        .observedReals(2).knownReals(1).staticCategoricals(1).hashBuckets(5).staticReals(1).dropout(0.1)
-        .dataType("DOUBLE").seed(5).build();
+    return TftConfig.builder()
+        .hiddenSize(4)
+        .attentionHeads(2)
+        .hiddenContinuousSize(2)
+        .encoderLength(4)
+        .horizon(2)
+        .observedReals(2)
+        .knownReals(1)
+        .staticCategoricals(1)
+        .hashBuckets(5)
+        .staticReals(1)
+        .dropout(0.1)
+        .dataType("DOUBLE")
+        .seed(5)
+        .build();
   }
 
   public static TftWindow window(TftConfig c, Random r) {

@@ -14,7 +14,8 @@ import org.tftflink.model.tft.graph.TftGraph;
 
 /** Shapes, masking and causality of the whole model. */
 class TftModelTest {
-  private final TftConfig config = TestWindows.tinyConfig().toBuilder().encoderLength(5).horizon(3).build();
+  private final TftConfig config =
+      TestWindows.tinyConfig().toBuilder().encoderLength(5).horizon(3).build();
   private final TftModel model = TftModel.create(config, FeatureScaler.identity(config));
 
   @Test
@@ -96,7 +97,8 @@ class TftModelTest {
       row[0] = 1000 + 10 * row[0];
     }
     TftWindow scaled = new TftWindow(observed, w.known(), w.staticCategoricals(), w.staticReals());
-    // per-window scaling: the network sees the same normalised history, only the static location/scale inputs
+    // per-window scaling: the network sees the same normalised history, only the static
+    // location/scale inputs
     // differ, so the forecast must sit around the new level, not the old one
     double p50 = model.predict(List.of(scaled)).get(0).value(0, 0.5);
     assertThat(p50).isBetween(900.0, 1300.0);
@@ -108,7 +110,8 @@ class TftModelTest {
     double[][] observed = copy(w.observed());
     observed[1][0] = Double.NaN;
     observed[3][1] = Double.NaN;
-    TftWindow gappy = new TftWindow(observed, w.known(), new String[] {"never-seen-host"}, w.staticReals());
+    TftWindow gappy =
+        new TftWindow(observed, w.known(), new String[] {"never-seen-host"}, w.staticReals());
 
     Forecast f = model.predict(List.of(gappy)).get(0);
 
@@ -120,16 +123,19 @@ class TftModelTest {
   @Test
   void shouldRejectWindowWhenSizesDoNotMatchConfig() {
     TftWindow w = TestWindows.windows(config, 1, 10).get(0);
-    TftWindow shortWindow = new TftWindow(new double[2][2], w.known(), w.staticCategoricals(), w.staticReals());
+    TftWindow shortWindow =
+        new TftWindow(new double[2][2], w.known(), w.staticCategoricals(), w.staticReals());
 
     assertThatThrownBy(() -> model.predict(List.of(shortWindow)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observed rows = 2, expected 5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("observed rows = 2, expected 5");
   }
 
   @Test
   void shouldRejectConfigWhenHiddenIsNotMultipleOfHeads() {
     assertThatThrownBy(() -> TftConfig.builder().hiddenSize(30).attentionHeads(4).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of attentionHeads");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("multiple of attentionHeads");
   }
 
   @Test
@@ -137,7 +143,8 @@ class TftModelTest {
     List<TftWindow> windows = TestWindows.windows(config, 4, 11);
     TftModel restored = TftModel.restore(config, model.scaler(), model.parameterValues());
 
-    assertThat(restored.predict(windows).get(3).values()).isDeepEqualTo(model.predict(windows).get(3).values());
+    assertThat(restored.predict(windows).get(3).values())
+        .isDeepEqualTo(model.predict(windows).get(3).values());
   }
 
   private static double sum(double[] a) {

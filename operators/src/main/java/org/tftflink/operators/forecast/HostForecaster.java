@@ -3,13 +3,13 @@ package org.tftflink.operators.forecast;
 import java.time.Instant;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -28,8 +28,8 @@ import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 import org.tftflink.operators.serving.InferenceBatcher;
-import org.tftflink.operators.serving.ServedModel;
 import org.tftflink.operators.serving.ModelTimeline;
+import org.tftflink.operators.serving.ServedModel;
 import org.tftflink.operators.serving.ServingConfig;
 import org.tftflink.operators.serving.ServingModelState;
 
@@ -51,7 +51,8 @@ import org.tftflink.operators.serving.ServingModelState;
  * encoder, the forecast is the seasonal-naive baseline; otherwise the request joins the subtask's
  * inference batch. Runs only inside {@link BatchingBroadcastOperator}, which flushes that batch.
  */
-public class HostForecaster extends KeyedBroadcastProcessFunction<String, MetricPoint, byte[], Forecast>
+public class HostForecaster
+    extends KeyedBroadcastProcessFunction<String, MetricPoint, byte[], Forecast>
     implements CheckpointedFunction {
 
   private static final long serialVersionUID = 1L;
@@ -60,13 +61,17 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
 
   /** State names are part of the savepoint layout (savepoints-docs/). */
   public static final String HISTORY_STATE = "history";
+
   public static final String OPEN_STEPS_STATE = "open-steps";
+
   /** Broadcast state: the served model, one entry under {@link #SERVED_KEY}. */
   public static final String MODEL_STATE_NAME = "serving-model";
+
   public static final String SERVED_KEY = "served";
 
   public static final MapStateDescriptor<String, ServingModelState> MODEL_STATE =
-      new MapStateDescriptor<>(MODEL_STATE_NAME, Types.STRING, TypeInformation.of(ServingModelState.class));
+      new MapStateDescriptor<>(
+          MODEL_STATE_NAME, Types.STRING, TypeInformation.of(ServingModelState.class));
 
   public static final String ACCEPTED = "accepted";
   public static final String LATE_EVENTS = "late";
@@ -93,15 +98,22 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
   private transient ServedModel served;
   private transient InferenceBatcher.Emitter emitter;
   private transient Runnable armFlush;
+
   /** The model restored with the broadcast state, served from open() on. */
   private transient ServingModelState restored;
 
-  public HostForecaster(StepGridConfig grid, SeasonalNaiveForecaster baseline, int minHistorySteps,
+  public HostForecaster(
+      StepGridConfig grid,
+      SeasonalNaiveForecaster baseline,
+      int minHistorySteps,
       ServingConfig serving) {
     if (baseline.config().historySteps() > grid.capacitySteps()) {
       throw new IllegalArgumentException(
-          "history capacity " + grid.capacitySteps() + " is shorter than the baseline needs ("
-              + baseline.config().historySteps() + " steps: a season plus its residual window)");
+          "history capacity "
+              + grid.capacitySteps()
+              + " is shorter than the baseline needs ("
+              + baseline.config().historySteps()
+              + " steps: a season plus its residual window)");
     }
     if (minHistorySteps < 1) {
       throw new IllegalArgumentException("min history steps must be >= 1, got " + minHistorySteps);
@@ -127,7 +139,8 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
    */
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    BroadcastState<String, ServingModelState> state = context.getOperatorStateStore().getBroadcastState(MODEL_STATE);
+    BroadcastState<String, ServingModelState> state =
+        context.getOperatorStateStore().getBroadcastState(MODEL_STATE);
     ServingModelState s = state.get(SERVED_KEY);
     if (context.isRestored() && s != null) {
       ModelTimeline.restored(s);
@@ -138,15 +151,21 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) {
-    // the broadcast state is snapshotted by the operator; the batch is empty here (flushed pre-barrier)
+    // the broadcast state is snapshotted by the operator; the batch is empty here (flushed
+    // pre-barrier)
   }
 
   @Override
   public void open(OpenContext openContext) {
-    history = getRuntimeContext().getState(new ValueStateDescriptor<>(HISTORY_STATE, TypeInformation.of(HostHistory.class)));
+    history =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(HISTORY_STATE, TypeInformation.of(HostHistory.class)));
     openSteps =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>(OPEN_STEPS_STATE, Types.LONG, TypeInformation.of(StepAccumulator.class)));
+            .getMapState(
+                new MapStateDescriptor<>(
+                    OPEN_STEPS_STATE, Types.LONG, TypeInformation.of(StepAccumulator.class)));
     var metrics = getRuntimeContext().getMetricGroup();
     acceptedCount = metrics.counter("eventsAccepted");
     lateCount = metrics.counter("eventsLate");
@@ -158,14 +177,24 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     duplicatesTotal = getRuntimeContext().getLongCounter(DUPLICATES);
     forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
     if (emitter == null) {
-      throw new IllegalStateException("HostForecaster runs inside " + BatchingBroadcastOperator.class.getSimpleName()
-          + ", which flushes its inference batches: keyBy(host).connect(models.broadcast()).transform(..., new "
-          + BatchingBroadcastOperator.class.getSimpleName() + "(...))");
+      throw new IllegalStateException(
+          "HostForecaster runs inside "
+              + BatchingBroadcastOperator.class.getSimpleName()
+              + ", which flushes its inference batches: keyBy(host).connect(models.broadcast()).transform(..., new "
+              + BatchingBroadcastOperator.class.getSimpleName()
+              + "(...))");
     }
-    served = new ServedModel(grid, baseline.config(), serving, getRuntimeContext(), (f, ts) -> {
-      counted();
-      emitter.emit(f, ts);
-    }, armFlush);
+    served =
+        new ServedModel(
+            grid,
+            baseline.config(),
+            serving,
+            getRuntimeContext(),
+            (f, ts) -> {
+              counted();
+              emitter.emit(f, ts);
+            },
+            armFlush);
     forecastCount = served.metrics().forecastsOut;
     served.restore(restored);
     restored = null;
@@ -176,13 +205,17 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     return served.metrics().rejectedModelMessages.getCount();
   }
 
-  /** Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of input). */
+  /**
+   * Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of
+   * input).
+   */
   public void flush() {
     served.flush();
   }
 
   @Override
-  public void processElement(MetricPoint point, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
+  public void processElement(MetricPoint point, ReadOnlyContext ctx, Collector<Forecast> out)
+      throws Exception {
     long step = grid.stepOf(point.timestampMillis);
     long watermark = ctx.timerService().currentWatermark();
     HostHistory h = history.value();
@@ -210,7 +243,8 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out)
+      throws Exception {
     long step = grid.stepClosedAt(timestamp);
     boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
     HostHistory h = history.value();
@@ -263,8 +297,14 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     }
     SeasonalNaiveForecaster.Result r = baseline.forecast(h, 0);
     out.collect(
-        new Forecast(host, grid.target(), issuedAt, grid.stepMillis(), ModelRef.baseline(r.method()),
-            baseline.config().quantiles(), r.values()));
+        new Forecast(
+            host,
+            grid.target(),
+            issuedAt,
+            grid.stepMillis(),
+            ModelRef.baseline(r.method()),
+            baseline.config().quantiles(),
+            r.values()));
     served.metrics().baselineForecasts.inc();
     counted();
   }
@@ -274,9 +314,13 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
     forecastsTotal.add(1);
   }
 
-  /** A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and logged. */
+  /**
+   * A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and
+   * logged.
+   */
   @Override
-  public void processBroadcastElement(byte[] message, Context ctx, Collector<Forecast> out) throws Exception {
+  public void processBroadcastElement(byte[] message, Context ctx, Collector<Forecast> out)
+      throws Exception {
     served.offer(message, ctx.getBroadcastState(MODEL_STATE), SERVED_KEY);
   }
 
@@ -288,10 +332,17 @@ public class HostForecaster extends KeyedBroadcastProcessFunction<String, Metric
 
   private DeadLetter lateLetter(MetricPoint p, long step, long watermark) {
     String message =
-        "event at " + Instant.ofEpochMilli(p.timestampMillis) + " of host '" + p.host + "' belongs to step "
-            + Instant.ofEpochMilli(step * grid.stepMillis()) + ", already closed (watermark "
-            + (watermark == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(watermark)) + ", allowed lateness "
-            + grid.allowedLateness() + ")";
+        "event at "
+            + Instant.ofEpochMilli(p.timestampMillis)
+            + " of host '"
+            + p.host
+            + "' belongs to step "
+            + Instant.ofEpochMilli(step * grid.stepMillis())
+            + ", already closed (watermark "
+            + (watermark == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(watermark))
+            + ", allowed lateness "
+            + grid.allowedLateness()
+            + ")";
     return new DeadLetter(DeadLetterReason.LATE, message, p.raw, p.topic, p.partition, p.offset);
   }
 }

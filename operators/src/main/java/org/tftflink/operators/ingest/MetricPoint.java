@@ -10,8 +10,10 @@ public class MetricPoint {
   public String host;
   public long timestampMillis;
   public double[] values;
+
   /** Static tags as sorted key, value pairs. */
   public String[] tags;
+
   /** The original message, byte for byte. */
   public byte[] raw;
 
@@ -21,7 +23,8 @@ public class MetricPoint {
 
   public MetricPoint() {}
 
-  public MetricPoint(String host, long timestampMillis, double[] values, String[] tags, byte[] raw) {
+  public MetricPoint(
+      String host, long timestampMillis, double[] values, String[] tags, byte[] raw) {
     this.host = host;
     this.timestampMillis = timestampMillis;
     this.values = values;

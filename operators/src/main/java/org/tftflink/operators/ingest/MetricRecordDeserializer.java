@@ -32,7 +32,9 @@ public class MetricRecordDeserializer implements KafkaRecordDeserializationSchem
   }
 
   @Override
-  public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
+  public void open(
+      org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext
+          context) {
     parser = new EventParser(parserConfig);
   }
 
@@ -44,12 +46,21 @@ public class MetricRecordDeserializer implements KafkaRecordDeserializationSchem
     byte[] bytes = record.value() == null ? new byte[0] : record.value();
     ParseResult result = parser.parse(bytes);
     if (result instanceof ParseResult.Valid valid) {
-      out.collect(IngestRecord.valid(project(valid.event(), bytes).from(record.topic(), record.partition(), record.offset())));
+      out.collect(
+          IngestRecord.valid(
+              project(valid.event(), bytes)
+                  .from(record.topic(), record.partition(), record.offset())));
     } else {
       ParseResult.Invalid invalid = (ParseResult.Invalid) result;
       out.collect(
           IngestRecord.invalid(
-              new DeadLetter(invalid.reason(), invalid.message(), bytes, record.topic(), record.partition(), record.offset())));
+              new DeadLetter(
+                  invalid.reason(),
+                  invalid.message(),
+                  bytes,
+                  record.topic(),
+                  record.partition(),
+                  record.offset())));
     }
   }
 
@@ -59,7 +70,8 @@ public class MetricRecordDeserializer implements KafkaRecordDeserializationSchem
     for (int i = 0; i < covariates.size(); i++) {
       values[i + 1] = event.value(covariates.get(i));
     }
-    return new MetricPoint(event.host(), event.timestampMillis(), values, flatten(event.tags()), raw);
+    return new MetricPoint(
+        event.host(), event.timestampMillis(), values, flatten(event.tags()), raw);
   }
 
   static String[] flatten(Map<String, String> tags) {

@@ -9,14 +9,15 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 /**
  * Event-time watermarks for the metrics source: bounded out-of-orderness over the valid events of
  * each Kafka partition, with idleness so that a quiet partition does not hold the job back. Dead
- * letters carry no trustworthy event time, so they never move the watermark (a bogus timestamp
- * far in the future would otherwise make every later event late).
+ * letters carry no trustworthy event time, so they never move the watermark (a bogus timestamp far
+ * in the future would otherwise make every later event late).
  */
 public final class MetricWatermarks {
 
   private MetricWatermarks() {}
 
-  public static WatermarkStrategy<IngestRecord> strategy(Duration outOfOrderness, Duration idleness) {
+  public static WatermarkStrategy<IngestRecord> strategy(
+      Duration outOfOrderness, Duration idleness) {
     long bound = outOfOrderness.toMillis();
     WatermarkStrategy<IngestRecord> strategy =
         WatermarkStrategy.<IngestRecord>forGenerator(ctx -> new ValidEventsOnly(bound))

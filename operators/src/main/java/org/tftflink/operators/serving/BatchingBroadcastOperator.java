@@ -11,9 +11,9 @@ import org.tftflink.operators.ingest.MetricPoint;
 
 /**
  * Flink's keyed-broadcast operator around {@link HostForecaster}, plus what a function cannot do by
- * itself: flush the inference batch before every checkpoint barrier (so that no buffered request
- * is lost or answered twice after a recovery), at the end of the input, and on a processing-time
- * timer armed when the first request of a batch waits.
+ * itself: flush the inference batch before every checkpoint barrier (so that no buffered request is
+ * lost or answered twice after a recovery), at the end of the input, and on a processing-time timer
+ * armed when the first request of a batch waits.
  *
  * <p>Its event time is the metrics' alone. Flink's event time of a two-input operator is the
  * minimum over its active inputs, and a model topic without records (or with none for hours) has no
@@ -23,7 +23,8 @@ import org.tftflink.operators.ingest.MetricPoint;
  * the metrics input went idle, closing every host's history as if the input had ended and turning
  * every later event into a late one.)
  */
-public class BatchingBroadcastOperator extends CoBroadcastWithKeyedOperator<String, MetricPoint, byte[], Forecast> {
+public class BatchingBroadcastOperator
+    extends CoBroadcastWithKeyedOperator<String, MetricPoint, byte[], Forecast> {
 
   private static final long serialVersionUID = 1L;
 
@@ -45,8 +46,10 @@ public class BatchingBroadcastOperator extends CoBroadcastWithKeyedOperator<Stri
   @Override
   public void open() throws Exception {
     // before the function's open(), which builds the batcher on these
-    forecaster().attach((forecast, timestamp) -> output.collect(new StreamRecord<>(forecast, timestamp)),
-        this::armFlush);
+    forecaster()
+        .attach(
+            (forecast, timestamp) -> output.collect(new StreamRecord<>(forecast, timestamp)),
+            this::armFlush);
     super.open();
     super.processWatermarkStatus(WatermarkStatus.IDLE, MODEL_INPUT);
   }
@@ -70,10 +73,13 @@ public class BatchingBroadcastOperator extends CoBroadcastWithKeyedOperator<Stri
     }
     flushArmed = true;
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    getProcessingTimeService().registerTimer(now + flushIntervalMillis, time -> {
-      flushArmed = false;
-      forecaster().flush();
-    });
+    getProcessingTimeService()
+        .registerTimer(
+            now + flushIntervalMillis,
+            time -> {
+              flushArmed = false;
+              forecaster().flush();
+            });
   }
 
   @Override

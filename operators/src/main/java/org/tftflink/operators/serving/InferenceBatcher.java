@@ -10,9 +10,9 @@ import org.tftflink.model.tft.TftWindow;
 /**
  * Buffers the TFT forecast requests of one subtask across hosts and predicts them in one model call
  * (DL4J pays a fixed cost per op, so one call for many windows is far cheaper than one per window).
- * The owner flushes it when it is full, on a short timer, before every checkpoint barrier and before
- * the served model changes, so no request outlives a checkpoint or is answered by a model other than
- * the one that was served when it was made.
+ * The owner flushes it when it is full, on a short timer, before every checkpoint barrier and
+ * before the served model changes, so no request outlives a checkpoint or is answered by a model
+ * other than the one that was served when it was made.
  */
 public final class InferenceBatcher {
 
@@ -32,7 +32,8 @@ public final class InferenceBatcher {
   private TftModel model;
   private ModelRef ref;
 
-  public InferenceBatcher(int batchSize, String target, long stepMillis, Emitter emitter, ServingMetrics metrics) {
+  public InferenceBatcher(
+      int batchSize, String target, long stepMillis, Emitter emitter, ServingMetrics metrics) {
     this.batchSize = batchSize;
     this.target = target;
     this.stepMillis = stepMillis;
@@ -91,8 +92,10 @@ public final class InferenceBatcher {
     double[] quantiles = model.config().quantiles();
     for (int i = 0; i < out.size(); i++) {
       Request r = pending.get(i);
-      emitter.emit(new Forecast(r.host(), target, r.issuedAtMillis(), stepMillis, ref, quantiles,
-          out.get(i)), r.timestamp());
+      emitter.emit(
+          new Forecast(
+              r.host(), target, r.issuedAtMillis(), stepMillis, ref, quantiles, out.get(i)),
+          r.timestamp());
     }
     pending.clear();
   }

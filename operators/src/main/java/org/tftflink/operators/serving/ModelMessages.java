@@ -18,7 +18,8 @@ import org.tftflink.model.tft.envelope.ModelDataSerializer;
 public final class ModelMessages {
 
   /** The outcome: a loaded model and its reference, or why the message was not loaded. */
-  public record Outcome(TftModel model, ModelRef ref, ModelTimeline.Verdict verdict, String rejection) {
+  public record Outcome(
+      TftModel model, ModelRef ref, ModelTimeline.Verdict verdict, String rejection) {
 
     public boolean accepted() {
       return model != null;
@@ -44,18 +45,35 @@ public final class ModelMessages {
     try {
       data = ModelDataSerializer.deserialize(blob);
     } catch (InvalidModelDataException e) {
-      return Outcome.rejected("unreadable model message (" + (blob == null ? 0 : blob.length) + " bytes): "
-          + e.getMessage());
+      return Outcome.rejected(
+          "unreadable model message ("
+              + (blob == null ? 0 : blob.length)
+              + " bytes): "
+              + e.getMessage());
     }
     ModelTimeline.Verdict verdict = ModelTimeline.observe(state, data.epoch(), data.modelVersion());
     String id = "model version " + data.modelVersion() + " (epoch " + data.epoch() + ")";
     if (verdict == ModelTimeline.Verdict.ABANDONED_TIMELINE) {
-      return new Outcome(null, null, verdict, id + " is from a timeline abandoned by the last restore (epoch <= "
-          + state.restoreFloorEpoch + ")");
+      return new Outcome(
+          null,
+          null,
+          verdict,
+          id
+              + " is from a timeline abandoned by the last restore (epoch <= "
+              + state.restoreFloorEpoch
+              + ")");
     }
     if (verdict == ModelTimeline.Verdict.NOT_NEWER) {
-      return new Outcome(null, null, verdict, id + " is not newer than the served version " + state.version
-          + " (epoch " + state.epoch + ")");
+      return new Outcome(
+          null,
+          null,
+          verdict,
+          id
+              + " is not newer than the served version "
+              + state.version
+              + " (epoch "
+              + state.epoch
+              + ")");
     }
     Optional<String> misfit = ModelFit.problem(data, grid, baseline, serving);
     if (misfit.isPresent()) {

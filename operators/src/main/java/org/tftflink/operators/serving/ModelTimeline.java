@@ -4,8 +4,8 @@ package org.tftflink.operators.serving;
  * The timeline rule of DESIGN.md: a restored operator keeps its own model and accepts only model
  * messages of an epoch above the highest it had seen when the snapshot was taken; otherwise the
  * newest (epoch, version) wins and versions never go backwards. Pure decisions on {@link
- * ServingModelState}, so that every subtask, seeing the same messages in the same order, decides the
- * same.
+ * ServingModelState}, so that every subtask, seeing the same messages in the same order, decides
+ * the same.
  */
 public final class ModelTimeline {
 
@@ -13,7 +13,9 @@ public final class ModelTimeline {
   public enum Verdict {
     /** Newer than the served model and on the live timeline: load it. */
     ACCEPT,
-    /** Its epoch is not above the restore floor: it belongs to a timeline abandoned by a restore. */
+    /**
+     * Its epoch is not above the restore floor: it belongs to a timeline abandoned by a restore.
+     */
     ABANDONED_TIMELINE,
     /** Not newer than the served (epoch, version): a replay or an out-of-date message. */
     NOT_NEWER
@@ -27,7 +29,8 @@ public final class ModelTimeline {
     if (state.restoreFloorEpoch != ServingModelState.NONE && epoch <= state.restoreFloorEpoch) {
       return Verdict.ABANDONED_TIMELINE;
     }
-    if (state.hasModel() && (epoch < state.epoch || (epoch == state.epoch && version <= state.version))) {
+    if (state.hasModel()
+        && (epoch < state.epoch || (epoch == state.epoch && version <= state.version))) {
       return Verdict.NOT_NEWER;
     }
     return Verdict.ACCEPT;

@@ -13,8 +13,8 @@ import org.tftflink.model.tft.graph.TftGraph;
  * The quantile forecasts of a batch of windows, in original units, without the interpretability
  * outputs: {@link TftModel#predict} also copies attention and variable-selection weights out of the
  * graph element by element, which took 7 of every 8 milliseconds at batch 256 (reference TFT: 73
- * against 573 windows/s on one thread). Same encoding and rescaling as {@code predict};
- * {@code QuantilePredictorTest} holds the two equal.
+ * against 573 windows/s on one thread). Same encoding and rescaling as {@code predict}; {@code
+ * QuantilePredictorTest} holds the two equal.
  */
 public final class QuantilePredictor {
 
@@ -38,7 +38,8 @@ public final class QuantilePredictor {
         double[][] values = new double[horizon][quantiles];
         for (int h = 0; h < horizon; h++) {
           for (int q = 0; q < quantiles; q++) {
-            values[h][q] = batch.location()[i] + batch.scale()[i] * flat[(i * horizon + h) * quantiles + q];
+            values[h][q] =
+                batch.location()[i] + batch.scale()[i] * flat[(i * horizon + h) * quantiles + q];
           }
         }
         out.add(values);

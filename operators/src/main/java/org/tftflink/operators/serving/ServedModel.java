@@ -23,26 +23,39 @@ public final class ServedModel {
   private final ServingMetrics metrics;
   private final InferenceBatcher batcher;
   private final Runnable armFlush;
+
   /** Mirror the served (epoch, version) for the gauges; -1 while the baseline serves. */
   private volatile long version = -1;
+
   private volatile long epoch = -1;
 
   /**
    * @param emitter where TFT forecasts go (after the metrics here count them)
    * @param armFlush asks for a flush timer once a request waits in an empty batch
    */
-  public ServedModel(StepGridConfig grid, BaselineConfig baseline, ServingConfig serving, RuntimeContext context,
-      InferenceBatcher.Emitter emitter, Runnable armFlush) {
+  public ServedModel(
+      StepGridConfig grid,
+      BaselineConfig baseline,
+      ServingConfig serving,
+      RuntimeContext context,
+      InferenceBatcher.Emitter emitter,
+      Runnable armFlush) {
     this.grid = grid;
     this.serving = serving;
     this.armFlush = armFlush;
     this.messages = new ModelMessages(grid, baseline, serving);
     this.metrics = new ServingMetrics(context, () -> version, () -> epoch);
-    this.batcher = new InferenceBatcher(serving.batchSize(), grid.target(), grid.stepMillis(), (f, ts) -> {
-      metrics.tftForecasts.inc();
-      metrics.tftForecastsTotal.add(1);
-      emitter.emit(f, ts);
-    }, metrics);
+    this.batcher =
+        new InferenceBatcher(
+            serving.batchSize(),
+            grid.target(),
+            grid.stepMillis(),
+            (f, ts) -> {
+              metrics.tftForecasts.inc();
+              metrics.tftForecastsTotal.add(1);
+              emitter.emit(f, ts);
+            },
+            metrics);
   }
 
   public ServingMetrics metrics() {
@@ -53,8 +66,11 @@ public final class ServedModel {
   public void restore(ServingModelState restored) {
     if (restored != null && restored.hasModel()) {
       serve(ModelMessages.rebuild(restored), restored);
-      LOG.info("Restored TFT model version {} (epoch {}); accepting only epochs above {}", restored.version,
-          restored.epoch, restored.restoreFloorEpoch);
+      LOG.info(
+          "Restored TFT model version {} (epoch {}); accepting only epochs above {}",
+          restored.version,
+          restored.epoch,
+          restored.restoreFloorEpoch);
     }
   }
 
@@ -67,15 +83,20 @@ public final class ServedModel {
     if (model == null || history.size < model.config().encoderLength()) {
       return false;
     }
-    var window = TftWindows.latest(model.config(), host, history, grid.stepMillis(), serving.tagNames());
+    var window =
+        TftWindows.latest(model.config(), host, history, grid.stepMillis(), serving.tagNames());
     if (batcher.add(host, window, issuedAtMillis, timestamp)) {
       armFlush.run();
     }
     return true;
   }
 
-  /** A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and logged. */
-  public void offer(byte[] message, BroadcastState<String, ServingModelState> state, String key) throws Exception {
+  /**
+   * A model message: loaded if intact, fitting and allowed by the timeline rule; else counted and
+   * logged.
+   */
+  public void offer(byte[] message, BroadcastState<String, ServingModelState> state, String key)
+      throws Exception {
     ServingModelState s = state.get(key);
     if (s == null) {
       s = new ServingModelState();
@@ -99,7 +120,8 @@ public final class ServedModel {
   }
 
   private void serve(TftModel model, ServingModelState s) {
-    batcher.serve(model, ModelMessages.refOf(s)); // answers the waiting requests with the old model first
+    batcher.serve(
+        model, ModelMessages.refOf(s)); // answers the waiting requests with the old model first
     version = s.version;
     epoch = s.epoch;
   }

@@ -12,14 +12,16 @@ import java.util.List;
  * @param flushInterval processing time after which a partly filled batch is predicted anyway
  * @param tagNames tag names whose values follow the host as static categoricals, in this order
  */
-public record ServingConfig(int batchSize, Duration flushInterval, List<String> tagNames) implements Serializable {
+public record ServingConfig(int batchSize, Duration flushInterval, List<String> tagNames)
+    implements Serializable {
 
   public ServingConfig {
     if (batchSize < 1) {
       throw new IllegalArgumentException("serving batch size must be >= 1, got " + batchSize);
     }
     if (flushInterval.isNegative() || flushInterval.isZero()) {
-      throw new IllegalArgumentException("serving flush interval must be positive, got " + flushInterval);
+      throw new IllegalArgumentException(
+          "serving flush interval must be positive, got " + flushInterval);
     }
     tagNames = List.copyOf(tagNames);
   }

@@ -20,8 +20,10 @@ public final class ServingMetrics {
 
   /** Accumulator: TFT forecasts emitted by the job. */
   public static final String TFT_FORECASTS = "forecasts-tft";
+
   /** Accumulator: wall milliseconds spent in model calls, summed over subtasks. */
   public static final String INFERENCE_MILLIS = "inference-ms";
+
   /** Model messages accepted, summed over subtasks (each subtask accepts every broadcast model). */
   public static final String MODELS_ACCEPTED = "models-accepted";
 
@@ -40,7 +42,8 @@ public final class ServingMetrics {
   public final LongCounter inferenceMillisTotal;
   public final LongCounter modelsAcceptedTotal;
 
-  public ServingMetrics(RuntimeContext context, LongSupplier modelVersion, LongSupplier modelEpoch) {
+  public ServingMetrics(
+      RuntimeContext context, LongSupplier modelVersion, LongSupplier modelEpoch) {
     MetricGroup group = context.getMetricGroup();
     tftForecastsTotal = context.getLongCounter(TFT_FORECASTS);
     inferenceMillisTotal = context.getLongCounter(INFERENCE_MILLIS);
@@ -50,7 +53,8 @@ public final class ServingMetrics {
     tftForecasts = group.counter("tftForecastsOut");
     baselineForecasts = group.counter("baselineForecastsOut");
     batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
-    inferenceLatencyMs = group.histogram("inferenceLatency", new DescriptiveStatisticsHistogram(WINDOW));
+    inferenceLatencyMs =
+        group.histogram("inferenceLatency", new DescriptiveStatisticsHistogram(WINDOW));
     rejectedModelMessages = group.counter("rejectedModelMessages");
     acceptedModelMessages = group.counter("acceptedModelMessages");
     // -1 while the baseline is served

@@ -11,13 +11,17 @@ public class ServingModelState {
   /** Marks "no model accepted yet" and "no restore floor". */
   public static final long NONE = Long.MIN_VALUE;
 
-  /** The accepted model envelope (ModelDataSerializer format), or null while serving the baseline. */
+  /**
+   * The accepted model envelope (ModelDataSerializer format), or null while serving the baseline.
+   */
   public byte[] envelope;
 
   public long epoch = NONE;
   public long version = NONE;
+
   /** Highest epoch of any intact model message ever processed, accepted or not. */
   public long highestEpochSeen = NONE;
+
   /** After a restore: only epochs above this are accepted (the timeline rule). */
   public long restoreFloorEpoch = NONE;
 

@@ -8,10 +8,11 @@ import org.tftflink.model.tft.eval.SeriesWindows;
 
 /**
  * Cuts a TFT window from a host's step-grid history: observed reals are the history's columns
- * ({@code NaN} where a value was imputed), known reals the calendar of the encoder and horizon steps
- * (hour of day with minutes as a fraction, day of week with Monday 0, UTC: {@link
- * SeriesWindows#calendar}, the features of the model's own evaluation), static categoricals the host and then the
- * configured tags. Serving and training use this one class, so both see the same inputs.
+ * ({@code NaN} where a value was imputed), known reals the calendar of the encoder and horizon
+ * steps (hour of day with minutes as a fraction, day of week with Monday 0, UTC: {@link
+ * SeriesWindows#calendar}, the features of the model's own evaluation), static categoricals the
+ * host and then the configured tags. Serving and training use this one class, so both see the same
+ * inputs.
  */
 public final class TftWindows {
 
@@ -21,8 +22,8 @@ public final class TftWindows {
   private TftWindows() {}
 
   /** The window whose encoder ends with the newest row of {@code history}. */
-  public static TftWindow latest(TftConfig config, String host, HostHistory history, long stepMillis,
-      List<String> tagNames) {
+  public static TftWindow latest(
+      TftConfig config, String host, HostHistory history, long stepMillis, List<String> tagNames) {
     return ending(config, host, history, history.size, stepMillis, tagNames);
   }
 
@@ -30,12 +31,23 @@ public final class TftWindows {
    * The window whose encoder covers rows {@code [end - encoderLength, end)}; its horizon is the
    * {@code horizon} steps after row {@code end - 1}, whether or not the history holds them.
    */
-  public static TftWindow ending(TftConfig config, String host, HostHistory history, int end, long stepMillis,
+  public static TftWindow ending(
+      TftConfig config,
+      String host,
+      HostHistory history,
+      int end,
+      long stepMillis,
       List<String> tagNames) {
     int enc = config.encoderLength();
     if (end > history.size || end < enc) {
-      throw new IllegalArgumentException("a window of " + enc + " steps ending at row " + end
-          + " does not fit a history of " + history.size + " steps");
+      throw new IllegalArgumentException(
+          "a window of "
+              + enc
+              + " steps ending at row "
+              + end
+              + " does not fit a history of "
+              + history.size
+              + " steps");
     }
     double[][] observed = new double[enc][config.observedReals()];
     for (int t = 0; t < enc; t++) {
@@ -50,11 +62,15 @@ public final class TftWindows {
       times[t] = (firstStep + t) * stepMillis;
     }
     double[][] known = SeriesWindows.calendar(times);
-    return new TftWindow(observed, known, statics(config, host, history.tags, tagNames),
+    return new TftWindow(
+        observed,
+        known,
+        statics(config, host, history.tags, tagNames),
         new double[config.staticReals()]);
   }
 
-  private static String[] statics(TftConfig config, String host, String[] tags, List<String> tagNames) {
+  private static String[] statics(
+      TftConfig config, String host, String[] tags, List<String> tagNames) {
     String[] out = new String[config.staticCategoricals()];
     if (out.length == 0) {
       return out;

@@ -28,7 +28,8 @@ public class DeadLetterRecordSerializer implements KafkaRecordSerializationSchem
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(REASON, utf8(letter.reason));
     headers.add(MESSAGE, utf8(letter.message));

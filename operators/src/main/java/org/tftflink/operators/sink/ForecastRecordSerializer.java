@@ -18,10 +18,16 @@ public class ForecastRecordSerializer implements KafkaRecordSerializationSchema<
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(Forecast forecast, KafkaSinkContext context, Long timestamp) {
-    // the record timestamp is left to the producer (wall clock): issuedAt is event time, in the JSON,
+  public ProducerRecord<byte[], byte[]> serialize(
+      Forecast forecast, KafkaSinkContext context, Long timestamp) {
+    // the record timestamp is left to the producer (wall clock): issuedAt is event time, in the
+    // JSON,
     // and a replay of old data stamped with it would fall under the topic's retention at once
     return new ProducerRecord<>(
-        topic, null, null, forecast.host().getBytes(StandardCharsets.UTF_8), ForecastJson.toJson(forecast));
+        topic,
+        null,
+        null,
+        forecast.host().getBytes(StandardCharsets.UTF_8),
+        ForecastJson.toJson(forecast));
   }
 }

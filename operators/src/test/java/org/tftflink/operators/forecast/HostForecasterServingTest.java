@@ -17,7 +17,10 @@ import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 import org.tftflink.operators.serving.ServingModelState;
 
-/** Serving the broadcast TFT: cold start, swaps, rejections, batching, checkpoints and the timeline rule. */
+/**
+ * Serving the broadcast TFT: cold start, swaps, rejections, batching, checkpoints and the timeline
+ * rule.
+ */
 class HostForecasterServingTest {
 
   private static final String[] HOSTS = {"a", "b", "c"};
@@ -35,7 +38,12 @@ class HostForecasterServingTest {
     for (String host : HOSTS) {
       long ts = s * STEP + 10;
       harness.processElement(
-          new MetricPoint(host, ts, new double[] {10 + (s % 7) + host.charAt(0) % 3}, new String[0], new byte[0])
+          new MetricPoint(
+                  host,
+                  ts,
+                  new double[] {10 + (s % 7) + host.charAt(0) % 3},
+                  new String[0],
+                  new byte[0])
               .from("metrics", 0, ts),
           ts);
     }
@@ -53,7 +61,11 @@ class HostForecasterServingTest {
   }
 
   private static List<String> kinds(List<Forecast> fs) {
-    return fs.stream().map(f -> f.model().kind() + (f.model().kind().equals(ModelRef.TFT) ? f.model().version() : ""))
+    return fs.stream()
+        .map(
+            f ->
+                f.model().kind()
+                    + (f.model().kind().equals(ModelRef.TFT) ? f.model().version() : ""))
         .toList();
   }
 
@@ -69,18 +81,23 @@ class HostForecasterServingTest {
   void shouldForecastWithTheBaselineUntilTheFirstModelIsAccepted() throws Exception {
     harness = ForecasterHarness.open(1);
     steps(0, ENCODER + 2);
-    assertThat(out()).isNotEmpty().allSatisfy(f -> assertThat(f.model().kind()).isEqualTo(ModelRef.BASELINE));
+    assertThat(out())
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f.model().kind()).isEqualTo(ModelRef.BASELINE));
     int before = out().size();
 
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
     step(ENCODER + 2);
 
     List<Forecast> after = out().subList(before, out().size());
-    assertThat(after).hasSize(HOSTS.length).allSatisfy(f -> {
-      assertThat(f.model()).isEqualTo(new ModelRef(ModelRef.TFT, 1, 1, null));
-      assertThat(f.horizon()).isEqualTo(ForecasterHarness.HORIZON);
-      assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 3) * STEP);
-    });
+    assertThat(after)
+        .hasSize(HOSTS.length)
+        .allSatisfy(
+            f -> {
+              assertThat(f.model()).isEqualTo(new ModelRef(ModelRef.TFT, 1, 1, null));
+              assertThat(f.horizon()).isEqualTo(ForecasterHarness.HORIZON);
+              assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 3) * STEP);
+            });
   }
 
   @Test
@@ -91,7 +108,8 @@ class HostForecasterServingTest {
 
     // forecasts start after 2 steps (min history); the TFT takes over once 6 steps are held
     List<Forecast> forA = out().stream().filter(f -> f.host().equals("a")).toList();
-    assertThat(kinds(forA)).containsExactly("baseline", "baseline", "baseline", "baseline", "tft1", "tft1");
+    assertThat(kinds(forA))
+        .containsExactly("baseline", "baseline", "baseline", "baseline", "tft1", "tft1");
   }
 
   @Test
@@ -103,8 +121,10 @@ class HostForecasterServingTest {
     steps(ENCODER + 3, ENCODER + 6);
 
     List<Forecast> forB = out().stream().filter(f -> f.host().equals("b")).toList();
-    assertThat(forB).extracting(Forecast::issuedAtMillis)
-        .containsExactlyElementsOf(java.util.stream.LongStream.range(2, ENCODER + 7).map(s -> s * STEP).boxed().toList());
+    assertThat(forB)
+        .extracting(Forecast::issuedAtMillis)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.range(2, ENCODER + 7).map(s -> s * STEP).boxed().toList());
     assertThat(kinds(forB).subList(forB.size() - 6, forB.size()))
         .containsExactly("tft1", "tft1", "tft1", "tft2", "tft2", "tft2");
   }
@@ -119,7 +139,10 @@ class HostForecasterServingTest {
 
     harness.processBroadcastElement(ForecasterHarness.envelope(2, 1), 0);
 
-    assertThat(kinds(out())).filteredOn(k -> k.startsWith("tft")).hasSize(2 * HOSTS.length).containsOnly("tft1");
+    assertThat(kinds(out()))
+        .filteredOn(k -> k.startsWith("tft"))
+        .hasSize(2 * HOSTS.length)
+        .containsOnly("tft1");
   }
 
   @Test
@@ -141,7 +164,8 @@ class HostForecasterServingTest {
   @Test
   void shouldRejectAModelThatDoesNotFitTheJob() throws Exception {
     harness = ForecasterHarness.open(1);
-    TftConfig longer = ForecasterHarness.tinyConfig().toBuilder().horizon(ForecasterHarness.HORIZON + 1).build();
+    TftConfig longer =
+        ForecasterHarness.tinyConfig().toBuilder().horizon(ForecasterHarness.HORIZON + 1).build();
     TftConfig covariates = ForecasterHarness.tinyConfig().toBuilder().observedReals(2).build();
 
     harness.processBroadcastElement(ForecasterHarness.envelope(longer, 5, 1), 0);
@@ -190,17 +214,22 @@ class HostForecasterServingTest {
     List<Forecast> beforeSnapshot = List.copyOf(out());
     harness.close();
 
-    assertThat(kinds(beforeSnapshot)).filteredOn(k -> k.startsWith("tft")).hasSize(2 * HOSTS.length);
+    assertThat(kinds(beforeSnapshot))
+        .filteredOn(k -> k.startsWith("tft"))
+        .hasSize(2 * HOSTS.length);
     harness = ForecasterHarness.create(1);
     harness.initializeState(snapshot);
     harness.open();
     steps(ENCODER + 1, ENCODER + 2);
 
     // no model message after the restore: the restored state's model serves, nothing is repeated
-    assertThat(out()).hasSize(HOSTS.length).allSatisfy(f -> {
-      assertThat(f.model()).isEqualTo(new ModelRef(ModelRef.TFT, 1, 1, null));
-      assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 2) * STEP);
-    });
+    assertThat(out())
+        .hasSize(HOSTS.length)
+        .allSatisfy(
+            f -> {
+              assertThat(f.model()).isEqualTo(new ModelRef(ModelRef.TFT, 1, 1, null));
+              assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 2) * STEP);
+            });
   }
 
   @Test
@@ -221,10 +250,12 @@ class HostForecasterServingTest {
     harness.processBroadcastElement(ForecasterHarness.envelope(4, 2), 0);
     step(ENCODER + 1);
     harness.processBroadcastElement(ForecasterHarness.envelope(5, 2), 0);
-    harness.processBroadcastElement(ForecasterHarness.envelope(3, 2), 0); // versions never go backwards
+    harness.processBroadcastElement(
+        ForecasterHarness.envelope(3, 2), 0); // versions never go backwards
     step(ENCODER + 2);
 
-    assertThat(kinds(out())).containsExactly("tft1", "tft1", "tft1", "tft4", "tft4", "tft4", "tft5", "tft5", "tft5");
+    assertThat(kinds(out()))
+        .containsExactly("tft1", "tft1", "tft1", "tft4", "tft4", "tft4", "tft5", "tft5", "tft5");
     assertThat(served().restoreFloorEpoch).isEqualTo(1);
     assertThat(served().version).isEqualTo(5);
   }
@@ -234,7 +265,8 @@ class HostForecasterServingTest {
     harness = ForecasterHarness.open(1);
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
     harness.processBroadcastElement(ForecasterHarness.envelope(2, 2), 0);
-    harness.processBroadcastElement(ForecasterHarness.envelope(7, 1), 0); // an older epoch, however high its version
+    harness.processBroadcastElement(
+        ForecasterHarness.envelope(7, 1), 0); // an older epoch, however high its version
 
     assertThat(served().version).isEqualTo(2);
     assertThat(served().epoch).isEqualTo(2);

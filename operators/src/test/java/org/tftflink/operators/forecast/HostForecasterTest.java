@@ -33,7 +33,8 @@ class HostForecasterTest {
   }
 
   private static MetricPoint point(String host, long ts, double cpu) {
-    return new MetricPoint(host, ts, new double[] {cpu}, new String[0], ("{" + host + "," + ts + "}").getBytes())
+    return new MetricPoint(
+            host, ts, new double[] {cpu}, new String[0], ("{" + host + "," + ts + "}").getBytes())
         .from("metrics", 0, ts);
   }
 
@@ -59,7 +60,9 @@ class HostForecasterTest {
     }
     // warm-up is 2 steps: steps 1..5 forecast for both hosts
     assertThat(forecasts()).hasSize(10);
-    assertThat(forecasts()).filteredOn(f -> f.host().equals("a")).extracting(Forecast::issuedAtMillis)
+    assertThat(forecasts())
+        .filteredOn(f -> f.host().equals("a"))
+        .extracting(Forecast::issuedAtMillis)
         .containsExactly(2 * STEP, 3 * STEP, 4 * STEP, 5 * STEP, 6 * STEP);
     Forecast last = forecasts().get(forecasts().size() - 1);
     assertThat(last.horizon()).isEqualTo(3);
@@ -116,7 +119,9 @@ class HostForecasterTest {
     send("a", 3 * STEP + 10, 9);
     closeStep(3);
 
-    assertThat(forecasts()).extracting(Forecast::issuedAtMillis).containsExactly(2 * STEP, 3 * STEP, 4 * STEP);
+    assertThat(forecasts())
+        .extracting(Forecast::issuedAtMillis)
+        .containsExactly(2 * STEP, 3 * STEP, 4 * STEP);
     assertThat(forecasts().get(1).values()[0][1]).isEqualTo(7); // step 2 carried 7 forward
     assertThat(forecasts().get(2).values()[0][1]).isEqualTo(9);
   }
@@ -171,7 +176,8 @@ class HostForecasterTest {
   void shouldContinueIdenticallyAfterSnapshotAndRestore() throws Exception {
     var expected = ForecasterHarness.open(256);
     for (int s = 0; s < 12; s++) {
-      expected.processElement(new StreamRecord<>(point("a", s * STEP + 10, s % 4 + s * 0.1), s * STEP + 10));
+      expected.processElement(
+          new StreamRecord<>(point("a", s * STEP + 10, s % 4 + s * 0.1), s * STEP + 10));
       expected.processWatermark((s + 1) * STEP - 1);
     }
     List<Forecast> uninterrupted = expected.extractOutputValues();

@@ -17,15 +17,17 @@ class MetricRecordDeserializerTest {
 
   private List<IngestRecord> deserialize(byte[] value) {
     List<IngestRecord> out = new ArrayList<>();
-    deserializer.deserialize(new ConsumerRecord<>("metrics", 2, 41L, null, value), new Collector<>() {
-      @Override
-      public void collect(IngestRecord record) {
-        out.add(record);
-      }
+    deserializer.deserialize(
+        new ConsumerRecord<>("metrics", 2, 41L, null, value),
+        new Collector<>() {
+          @Override
+          public void collect(IngestRecord record) {
+            out.add(record);
+          }
 
-      @Override
-      public void close() {}
-    });
+          @Override
+          public void close() {}
+        });
     return out;
   }
 

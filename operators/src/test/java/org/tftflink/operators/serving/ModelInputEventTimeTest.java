@@ -20,7 +20,9 @@ class ModelInputEventTimeTest {
 
   private static StreamRecord<MetricPoint> point(String host, long ts, double cpu) {
     return new StreamRecord<>(
-        new MetricPoint(host, ts, new double[] {cpu}, new String[0], new byte[] {1}).from("metrics", 0, ts), ts);
+        new MetricPoint(host, ts, new double[] {cpu}, new String[0], new byte[] {1})
+            .from("metrics", 0, ts),
+        ts);
   }
 
   @Test

@@ -18,9 +18,21 @@ class QuantilePredictorTest {
 
   @Test
   void shouldGiveTheSameQuantilesAsTheModelsOwnPredict() {
-    TftConfig config = TftConfig.builder().hiddenSize(4).attentionHeads(2).hiddenContinuousSize(2).encoderLength(6)
-        .horizon(3).observedReals(2).knownReals(2).staticCategoricals(1).hashBuckets(8).staticReals(0)
-        .dataType("FLOAT").seed(3).build();
+    TftConfig config =
+        TftConfig.builder()
+            .hiddenSize(4)
+            .attentionHeads(2)
+            .hiddenContinuousSize(2)
+            .encoderLength(6)
+            .horizon(3)
+            .observedReals(2)
+            .knownReals(2)
+            .staticCategoricals(1)
+            .hashBuckets(8)
+            .staticReals(0)
+            .dataType("FLOAT")
+            .seed(3)
+            .build();
     Random r = new Random(5);
     List<TftWindow> windows = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

@@ -10,15 +10,26 @@ import org.tftflink.model.grid.HostHistory;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftWindow;
 
-/** Windows cut from a host's history: observed values, missing flags, calendar and static inputs. */
+/**
+ * Windows cut from a host's history: observed values, missing flags, calendar and static inputs.
+ */
 class TftWindowsTest {
 
   private static final long STEP = 300_000;
   // Monday 2014-02-17 00:00 UTC, as a step index
   private static final long MONDAY = Instant.parse("2014-02-17T00:00:00Z").toEpochMilli() / STEP;
 
-  private final TftConfig config = TftConfig.builder().hiddenSize(4).attentionHeads(1).encoderLength(3).horizon(2)
-      .observedReals(2).knownReals(2).staticCategoricals(2).staticReals(0).build();
+  private final TftConfig config =
+      TftConfig.builder()
+          .hiddenSize(4)
+          .attentionHeads(1)
+          .encoderLength(3)
+          .horizon(2)
+          .observedReals(2)
+          .knownReals(2)
+          .staticCategoricals(2)
+          .staticReals(0)
+          .build();
 
   private HostHistory history() {
     HostHistory h = new HostHistory(10, 2);
@@ -51,9 +62,13 @@ class TftWindowsTest {
 
   @Test
   void shouldUseTheHostThenTheConfiguredTagsAsStaticCategoricals() {
-    assertThat(TftWindows.latest(config, "web-1", history(), STEP, List.of("role")).staticCategoricals())
+    assertThat(
+            TftWindows.latest(config, "web-1", history(), STEP, List.of("role"))
+                .staticCategoricals())
         .containsExactly("web-1", "web");
-    assertThat(TftWindows.latest(config, "web-1", history(), STEP, List.of("zone")).staticCategoricals())
+    assertThat(
+            TftWindows.latest(config, "web-1", history(), STEP, List.of("zone"))
+                .staticCategoricals())
         .containsExactly("web-1", "");
   }
 
@@ -63,6 +78,7 @@ class TftWindowsTest {
     h.appendObserved(1, new double[] {1, 1});
 
     assertThatThrownBy(() -> TftWindows.latest(config, "x", h, STEP, List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not fit");
   }
 }

@@ -11,9 +11,10 @@ import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.graph.TftGraph;
 
 /**
- * Turns windows into scaled graph inputs: the target by each window's own encoder mean and standard deviation
- * (like PyTorch Forecasting's EncoderNormalizer), covariates by the fitted {@link FeatureScaler}; the window's
- * location and scale also become static reals so that the network still sees the level.
+ * Turns windows into scaled graph inputs: the target by each window's own encoder mean and standard
+ * deviation (like PyTorch Forecasting's EncoderNormalizer), covariates by the fitted {@link
+ * FeatureScaler}; the window's location and scale also become static reals so that the network
+ * still sees the level.
  */
 public final class BatchEncoder {
   private final TftConfig config;
@@ -36,8 +37,8 @@ public final class BatchEncoder {
   }
 
   /**
-   * @param futureTargets per window {@code [horizon]} actuals in original units ({@code NaN} = missing, weight 0),
-   *     or null for inference
+   * @param futureTargets per window {@code [horizon]} actuals in original units ({@code NaN} =
+   *     missing, weight 0), or null for inference
    */
   public EncodedBatch encode(List<TftWindow> windows, List<double[]> futureTargets) {
     int b = windows.size();
@@ -66,7 +67,10 @@ public final class BatchEncoder {
         int col = 0;
         for (int j = 0; j < nObs; j++) {
           double v = w.observed()[t][j];
-          double z = j == 0 ? (v - loc[i]) / scale[i] : (v - scaler.observedMean()[j]) / scaler.observedStd()[j];
+          double z =
+              j == 0
+                  ? (v - loc[i]) / scale[i]
+                  : (v - scaler.observedMean()[j]) / scaler.observedStd()[j];
           enc[base + col++] = Double.isFinite(v) ? z : 0.0;
         }
         if (config.missingIndicators()) {
@@ -106,8 +110,13 @@ public final class BatchEncoder {
       for (int i = 0; i < b; i++) {
         double[] future = futureTargets.get(i);
         if (future.length != tDec) {
-          throw new IllegalArgumentException("future target of window " + i + " has " + future.length
-              + " steps, expected the horizon " + tDec);
+          throw new IllegalArgumentException(
+              "future target of window "
+                  + i
+                  + " has "
+                  + future.length
+                  + " steps, expected the horizon "
+                  + tDec);
         }
         for (int t = 0; t < tDec; t++) {
           boolean seen = Double.isFinite(future[t]);
@@ -132,7 +141,10 @@ public final class BatchEncoder {
     return (t - config.encoderLength()) / (double) config.encoderLength();
   }
 
-  /** Mean and standard deviation of the observed target history, floored so a flat history stays finite. */
+  /**
+   * Mean and standard deviation of the observed target history, floored so a flat history stays
+   * finite.
+   */
   double[] locationScale(double[] history, double globalMean, double globalStd) {
     double sum = 0;
     double sumSq = 0;

@@ -5,16 +5,27 @@ import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftWindow;
 
 /**
- * Global covariate scaling (z-score with statistics fitted on training windows) for observed, known and static
- * reals; the target's global statistics only normalise the per-window location and scale fed as static reals.
+ * Global covariate scaling (z-score with statistics fitted on training windows) for observed, known
+ * and static reals; the target's global statistics only normalise the per-window location and scale
+ * fed as static reals.
  */
-public record FeatureScaler(double[] observedMean, double[] observedStd, double[] knownMean, double[] knownStd,
-    double[] staticMean, double[] staticStd) {
+public record FeatureScaler(
+    double[] observedMean,
+    double[] observedStd,
+    double[] knownMean,
+    double[] knownStd,
+    double[] staticMean,
+    double[] staticStd) {
 
   /** Identity scaling for a configuration (mean 0, std 1 everywhere). */
   public static FeatureScaler identity(TftConfig c) {
-    return new FeatureScaler(new double[c.observedReals()], ones(c.observedReals()), new double[c.knownReals()],
-        ones(c.knownReals()), new double[c.staticReals()], ones(c.staticReals()));
+    return new FeatureScaler(
+        new double[c.observedReals()],
+        ones(c.observedReals()),
+        new double[c.knownReals()],
+        ones(c.knownReals()),
+        new double[c.staticReals()],
+        ones(c.staticReals()));
   }
 
   /** Fits means and standard deviations over every finite value of the given windows. */
@@ -31,7 +42,8 @@ public record FeatureScaler(double[] observedMean, double[] observedStd, double[
       }
       stat.add(w.staticReals());
     }
-    return new FeatureScaler(obs.mean(), obs.std(), known.mean(), known.std(), stat.mean(), stat.std());
+    return new FeatureScaler(
+        obs.mean(), obs.std(), known.mean(), known.std(), stat.mean(), stat.std());
   }
 
   private static double[] ones(int n) {
@@ -40,7 +52,10 @@ public record FeatureScaler(double[] observedMean, double[] observedStd, double[
     return a;
   }
 
-  /** Running sums per column; a column with no spread gets std 1 so that scaling never divides by zero. */
+  /**
+   * Running sums per column; a column with no spread gets std 1 so that scaling never divides by
+   * zero.
+   */
   private static final class Moments {
     private final double[] sum;
     private final double[] sumSq;

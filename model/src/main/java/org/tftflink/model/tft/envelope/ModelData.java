@@ -9,16 +9,24 @@ import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
 
 /**
- * One published model version as a value: lineage (version, epoch, parent, restoredFrom), event-time creation,
- * training and validation figures, the configuration and the weights with their SHA-256.
+ * One published model version as a value: lineage (version, epoch, parent, restoredFrom),
+ * event-time creation, training and validation figures, the configuration and the weights with
+ * their SHA-256.
  *
  * @param parentVersion the version this one was trained from, or {@link #NONE}
  * @param restoredFrom the earlier version whose weights a rollback republished, or {@link #NONE}
  * @param createdAtMs event time of creation, epoch milliseconds
  * @param weights the blob of {@link WeightsCodec}
  */
-public record ModelData(long modelVersion, long epoch, long parentVersion, long restoredFrom, long createdAtMs,
-    Map<String, Double> trainingFigures, Map<String, Double> validationFigures, TftConfig config,
+public record ModelData(
+    long modelVersion,
+    long epoch,
+    long parentVersion,
+    long restoredFrom,
+    long createdAtMs,
+    Map<String, Double> trainingFigures,
+    Map<String, Double> validationFigures,
+    TftConfig config,
     byte[] weights) {
 
   /** Marks an absent parent or restore source. */
@@ -31,10 +39,25 @@ public record ModelData(long modelVersion, long epoch, long parentVersion, long 
   }
 
   /** Packs a model's current weights and scaler with the given lineage and figures. */
-  public static ModelData of(TftModel model, long modelVersion, long epoch, long parentVersion, long restoredFrom,
-      long createdAtMs, Map<String, Double> trainingFigures, Map<String, Double> validationFigures) {
-    return new ModelData(modelVersion, epoch, parentVersion, restoredFrom, createdAtMs, trainingFigures,
-        validationFigures, model.config(), WeightsCodec.encode(model));
+  public static ModelData of(
+      TftModel model,
+      long modelVersion,
+      long epoch,
+      long parentVersion,
+      long restoredFrom,
+      long createdAtMs,
+      Map<String, Double> trainingFigures,
+      Map<String, Double> validationFigures) {
+    return new ModelData(
+        modelVersion,
+        epoch,
+        parentVersion,
+        restoredFrom,
+        createdAtMs,
+        trainingFigures,
+        validationFigures,
+        model.config(),
+        WeightsCodec.encode(model));
   }
 
   /** Rebuilds the model from the config and restores its weights and scaler. */
@@ -62,10 +85,16 @@ public record ModelData(long modelVersion, long epoch, long parentVersion, long 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelData m && modelVersion == m.modelVersion && epoch == m.epoch
-        && parentVersion == m.parentVersion && restoredFrom == m.restoredFrom && createdAtMs == m.createdAtMs
-        && trainingFigures.equals(m.trainingFigures) && validationFigures.equals(m.validationFigures)
-        && config.equals(m.config) && Arrays.equals(weights, m.weights);
+    return o instanceof ModelData m
+        && modelVersion == m.modelVersion
+        && epoch == m.epoch
+        && parentVersion == m.parentVersion
+        && restoredFrom == m.restoredFrom
+        && createdAtMs == m.createdAtMs
+        && trainingFigures.equals(m.trainingFigures)
+        && validationFigures.equals(m.validationFigures)
+        && config.equals(m.config)
+        && Arrays.equals(weights, m.weights);
   }
 
   @Override
@@ -75,8 +104,18 @@ public record ModelData(long modelVersion, long epoch, long parentVersion, long 
 
   @Override
   public String toString() {
-    return "ModelData[version=" + modelVersion + ", epoch=" + epoch + ", parent=" + parentVersion
-        + ", restoredFrom=" + restoredFrom + ", createdAt=" + createdAtMs + ", weights=" + weights.length
+    return "ModelData[version="
+        + modelVersion
+        + ", epoch="
+        + epoch
+        + ", parent="
+        + parentVersion
+        + ", restoredFrom="
+        + restoredFrom
+        + ", createdAt="
+        + createdAtMs
+        + ", weights="
+        + weights.length
         + " bytes]";
   }
 }

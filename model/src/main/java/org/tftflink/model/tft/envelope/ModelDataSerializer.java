@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Binary envelope of {@link ModelData}: magic, format version, header, config, figures, SHA-256 and weights,
- * then a CRC-32 of everything before it, so that any corrupted or truncated blob is rejected before loading.
+ * Binary envelope of {@link ModelData}: magic, format version, header, config, figures, SHA-256 and
+ * weights, then a CRC-32 of everything before it, so that any corrupted or truncated blob is
+ * rejected before loading.
  */
 public final class ModelDataSerializer {
   /** Current format; readers reject any other. */
   public static final int FORMAT_VERSION = 1;
+
   private static final int MAGIC = 0x54465431; // "TFT1"
 
   private ModelDataSerializer() {}
@@ -51,11 +53,15 @@ public final class ModelDataSerializer {
     return bytes.toByteArray();
   }
 
-  /** @throws InvalidModelDataException if the blob is not a complete, intact envelope of this format */
+  /**
+   * @throws InvalidModelDataException if the blob is not a complete, intact envelope of this format
+   */
   public static ModelData deserialize(byte[] blob) {
     if (blob == null || blob.length < 16) {
-      throw new InvalidModelDataException("model blob is too short (" + (blob == null ? 0 : blob.length)
-          + " bytes) to be an envelope");
+      throw new InvalidModelDataException(
+          "model blob is too short ("
+              + (blob == null ? 0 : blob.length)
+              + " bytes) to be an envelope");
     }
     CRC32 crc = new CRC32();
     crc.update(blob, 0, blob.length - 8);
@@ -63,18 +69,25 @@ public final class ModelDataSerializer {
     for (int i = blob.length - 8; i < blob.length; i++) {
       stored = (stored << 8) | (blob[i] & 0xff);
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob, 0, blob.length - 8))) {
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(blob, 0, blob.length - 8))) {
       int magic = in.readInt();
       if (magic != MAGIC) {
-        throw new InvalidModelDataException("not a TFT model envelope (magic " + Integer.toHexString(magic) + ")");
+        throw new InvalidModelDataException(
+            "not a TFT model envelope (magic " + Integer.toHexString(magic) + ")");
       }
       int format = in.readInt();
       if (format != FORMAT_VERSION) {
-        throw new InvalidModelDataException("unsupported envelope format version " + format + " (this reader: "
-            + FORMAT_VERSION + ")");
+        throw new InvalidModelDataException(
+            "unsupported envelope format version "
+                + format
+                + " (this reader: "
+                + FORMAT_VERSION
+                + ")");
       }
       if (crc.getValue() != stored) {
-        throw new InvalidModelDataException("model envelope checksum mismatch: the blob is corrupted or truncated");
+        throw new InvalidModelDataException(
+            "model envelope checksum mismatch: the blob is corrupted or truncated");
       }
       long version = in.readLong();
       long epoch = in.readLong();
@@ -87,13 +100,22 @@ public final class ModelDataSerializer {
       byte[] sha = in.readNBytes(32);
       byte[] weights = readBytes(in);
       if (in.available() > 0) {
-        throw new InvalidModelDataException("model envelope has " + in.available() + " unexpected trailing bytes");
+        throw new InvalidModelDataException(
+            "model envelope has " + in.available() + " unexpected trailing bytes");
       }
       if (!MessageDigest.isEqual(sha, ModelData.sha256(weights))) {
         throw new InvalidModelDataException("weights SHA-256 mismatch in model version " + version);
       }
-      return new ModelData(version, epoch, parent, restoredFrom, createdAt, training, validation,
-          TftConfigCodec.decode(config), weights);
+      return new ModelData(
+          version,
+          epoch,
+          parent,
+          restoredFrom,
+          createdAt,
+          training,
+          validation,
+          TftConfigCodec.decode(config),
+          weights);
     } catch (EOFException e) {
       throw new InvalidModelDataException("model envelope is truncated", e);
     } catch (IOException | IllegalArgumentException e) {
@@ -109,12 +131,14 @@ public final class ModelDataSerializer {
   private static byte[] readBytes(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.available()) {
-      throw new EOFException("field of " + n + " bytes exceeds the " + in.available() + " bytes left");
+      throw new EOFException(
+          "field of " + n + " bytes exceeds the " + in.available() + " bytes left");
     }
     return in.readNBytes(n);
   }
 
-  private static void writeFigures(DataOutputStream out, Map<String, Double> figures) throws IOException {
+  private static void writeFigures(DataOutputStream out, Map<String, Double> figures)
+      throws IOException {
     out.writeInt(figures.size());
     for (Map.Entry<String, Double> e : figures.entrySet()) {
       out.writeUTF(e.getKey());

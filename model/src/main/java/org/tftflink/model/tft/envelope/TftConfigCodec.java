@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.tftflink.model.tft.TftConfig;
 
-/** Writes a {@link TftConfig} as {@code key=value} lines and reads it back, validating through the builder. */
+/**
+ * Writes a {@link TftConfig} as {@code key=value} lines and reads it back, validating through the
+ * builder.
+ */
 public final class TftConfigCodec {
   private TftConfigCodec() {}
 
@@ -18,7 +21,9 @@ public final class TftConfigCodec {
     m.put("hiddenContinuousSize", "" + c.hiddenContinuousSize());
     m.put("encoderLength", "" + c.encoderLength());
     m.put("horizon", "" + c.horizon());
-    m.put("quantiles", Arrays.stream(c.quantiles()).mapToObj(Double::toString).collect(Collectors.joining(",")));
+    m.put(
+        "quantiles",
+        Arrays.stream(c.quantiles()).mapToObj(Double::toString).collect(Collectors.joining(",")));
     m.put("lstmLayers", "" + c.lstmLayers());
     m.put("observedReals", "" + c.observedReals());
     m.put("knownReals", "" + c.knownReals());
@@ -35,7 +40,9 @@ public final class TftConfigCodec {
     m.put("seed", "" + c.seed());
     m.put("targetScaleFloor", "" + c.targetScaleFloor());
     m.put("dataType", c.dataType());
-    return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+    return m.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining("\n"));
   }
 
   public static TftConfig decode(String text) {
@@ -48,17 +55,33 @@ public final class TftConfigCodec {
       m.put(line.substring(0, eq), line.substring(eq + 1));
     }
     return TftConfig.builder()
-        .hiddenSize(i(m, "hiddenSize")).attentionHeads(i(m, "attentionHeads")).dropout(d(m, "dropout"))
-        .hiddenContinuousSize(i(m, "hiddenContinuousSize")).encoderLength(i(m, "encoderLength"))
+        .hiddenSize(i(m, "hiddenSize"))
+        .attentionHeads(i(m, "attentionHeads"))
+        .dropout(d(m, "dropout"))
+        .hiddenContinuousSize(i(m, "hiddenContinuousSize"))
+        .encoderLength(i(m, "encoderLength"))
         .horizon(i(m, "horizon"))
-        .quantiles(Arrays.stream(get(m, "quantiles").split(",")).mapToDouble(Double::parseDouble).toArray())
-        .lstmLayers(i(m, "lstmLayers")).observedReals(i(m, "observedReals")).knownReals(i(m, "knownReals"))
-        .staticCategoricals(i(m, "staticCategoricals")).hashBuckets(i(m, "hashBuckets"))
-        .staticReals(i(m, "staticReals")).missingIndicators(Boolean.parseBoolean(get(m, "missingIndicators")))
-        .relativeTimeIndex(Boolean.parseBoolean(get(m, "relativeTimeIndex"))).learningRate(d(m, "learningRate"))
-        .gradientClipNorm(d(m, "gradientClipNorm")).batchSize(i(m, "batchSize")).maxEpochs(i(m, "maxEpochs"))
-        .earlyStoppingPatience(i(m, "earlyStoppingPatience")).seed(Long.parseLong(get(m, "seed")))
-        .targetScaleFloor(d(m, "targetScaleFloor")).dataType(get(m, "dataType")).build();
+        .quantiles(
+            Arrays.stream(get(m, "quantiles").split(","))
+                .mapToDouble(Double::parseDouble)
+                .toArray())
+        .lstmLayers(i(m, "lstmLayers"))
+        .observedReals(i(m, "observedReals"))
+        .knownReals(i(m, "knownReals"))
+        .staticCategoricals(i(m, "staticCategoricals"))
+        .hashBuckets(i(m, "hashBuckets"))
+        .staticReals(i(m, "staticReals"))
+        .missingIndicators(Boolean.parseBoolean(get(m, "missingIndicators")))
+        .relativeTimeIndex(Boolean.parseBoolean(get(m, "relativeTimeIndex")))
+        .learningRate(d(m, "learningRate"))
+        .gradientClipNorm(d(m, "gradientClipNorm"))
+        .batchSize(i(m, "batchSize"))
+        .maxEpochs(i(m, "maxEpochs"))
+        .earlyStoppingPatience(i(m, "earlyStoppingPatience"))
+        .seed(Long.parseLong(get(m, "seed")))
+        .targetScaleFloor(d(m, "targetScaleFloor"))
+        .dataType(get(m, "dataType"))
+        .build();
   }
 
   private static String get(Map<String, String> m, String key) {

@@ -13,8 +13,9 @@ import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.data.FeatureScaler;
 
 /**
- * Weights blob of a model: the feature scaler's statistics, then each parameter by scoped name as doubles, so
- * that a rebuilt graph (SameDiff.load fails on recurrent graphs) gives bit-identical forecasts.
+ * Weights blob of a model: the feature scaler's statistics, then each parameter by scoped name as
+ * doubles, so that a rebuilt graph (SameDiff.load fails on recurrent graphs) gives bit-identical
+ * forecasts.
  */
 public final class WeightsCodec {
   private WeightsCodec() {}
@@ -23,8 +24,15 @@ public final class WeightsCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       FeatureScaler s = model.scaler();
-      for (double[] a : new double[][] {s.observedMean(), s.observedStd(), s.knownMean(), s.knownStd(),
-          s.staticMean(), s.staticStd()}) {
+      for (double[] a :
+          new double[][] {
+            s.observedMean(),
+            s.observedStd(),
+            s.knownMean(),
+            s.knownStd(),
+            s.staticMean(),
+            s.staticStd()
+          }) {
         writeArray(out, a);
       }
       Map<String, double[]> params = model.parameterValues();
@@ -41,8 +49,14 @@ public final class WeightsCodec {
 
   public static TftModel decode(TftConfig config, byte[] blob) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-      FeatureScaler scaler = new FeatureScaler(readArray(in), readArray(in), readArray(in), readArray(in),
-          readArray(in), readArray(in));
+      FeatureScaler scaler =
+          new FeatureScaler(
+              readArray(in),
+              readArray(in),
+              readArray(in),
+              readArray(in),
+              readArray(in),
+              readArray(in));
       int n = in.readInt();
       Map<String, double[]> params = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
@@ -50,7 +64,8 @@ public final class WeightsCodec {
       }
       return TftModel.restore(config, scaler, params);
     } catch (IOException e) {
-      throw new InvalidModelDataException("weights blob is truncated or malformed: " + e.getMessage(), e);
+      throw new InvalidModelDataException(
+          "weights blob is truncated or malformed: " + e.getMessage(), e);
     }
   }
 

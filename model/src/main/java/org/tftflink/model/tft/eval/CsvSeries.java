@@ -12,11 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A table of timestamped reals read from CSV: ETT ({@code date,HUFL,...,OT}) or NAB ({@code timestamp,value});
- * timestamps {@code yyyy-MM-dd HH:mm:ss} without zone are read as UTC.
+ * A table of timestamped reals read from CSV: ETT ({@code date,HUFL,...,OT}) or NAB ({@code
+ * timestamp,value}); timestamps {@code yyyy-MM-dd HH:mm:ss} without zone are read as UTC.
  */
 public record CsvSeries(String[] columns, long[] timestampsMs, double[][] values) {
-  private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   public static CsvSeries load(Path file) {
     try {
@@ -35,17 +36,27 @@ public record CsvSeries(String[] columns, long[] timestampsMs, double[][] values
         }
         String[] cells = line.split(",");
         if (cells.length != header.length) {
-          throw new IllegalArgumentException(file + " line " + (i + 1) + " has " + cells.length
-              + " cells, the header has " + header.length);
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + (i + 1)
+                  + " has "
+                  + cells.length
+                  + " cells, the header has "
+                  + header.length);
         }
-        ts.add(new long[] {LocalDateTime.parse(cells[0], FORMAT).toInstant(ZoneOffset.UTC).toEpochMilli()});
+        ts.add(
+            new long[] {
+              LocalDateTime.parse(cells[0], FORMAT).toInstant(ZoneOffset.UTC).toEpochMilli()
+            });
         double[] row = new double[columns.length];
         for (int j = 0; j < row.length; j++) {
           row[j] = cells[j + 1].isEmpty() ? Double.NaN : Double.parseDouble(cells[j + 1]);
         }
         rows.add(row);
       }
-      return new CsvSeries(columns, ts.stream().mapToLong(a -> a[0]).toArray(), rows.toArray(new double[0][]));
+      return new CsvSeries(
+          columns, ts.stream().mapToLong(a -> a[0]).toArray(), rows.toArray(new double[0][]));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read CSV " + file, e);
     }

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Accumulates forecast errors over every window and horizon step: MSE and MAE of P50 on the evaluation scale
- * (the z-scale for ETT), P50/P90 q-risk in original units (2·Σ pinball / Σ|y|, as in the TFT paper) and the
- * share of actuals inside the P10–P90 band.
+ * Accumulates forecast errors over every window and horizon step: MSE and MAE of P50 on the
+ * evaluation scale (the z-scale for ETT), P50/P90 q-risk in original units (2·Σ pinball / Σ|y|, as
+ * in the TFT paper) and the share of actuals inside the P10–P90 band.
  */
 public final class ForecastMetrics {
   private double sqErr;
@@ -20,8 +20,10 @@ public final class ForecastMetrics {
 
   /**
    * @param actual and the forecasts in original units
-   * @param evalScale divides errors for MSE/MAE (the training std of the target for z-scale figures, or 1)
-   * @param p10 and p90 may be NaN for point forecasts (no coverage counted; the P50 stands in for P90)
+   * @param evalScale divides errors for MSE/MAE (the training std of the target for z-scale
+   *     figures, or 1)
+   * @param p10 and p90 may be NaN for point forecasts (no coverage counted; the P50 stands in for
+   *     P90)
    */
   public void add(double actual, double p10, double p50, double p90, double evalScale) {
     double e = (actual - p50) / evalScale;
@@ -81,7 +83,13 @@ public final class ForecastMetrics {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "MSE %.4f  MAE %.4f  P50 q-risk %.3f  P90 q-risk %.3f  cov %.2f",
-        mse(), mae(), qRisk50(), qRisk90(), coverage());
+    return String.format(
+        java.util.Locale.ROOT,
+        "MSE %.4f  MAE %.4f  P50 q-risk %.3f  P90 q-risk %.3f  cov %.2f",
+        mse(),
+        mae(),
+        qRisk50(),
+        qRisk90(),
+        coverage());
   }
 }

@@ -10,8 +10,9 @@ import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.TrainingSample;
 
 /**
- * Cuts stride-1 windows from aligned per-row arrays: observed reals (target first), known reals; the window for
- * forecast origin {@code o} covers history rows {@code [o-encoder, o)} and horizon rows {@code [o, o+horizon)}.
+ * Cuts stride-1 windows from aligned per-row arrays: observed reals (target first), known reals;
+ * the window for forecast origin {@code o} covers history rows {@code [o-encoder, o)} and horizon
+ * rows {@code [o, o+horizon)}.
  */
 public final class SeriesWindows {
   private final TftConfig config;
@@ -24,7 +25,10 @@ public final class SeriesWindows {
     this.known = known;
   }
 
-  /** Calendar features known in advance: hour of day (with minutes as a fraction) and day of week (0 = Monday). */
+  /**
+   * Calendar features known in advance: hour of day (with minutes as a fraction) and day of week (0
+   * = Monday).
+   */
   public static double[][] calendar(long[] timestampsMs) {
     double[][] k = new double[timestampsMs.length][2];
     for (int i = 0; i < k.length; i++) {
@@ -50,8 +54,10 @@ public final class SeriesWindows {
     for (int t = 0; t < tDec; t++) {
       future[t] = observed[origin + t][0];
     }
-    return new TrainingSample(new TftWindow(obs, kn, new String[config.staticCategoricals()],
-        new double[config.staticReals()]), future);
+    return new TrainingSample(
+        new TftWindow(
+            obs, kn, new String[config.staticCategoricals()], new double[config.staticReals()]),
+        future);
   }
 
   /** Samples for every origin in {@code [firstOrigin, lastOrigin]}. */

@@ -3,8 +3,9 @@ package org.tftflink.model.tft.graph;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * A fully connected layer on rows {@code [N, in]}, or, with {@code variables > 0}, one independent layer per
- * variable on {@code [variables, N, in]} computed as a single batched matmul (fewer, larger ops win in SameDiff).
+ * A fully connected layer on rows {@code [N, in]}, or, with {@code variables > 0}, one independent
+ * layer per variable on {@code [variables, N, in]} computed as a single batched matmul (fewer,
+ * larger ops win in SameDiff).
  */
 public final class Dense {
   private final String scope;

@@ -2,7 +2,10 @@ package org.tftflink.model.tft.graph;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 
-/** Gate, add and norm of the TFT paper: {@code LayerNorm(residual + GLU(x))} over the last dimension. */
+/**
+ * Gate, add and norm of the TFT paper: {@code LayerNorm(residual + GLU(x))} over the last
+ * dimension.
+ */
 public final class GateAddNorm {
   private final String scope;
   private final long in;
@@ -19,7 +22,8 @@ public final class GateAddNorm {
   }
 
   public SDVariable build(GraphContext g, SDVariable x, SDVariable residual) {
-    SDVariable gated = new GatedLinearUnit(scope + "/glu", in, out, variables, rowsPerWindow).build(g, x);
+    SDVariable gated =
+        new GatedLinearUnit(scope + "/glu", in, out, variables, rowsPerWindow).build(g, x);
     SDVariable gain = g.ones(scope + "/norm/gain", out);
     SDVariable bias = g.zeros(scope + "/norm/bias", out);
     int lastDim = variables > 0 ? 2 : 1;
@@ -27,9 +31,9 @@ public final class GateAddNorm {
   }
 
   /**
-   * Layer norm with PyTorch's epsilon, written out because SameDiff's layerNorm has none: on a constant row (a
-   * zero input through zero-initialised biases, e.g. a missing indicator that is always 0) it is singular and the
-   * gradient check fails by orders of magnitude.
+   * Layer norm with PyTorch's epsilon, written out because SameDiff's layerNorm has none: on a
+   * constant row (a zero input through zero-initialised biases, e.g. a missing indicator that is
+   * always 0) it is singular and the gradient check fails by orders of magnitude.
    */
   static SDVariable layerNorm(SDVariable x, SDVariable gain, SDVariable bias, int dim) {
     SDVariable centred = x.sub(x.mean(true, dim));

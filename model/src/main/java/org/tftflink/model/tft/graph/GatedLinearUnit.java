@@ -11,8 +11,10 @@ public final class GatedLinearUnit {
   private final long rowsPerWindow;
 
   /**
-   * @param variables 0 for shared weights on rows {@code [N, in]}, else the number of per-variable copies
-   * @param rowsPerWindow rows of N that belong to one window (the time steps), used for the dropout mask shape
+   * @param variables 0 for shared weights on rows {@code [N, in]}, else the number of per-variable
+   *     copies
+   * @param rowsPerWindow rows of N that belong to one window (the time steps), used for the dropout
+   *     mask shape
    */
   public GatedLinearUnit(String scope, long in, long out, long variables, long rowsPerWindow) {
     this.scope = scope;
@@ -23,9 +25,10 @@ public final class GatedLinearUnit {
   }
 
   public SDVariable build(GraphContext g, SDVariable x) {
-    SDVariable dropped = variables > 0
-        ? g.dropout(scope, x, new long[] {variables, -1, in}, 1, rowsPerWindow)
-        : g.dropout(scope, x, new long[] {-1, in}, 0, rowsPerWindow);
+    SDVariable dropped =
+        variables > 0
+            ? g.dropout(scope, x, new long[] {variables, -1, in}, 1, rowsPerWindow)
+            : g.dropout(scope, x, new long[] {-1, in}, 0, rowsPerWindow);
     SDVariable value = new Dense(scope + "/value", in, out, variables, true).build(g, dropped);
     SDVariable gate = new Dense(scope + "/gate", in, out, variables, true).build(g, dropped);
     return value.mul(g.sd().nn.sigmoid(gate));

@@ -11,14 +11,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The graph under construction: the SameDiff instance, its data type, a seeded initialiser and the dropout sites.
+ * The graph under construction: the SameDiff instance, its data type, a seeded initialiser and the
+ * dropout sites.
  *
- * <p>Dropout is a multiplication by a mask placeholder because SameDiff's dropout op has no gradient and stays
- * active at inference (DL4J-NOTES): the trainer feeds Bernoulli masks, inference feeds ones.
+ * <p>Dropout is a multiplication by a mask placeholder because SameDiff's dropout op has no
+ * gradient and stays active at inference (DL4J-NOTES): the trainer feeds Bernoulli masks, inference
+ * feeds ones.
  */
 public final class GraphContext {
 
-  /** One dropout mask: its placeholder name and its shape, where {@code -1} marks the batch dimension. */
+  /**
+   * One dropout mask: its placeholder name and its shape, where {@code -1} marks the batch
+   * dimension.
+   */
   public record DropoutSite(String name, long[] shapePerBatch, int batchDim, long batchMultiplier) {
     /** Concrete shape for a batch of {@code batch} windows. */
     public long[] shape(int batch) {
@@ -82,10 +87,12 @@ public final class GraphContext {
   }
 
   /**
-   * Applies inverted dropout through a mask placeholder of the given shape (batch dimension {@code batchDim} holds
-   * {@code batchMultiplier} rows per window). Without dropout configured, returns x unchanged.
+   * Applies inverted dropout through a mask placeholder of the given shape (batch dimension {@code
+   * batchDim} holds {@code batchMultiplier} rows per window). Without dropout configured, returns x
+   * unchanged.
    */
-  public SDVariable dropout(String name, SDVariable x, long[] shapePerBatch, int batchDim, long batchMultiplier) {
+  public SDVariable dropout(
+      String name, SDVariable x, long[] shapePerBatch, int batchDim, long batchMultiplier) {
     if (dropout <= 0) {
       return x;
     }

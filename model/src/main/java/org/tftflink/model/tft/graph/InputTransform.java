@@ -3,22 +3,24 @@ package org.tftflink.model.tft.graph;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Per-variable input transforms of the TFT paper: each real becomes a vector by its own linear map, each static
- * categorical by its own embedding table, looked up as one-hot times table because gather's gradient is wrong.
+ * Per-variable input transforms of the TFT paper: each real becomes a vector by its own linear map,
+ * each static categorical by its own embedding table, looked up as one-hot times table because
+ * gather's gradient is wrong.
  */
 public final class InputTransform {
   private InputTransform() {}
 
   /** Reals {@code [N, variables]} to {@code [variables, N, size]}. */
-  public static SDVariable reals(GraphContext g, String scope, SDVariable x, long variables, long size) {
+  public static SDVariable reals(
+      GraphContext g, String scope, SDVariable x, long variables, long size) {
     SDVariable w = g.weight(scope + "/W", variables, 1, size);
     SDVariable b = g.zeros(scope + "/b", variables, 1, size);
     return x.permute(1, 0).reshape(variables, -1, 1).mul(w).add(b);
   }
 
   /** One-hot categoricals {@code [variables, B, buckets]} to {@code [variables, B, size]}. */
-  public static SDVariable categoricals(GraphContext g, String scope, SDVariable oneHot, long variables,
-      long buckets, long size) {
+  public static SDVariable categoricals(
+      GraphContext g, String scope, SDVariable oneHot, long variables, long buckets, long size) {
     SDVariable table = g.weight(scope + "/embedding", variables, buckets, size);
     return g.sd().mmul(oneHot, table);
   }

@@ -4,19 +4,24 @@ import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * The TFT's sequence-to-sequence layer: an LSTM encoder over the history, started from the static contexts
- * {@code (c_h, c_c)}, and a separate LSTM decoder over the horizon, started from the encoder's final states.
+ * The TFT's sequence-to-sequence layer: an LSTM encoder over the history, started from the static
+ * contexts {@code (c_h, c_c)}, and a separate LSTM decoder over the horizon, started from the
+ * encoder's final states.
  *
- * <p>Why unrolled: SameDiff's fused {@code lstmLayer} back-propagates wrongly whenever the initial hidden and cell
- * states differ (DL4J-NOTES, reproduced there), which is exactly the TFT's case twice (static contexts, and the
- * encoder-to-decoder hand-off). Tying the states or zero-initialising would silently change the architecture, so
- * each step is built from ops whose gradients pass: the input projection of all steps is one matmul, then per
- * step one recurrent matmul, one sigmoid over the three gates, one tanh and the cell update. It costs about 15 ops
- * per step; the whole-model gradient check covers it.
+ * <p>Why unrolled: SameDiff's fused {@code lstmLayer} back-propagates wrongly whenever the initial
+ * hidden and cell states differ (DL4J-NOTES, reproduced there), which is exactly the TFT's case
+ * twice (static contexts, and the encoder-to-decoder hand-off). Tying the states or
+ * zero-initialising would silently change the architecture, so each step is built from ops whose
+ * gradients pass: the input projection of all steps is one matmul, then per step one recurrent
+ * matmul, one sigmoid over the three gates, one tanh and the cell update. It costs about 15 ops per
+ * step; the whole-model gradient check covers it.
  */
 public final class LstmEncoderDecoder {
 
-  /** Encoder outputs {@code [B*Tenc, H]} and decoder outputs {@code [B*Tdec, H]}, rows in window-major order. */
+  /**
+   * Encoder outputs {@code [B*Tenc, H]} and decoder outputs {@code [B*Tdec, H]}, rows in
+   * window-major order.
+   */
   public record Output(SDVariable encoder, SDVariable decoder) {}
 
   private final String scope;
@@ -33,7 +38,11 @@ public final class LstmEncoderDecoder {
     this.horizon = horizon;
   }
 
-  public Output build(GraphContext g, SDVariable encoderInput, SDVariable decoderInput, SDVariable h0,
+  public Output build(
+      GraphContext g,
+      SDVariable encoderInput,
+      SDVariable decoderInput,
+      SDVariable h0,
       SDVariable c0) {
     SDVariable enc = encoderInput;
     SDVariable dec = decoderInput;
@@ -48,14 +57,18 @@ public final class LstmEncoderDecoder {
   }
 
   /** Runs one LSTM layer over rows {@code [B*steps, H]}; {@code state} holds (h, c) in and out. */
-  private SDVariable run(GraphContext g, String name, SDVariable rows, int steps, SDVariable[] state) {
+  private SDVariable run(
+      GraphContext g, String name, SDVariable rows, int steps, SDVariable[] state) {
     SDVariable inputWeights = g.weight(name + "/W_x", hidden, 4 * hidden);
     SDVariable recurrentWeights = g.weight(name + "/W_h", hidden, 4 * hidden);
     SDVariable bias = g.zeros(name + "/b", 4 * hidden);
     // gate blocks: input | forget | output (sigmoid) | candidate (tanh)
-    SDVariable projected = rows.mmul(inputWeights).add(bias).reshape(-1, steps, 4 * hidden).permute(1, 0, 2);
-    // unstack, not a slice per step: each slice's backward pass materialises a zero tensor of the full
-    // [T, B, 4H] size (gigabytes at batch 128 over 192 steps), unstack's is a single stack of the step gradients
+    SDVariable projected =
+        rows.mmul(inputWeights).add(bias).reshape(-1, steps, 4 * hidden).permute(1, 0, 2);
+    // unstack, not a slice per step: each slice's backward pass materialises a zero tensor of the
+    // full
+    // [T, B, 4H] size (gigabytes at batch 128 over 192 steps), unstack's is a single stack of the
+    // step gradients
     SDVariable[] perStep = g.sd().unstack(projected, 0, steps);
     SDVariable h = state[0];
     SDVariable c = state[1];
@@ -63,7 +76,8 @@ public final class LstmEncoderDecoder {
     for (int t = 0; t < steps; t++) {
       SDVariable z = perStep[t].add(h.mmul(recurrentWeights));
       SDVariable gates = g.sd().nn.sigmoid(z.get(SDIndex.all(), SDIndex.interval(0, 3 * hidden)));
-      SDVariable candidate = g.sd().math.tanh(z.get(SDIndex.all(), SDIndex.interval(3 * hidden, 4 * hidden)));
+      SDVariable candidate =
+          g.sd().math.tanh(z.get(SDIndex.all(), SDIndex.interval(3 * hidden, 4 * hidden)));
       SDVariable in = gates.get(SDIndex.all(), SDIndex.interval(0, hidden));
       SDVariable forget = gates.get(SDIndex.all(), SDIndex.interval(hidden, 2 * hidden));
       SDVariable out = gates.get(SDIndex.all(), SDIndex.interval(2 * hidden, 3 * hidden));

@@ -4,8 +4,9 @@ import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Dense quantile head with non-crossing outputs: the median quantile is free, every other quantile is its
- * neighbour towards the median plus (or minus) a softplus, so q_{k+1} >= q_k holds by construction.
+ * Dense quantile head with non-crossing outputs: the median quantile is free, every other quantile
+ * is its neighbour towards the median plus (or minus) a softplus, so q_{k+1} >= q_k holds by
+ * construction.
  */
 public final class QuantileOutput {
   private final String scope;

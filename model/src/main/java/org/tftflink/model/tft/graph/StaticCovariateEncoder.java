@@ -3,13 +3,15 @@ package org.tftflink.model.tft.graph;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Static covariate encoders of the TFT paper: four GRNs turning the static embedding into the contexts for
- * variable selection, the LSTM initial hidden state, the LSTM initial cell state and static enrichment.
+ * Static covariate encoders of the TFT paper: four GRNs turning the static embedding into the
+ * contexts for variable selection, the LSTM initial hidden state, the LSTM initial cell state and
+ * static enrichment.
  */
 public final class StaticCovariateEncoder {
 
   /** The four context vectors, each {@code [B, hidden]}. */
-  public record Contexts(SDVariable selection, SDVariable hidden, SDVariable cell, SDVariable enrichment) {}
+  public record Contexts(
+      SDVariable selection, SDVariable hidden, SDVariable cell, SDVariable enrichment) {}
 
   private final String scope;
   private final long hidden;
@@ -28,6 +30,7 @@ public final class StaticCovariateEncoder {
   }
 
   private SDVariable grn(GraphContext g, String name, SDVariable x) {
-    return new GatedResidualNetwork(scope + "/" + name, hidden, hidden, hidden, 0, 0, 1).build(g, x, null);
+    return new GatedResidualNetwork(scope + "/" + name, hidden, hidden, hidden, 0, 0, 1)
+        .build(g, x, null);
   }
 }

@@ -3,12 +3,16 @@ package org.tftflink.model.tft.graph;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Variable selection network of the TFT paper (eqs. 6-8): softmax weights from a GRN over all flattened inputs
- * (with the optional static context), one GRN per variable, and the weighted sum of their outputs.
+ * Variable selection network of the TFT paper (eqs. 6-8): softmax weights from a GRN over all
+ * flattened inputs (with the optional static context), one GRN per variable, and the weighted sum
+ * of their outputs.
  */
 public final class VariableSelectionNetwork {
 
-  /** The selected representation {@code [N, hidden]} and the selection weights {@code [N, variables]}. */
+  /**
+   * The selected representation {@code [N, hidden]} and the selection weights {@code [N,
+   * variables]}.
+   */
   public record Output(SDVariable selected, SDVariable weights) {}
 
   private final String scope;
@@ -18,7 +22,12 @@ public final class VariableSelectionNetwork {
   private final long contextSize;
   private final long rowsPerWindow;
 
-  public VariableSelectionNetwork(String scope, long variables, long inputSize, long hidden, long contextSize,
+  public VariableSelectionNetwork(
+      String scope,
+      long variables,
+      long inputSize,
+      long hidden,
+      long contextSize,
       long rowsPerWindow) {
     this.scope = scope;
     this.variables = variables;
@@ -28,16 +37,35 @@ public final class VariableSelectionNetwork {
     this.rowsPerWindow = rowsPerWindow;
   }
 
-  /** @param transformed per-variable embeddings {@code [variables, N, inputSize]} */
+  /**
+   * @param transformed per-variable embeddings {@code [variables, N, inputSize]}
+   */
   public Output build(GraphContext g, SDVariable transformed, SDVariable context) {
     SDVariable flat = transformed.permute(1, 0, 2).reshape(-1, variables * inputSize);
-    SDVariable logits = new GatedResidualNetwork(scope + "/flat_grn", variables * inputSize,
-        Math.min(hidden, variables), variables, contextSize, 0, rowsPerWindow).build(g, flat, context);
+    SDVariable logits =
+        new GatedResidualNetwork(
+                scope + "/flat_grn",
+                variables * inputSize,
+                Math.min(hidden, variables),
+                variables,
+                contextSize,
+                0,
+                rowsPerWindow)
+            .build(g, flat, context);
     SDVariable weights = g.sd().nn.softmax(scope + "/weights", logits, 1);
-    // per-variable GRNs are narrow (hidden min(input, hidden)) as in PyTorch Forecasting: they hold most of the
+    // per-variable GRNs are narrow (hidden min(input, hidden)) as in PyTorch Forecasting: they hold
+    // most of the
     // model's activations, [variables, B*T, ·]
-    SDVariable processed = new GatedResidualNetwork(scope + "/var_grn", inputSize, Math.min(inputSize, hidden),
-        hidden, 0, variables, rowsPerWindow).build(g, transformed, null);
+    SDVariable processed =
+        new GatedResidualNetwork(
+                scope + "/var_grn",
+                inputSize,
+                Math.min(inputSize, hidden),
+                hidden,
+                0,
+                variables,
+                rowsPerWindow)
+            .build(g, transformed, null);
     SDVariable w = weights.permute(1, 0).reshape(variables, -1, 1);
     return new Output(processed.mul(w).sum(0), weights);
   }

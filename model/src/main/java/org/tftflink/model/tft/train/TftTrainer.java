@@ -19,9 +19,9 @@ import org.tftflink.model.tft.data.EncodedBatch;
 import org.tftflink.model.tft.graph.TftGraph;
 
 /**
- * Trains a {@link TftModel} in place: Adam, gradient clipping by global norm, dropout masks, fixed seed, early
- * stopping on validation loss (the best epoch's weights are kept), optional wall-time budget. A manual loop
- * because SameDiff's TrainingConfig has no global-norm clipping.
+ * Trains a {@link TftModel} in place: Adam, gradient clipping by global norm, dropout masks, fixed
+ * seed, early stopping on validation loss (the best epoch's weights are kept), optional wall-time
+ * budget. A manual loop because SameDiff's TrainingConfig has no global-norm clipping.
  */
 public final class TftTrainer {
   private final TftModel model;
@@ -35,29 +35,33 @@ public final class TftTrainer {
     this(model, model.config().learningRate());
   }
 
-  /** A trainer with its own learning rate (online updates use a smaller one than the initial fit). */
+  /**
+   * A trainer with its own learning rate (online updates use a smaller one than the initial fit).
+   */
   public TftTrainer(TftModel model, double learningRate) {
     this.model = model;
     this.config = model.config();
     this.params = model.parameters();
     Adam adam = new Adam(learningRate);
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
-      INDArray state = Nd4j.zeros(e.getValue().dataType(), 1, adam.stateSize(e.getValue().length()));
+      INDArray state =
+          Nd4j.zeros(e.getValue().dataType(), 1, adam.stateSize(e.getValue().length()));
       updaters.put(e.getKey(), adam.instantiate(state, true));
     }
     this.random = Nd4j.getRandomFactory().getNewRandomInstance(config.seed());
   }
 
   /**
-   * One Adam step on at most {@code batchSize} samples; returns the batch loss before the step. A smaller batch is
-   * padded with copies whose actuals are missing (weight 0), which changes neither loss nor gradient: SameDiff
-   * 1.0.0-M2.1's strided_slice_bp keeps the shape of its first run, so the gradient graph must always see the
-   * same batch size (a smaller last batch failed with "lengths of arrays are mismatched").
+   * One Adam step on at most {@code batchSize} samples; returns the batch loss before the step. A
+   * smaller batch is padded with copies whose actuals are missing (weight 0), which changes neither
+   * loss nor gradient: SameDiff 1.0.0-M2.1's strided_slice_bp keeps the shape of its first run, so
+   * the gradient graph must always see the same batch size (a smaller last batch failed with
+   * "lengths of arrays are mismatched").
    */
   public double step(List<TrainingSample> batch) {
     if (batch.isEmpty() || batch.size() > config.batchSize()) {
-      throw new IllegalArgumentException("a training step takes 1.." + config.batchSize() + " samples, got "
-          + batch.size());
+      throw new IllegalArgumentException(
+          "a training step takes 1.." + config.batchSize() + " samples, got " + batch.size());
     }
     List<TrainingSample> padded = new ArrayList<>(batch);
     double[] noActuals = new double[config.horizon()];
@@ -67,8 +71,11 @@ public final class TftTrainer {
     }
     EncodedBatch encoded = encode(padded);
     Map<String, INDArray> feeds = model.withMasks(encoded, random);
-    var outAndGrad = model.graph().sameDiff().calculateGradientsAndOutputs(feeds, List.of(TftGraph.LOSS),
-        params.keySet());
+    var outAndGrad =
+        model
+            .graph()
+            .sameDiff()
+            .calculateGradientsAndOutputs(feeds, List.of(TftGraph.LOSS), params.keySet());
     Map<String, INDArray> grads = outAndGrad.getGradients();
     double sumSq = 0;
     for (INDArray g : grads.values()) {
@@ -76,8 +83,10 @@ public final class TftTrainer {
       sumSq += n * n;
     }
     double norm = Math.sqrt(sumSq);
-    double factor = config.gradientClipNorm() > 0 && norm > config.gradientClipNorm()
-        ? config.gradientClipNorm() / norm : 1.0;
+    double factor =
+        config.gradientClipNorm() > 0 && norm > config.gradientClipNorm()
+            ? config.gradientClipNorm() / norm
+            : 1.0;
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       INDArray g = grads.get(e.getKey());
       if (factor != 1.0) {
@@ -90,7 +99,10 @@ public final class TftTrainer {
     return outAndGrad.getOutputs().get(TftGraph.LOSS).getDouble(0);
   }
 
-  /** Mean pinball loss (scaled units, summed over quantiles) over all observed horizon points; no dropout. */
+  /**
+   * Mean pinball loss (scaled units, summed over quantiles) over all observed horizon points; no
+   * dropout.
+   */
   public double loss(List<TrainingSample> samples) {
     double weighted = 0;
     double points = 0;
@@ -105,10 +117,14 @@ public final class TftTrainer {
   }
 
   /**
-   * Trains for up to {@code maxEpochs}, stopping after {@code earlyStoppingPatience} epochs without validation
-   * improvement or when the time budget is spent; the model ends with the best epoch's weights.
+   * Trains for up to {@code maxEpochs}, stopping after {@code earlyStoppingPatience} epochs without
+   * validation improvement or when the time budget is spent; the model ends with the best epoch's
+   * weights.
    */
-  public TrainingResult fit(List<TrainingSample> train, List<TrainingSample> validation, Duration timeBudget,
+  public TrainingResult fit(
+      List<TrainingSample> train,
+      List<TrainingSample> validation,
+      Duration timeBudget,
       Consumer<String> progress) {
     long start = System.currentTimeMillis();
     Random shuffle = new Random(config.seed());
@@ -146,14 +162,24 @@ public final class TftTrainer {
         sinceBest++;
       }
       long elapsed = System.currentTimeMillis() - start;
-      // a budget spent during validation ends the run too: a next epoch would stop after one batch and report
+      // a budget spent during validation ends the run too: a next epoch would stop after one batch
+      // and report
       // that batch's loss as an epoch's (seen on ETTh1 with a 10-minute budget)
       byBudget |= elapsed > timeBudget.toMillis();
       // the run ends at the last epoch or when the budget is spent, whichever comes first
-      long eta = Math.min((elapsed / epoch) * (config.maxEpochs() - epoch),
-          Math.max(0, timeBudget.toMillis() - elapsed));
-      EpochReport r = new EpochReport(epoch, lossSum / batches, valLoss,
-          Math.min(order.size(), batches * config.batchSize()) / trainSeconds, elapsed, eta, improved);
+      long eta =
+          Math.min(
+              (elapsed / epoch) * (config.maxEpochs() - epoch),
+              Math.max(0, timeBudget.toMillis() - elapsed));
+      EpochReport r =
+          new EpochReport(
+              epoch,
+              lossSum / batches,
+              valLoss,
+              Math.min(order.size(), batches * config.batchSize()) / trainSeconds,
+              elapsed,
+              eta,
+              improved);
       reports.add(r);
       progress.accept(r.line(config.maxEpochs()));
       if (byBudget || sinceBest >= config.earlyStoppingPatience()) {
@@ -162,13 +188,16 @@ public final class TftTrainer {
     }
     restore(best);
     boolean early = sinceBest >= config.earlyStoppingPatience();
-    return new TrainingResult(reports, bestEpoch, bestLoss, seen, System.currentTimeMillis() - start, early,
-        byBudget);
+    return new TrainingResult(
+        reports, bestEpoch, bestLoss, seen, System.currentTimeMillis() - start, early, byBudget);
   }
 
   private EncodedBatch encode(List<TrainingSample> batch) {
-    return model.encoder().encode(batch.stream().map(TrainingSample::window).toList(),
-        batch.stream().map(TrainingSample::futureTarget).toList());
+    return model
+        .encoder()
+        .encode(
+            batch.stream().map(TrainingSample::window).toList(),
+            batch.stream().map(TrainingSample::futureTarget).toList());
   }
 
   private Map<String, INDArray> snapshot() {

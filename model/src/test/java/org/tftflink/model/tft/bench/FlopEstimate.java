@@ -2,7 +2,10 @@ package org.tftflink.model.tft.bench;
 
 import org.tftflink.model.tft.TftConfig;
 
-/** Multiply-add count (×2 = FLOPs) of the TFT's matmuls per sample, from the config; elementwise ops left out. */
+/**
+ * Multiply-add count (×2 = FLOPs) of the TFT's matmuls per sample, from the config; elementwise ops
+ * left out.
+ */
 public final class FlopEstimate {
   private FlopEstimate() {}
 
@@ -18,12 +21,22 @@ public final class FlopEstimate {
     double vsnDec = c.decoderVariables() * perVarGrn + flatGrn(c.decoderVariables(), dc, h);
     double lstm = c.lstmLayers() * 8 * h * h; // input and recurrent projections, 4 gates each
     double grn = 4 * h * h; // fc1, fc2, GLU value and gate
-    double macs = tEnc * (vsnEnc + lstm) + tDec * (vsnDec + lstm)
-        + t * (2 * h * h) // post-LSTM gate
-        + t * (grn + h * h) // static enrichment (with context)
-        + tDec * h * h + t * h * h + t * h * dk // attention projections q, k, v
-        + c.attentionHeads() * tDec * t * dk + tDec * t * dk + tDec * dk * h // scores, A·V, output
-        + tDec * (2 * h * h + grn + 2 * h * h + h * c.quantiles().length); // post-attn, GRN, pre-output, head
+    double macs =
+        tEnc * (vsnEnc + lstm)
+            + tDec * (vsnDec + lstm)
+            + t * (2 * h * h) // post-LSTM gate
+            + t * (grn + h * h) // static enrichment (with context)
+            + tDec * h * h
+            + t * h * h
+            + t * h * dk // attention projections q, k, v
+            + c.attentionHeads() * tDec * t * dk
+            + tDec * t * dk
+            + tDec * dk * h // scores, A·V, output
+            + tDec
+                * (2 * h * h
+                    + grn
+                    + 2 * h * h
+                    + h * c.quantiles().length); // post-attn, GRN, pre-output, head
     return 2 * macs;
   }
 

@@ -16,8 +16,11 @@ public final class ForwardProbe {
   public static void main(String[] args) {
     TftConfig c = TftConfig.reference();
     TftModel model = TftModel.create(c, FeatureScaler.identity(c));
-    System.out.println("ops in graph: " + model.graph().sameDiff().ops().length + ", parameters "
-        + model.parameterCount());
+    System.out.println(
+        "ops in graph: "
+            + model.graph().sameDiff().ops().length
+            + ", parameters "
+            + model.parameterCount());
     for (String a : args) {
       int b = Integer.parseInt(a);
       List<TftWindow> w = TestWindows.windows(c, b, 1);
@@ -28,7 +31,8 @@ public final class ForwardProbe {
         model.output(e, TftGraph.PREDICTION);
         best = Math.min(best, System.nanoTime() - t0);
       }
-      System.out.printf("batch %d: best forward %.1f ms, %.0f samples/s%n", b, best / 1e6, b / (best / 1e9));
+      System.out.printf(
+          "batch %d: best forward %.1f ms, %.0f samples/s%n", b, best / 1e6, b / (best / 1e9));
     }
   }
 }

@@ -30,15 +30,22 @@ import org.tftflink.model.tft.graph.TftGraph;
 import org.tftflink.model.tft.train.TftTrainer;
 
 /**
- * Throughput of the reference TFT (hidden 32, 4 heads, encoder 168, horizon 24, 7 observed, 2 known): forward
- * calls per second at batch 1/64/256/1024 (samples/s = calls/s × batch) and training steps per second at batch
- * 128 (samples/s = steps/s × 128). Forward includes encoding the windows, as the operator will pay it.
+ * Throughput of the reference TFT (hidden 32, 4 heads, encoder 168, horizon 24, 7 observed, 2
+ * known): forward calls per second at batch 1/64/256/1024 (samples/s = calls/s × batch) and
+ * training steps per second at batch 128 (samples/s = steps/s × 128). Forward includes encoding the
+ * windows, as the operator will pay it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-// javacpp frees native arrays on GC: without these caps a training fork grew past 20 GB and was OOM-killed
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=3G",
-    "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G"})
+// javacpp frees native arrays on GC: without these caps a training fork grew past 20 GB and was
+// OOM-killed
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx2g",
+      "-Dorg.bytedeco.javacpp.maxbytes=3G",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G"
+    })
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class TftBenchmark {
@@ -52,6 +59,7 @@ public class TftBenchmark {
   public static class Forward {
     @Param({"1", "64", "256", "1024"})
     public int batch;
+
     TftModel model;
     List<TftWindow> windows;
 
@@ -74,8 +82,10 @@ public class TftBenchmark {
       TftConfig c = reference();
       List<TftWindow> w = TestWindows.windows(c, 128, 2);
       List<double[]> f = TestWindows.futures(c, 128, 3);
-      samples = java.util.stream.IntStream.range(0, 128).mapToObj(i -> new TrainingSample(w.get(i), f.get(i)))
-          .toList();
+      samples =
+          java.util.stream.IntStream.range(0, 128)
+              .mapToObj(i -> new TrainingSample(w.get(i), f.get(i)))
+              .toList();
       trainer = new TftTrainer(TftModel.create(c, FeatureScaler.fit(c, w)));
     }
   }
@@ -96,9 +106,14 @@ public class TftBenchmark {
   public static void main(String[] args) throws RunnerException {
     TftConfig c = reference();
     TftModel m = TftModel.create(c, FeatureScaler.identity(c));
-    System.out.printf("reference config: %d parameters, ~%.1f MFLOP forward per sample (matmuls)%n",
+    System.out.printf(
+        "reference config: %d parameters, ~%.1f MFLOP forward per sample (matmuls)%n",
         m.parameterCount(), FlopEstimate.forwardPerSample(c) / 1e6);
-    new Runner(new OptionsBuilder().include(TftBenchmark.class.getSimpleName())
-        .param("batch", args.length > 0 ? args : new String[] {"1", "64", "256", "1024"}).build()).run();
+    new Runner(
+            new OptionsBuilder()
+                .include(TftBenchmark.class.getSimpleName())
+                .param("batch", args.length > 0 ? args : new String[] {"1", "64", "256", "1024"})
+                .build())
+        .run();
   }
 }

@@ -18,8 +18,16 @@ class ModelDataSerializerTest {
   private final TftConfig config = TestWindows.tinyConfig().toBuilder().dataType("FLOAT").build();
   private final List<TftWindow> windows = TestWindows.windows(config, 5, 1);
   private final TftModel model = TftModel.create(config, FeatureScaler.fit(config, windows));
-  private final ModelData data = ModelData.of(model, 12, 3, 11, ModelData.NONE, 1_392_388_200_000L,
-      Map.of("loss", 0.25, "samples", 4096.0), Map.of("loss", 0.3));
+  private final ModelData data =
+      ModelData.of(
+          model,
+          12,
+          3,
+          11,
+          ModelData.NONE,
+          1_392_388_200_000L,
+          Map.of("loss", 0.25, "samples", 4096.0),
+          Map.of("loss", 0.3));
 
   @Test
   void shouldRoundTripExactlyWhenSerialized() {
@@ -38,10 +46,12 @@ class ModelDataSerializerTest {
 
   @Test
   void shouldGiveIdenticalForecastsWhenLoadedFromEnvelope() {
-    TftModel loaded = ModelDataSerializer.deserialize(ModelDataSerializer.serialize(data)).toModel();
+    TftModel loaded =
+        ModelDataSerializer.deserialize(ModelDataSerializer.serialize(data)).toModel();
 
     for (int i = 0; i < windows.size(); i++) {
-      assertThat(loaded.predict(windows).get(i).values()).isDeepEqualTo(model.predict(windows).get(i).values());
+      assertThat(loaded.predict(windows).get(i).values())
+          .isDeepEqualTo(model.predict(windows).get(i).values());
     }
   }
 
@@ -52,7 +62,8 @@ class ModelDataSerializerTest {
       byte[] bad = blob.clone();
       bad[pos] ^= 0x40;
       assertThatThrownBy(() -> ModelDataSerializer.deserialize(bad))
-          .isInstanceOf(InvalidModelDataException.class).hasMessageContaining("checksum");
+          .isInstanceOf(InvalidModelDataException.class)
+          .hasMessageContaining("checksum");
     }
   }
 
@@ -61,7 +72,8 @@ class ModelDataSerializerTest {
     byte[] blob = ModelDataSerializer.serialize(data);
     for (int len : new int[] {0, 7, 40, blob.length / 2, blob.length - 1}) {
       byte[] cut = Arrays.copyOf(blob, len);
-      assertThatThrownBy(() -> ModelDataSerializer.deserialize(cut)).isInstanceOf(InvalidModelDataException.class);
+      assertThatThrownBy(() -> ModelDataSerializer.deserialize(cut))
+          .isInstanceOf(InvalidModelDataException.class);
     }
   }
 
@@ -70,7 +82,8 @@ class ModelDataSerializerTest {
     byte[] blob = ModelDataSerializer.serialize(data);
     blob[7] = 9;
     assertThatThrownBy(() -> ModelDataSerializer.deserialize(blob))
-        .isInstanceOf(InvalidModelDataException.class).hasMessageContaining("format version 9");
+        .isInstanceOf(InvalidModelDataException.class)
+        .hasMessageContaining("format version 9");
   }
 
   @Test

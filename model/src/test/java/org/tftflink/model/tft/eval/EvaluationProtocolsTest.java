@@ -14,12 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tftflink.model.tft.TftConfig;
 
-/** The ETT and half-split protocols run end to end on small synthetic files (short budgets; wiring, not accuracy). */
+/**
+ * The ETT and half-split protocols run end to end on small synthetic files (short budgets; wiring,
+ * not accuracy).
+ */
 class EvaluationProtocolsTest {
-  private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldReportModelAndBaselinesOnStandardTestWindowsWhenEtt() throws IOException {
@@ -32,10 +35,19 @@ class EvaluationProtocolsTest {
       lines.add(t.plusHours(i).format(FORMAT) + "," + day + ",1,2,3,4,5," + (20 + 5 * day));
     }
     Files.write(csv, lines);
-    TftConfig config = TftConfig.builder().hiddenSize(4).attentionHeads(1).hiddenContinuousSize(2)
-        .encoderLength(6).horizon(3).missingIndicators(false).batchSize(512).maxEpochs(1).build();
+    TftConfig config =
+        TftConfig.builder()
+            .hiddenSize(4)
+            .attentionHeads(1)
+            .hiddenContinuousSize(2)
+            .encoderLength(6)
+            .horizon(3)
+            .missingIndicators(false)
+            .batchSize(512)
+            .maxEpochs(1)
+            .build();
 
-    EvaluationReport r = EttEvaluation.run(csv, config, Duration.ofSeconds(2), s -> { });
+    EvaluationReport r = EttEvaluation.run(csv, config, Duration.ofSeconds(2), s -> {});
 
     assertThat(r.testWindows()).isEqualTo(2880 - 3 + 1);
     assertThat(r.methods()).containsOnlyKeys("tft", "repeat_last", "seasonal_naive");
@@ -52,13 +64,24 @@ class EvaluationProtocolsTest {
     lines.add("timestamp,value");
     LocalDateTime t = LocalDateTime.of(2014, 2, 14, 14, 30);
     for (int i = 0; i < 800; i++) {
-      lines.add(t.plusMinutes(5L * i).format(FORMAT) + "," + (50 + 10 * Math.sin(2 * Math.PI * i / 288)));
+      lines.add(
+          t.plusMinutes(5L * i).format(FORMAT) + "," + (50 + 10 * Math.sin(2 * Math.PI * i / 288)));
     }
     Files.write(csv, lines);
-    TftConfig config = TftConfig.builder().hiddenSize(4).attentionHeads(1).hiddenContinuousSize(2)
-        .encoderLength(8).horizon(4).observedReals(1).missingIndicators(false).batchSize(64).maxEpochs(1).build();
+    TftConfig config =
+        TftConfig.builder()
+            .hiddenSize(4)
+            .attentionHeads(1)
+            .hiddenContinuousSize(2)
+            .encoderLength(8)
+            .horizon(4)
+            .observedReals(1)
+            .missingIndicators(false)
+            .batchSize(64)
+            .maxEpochs(1)
+            .build();
 
-    EvaluationReport r = HalfSplitEvaluation.run(csv, config, 288, Duration.ofSeconds(5), s -> { });
+    EvaluationReport r = HalfSplitEvaluation.run(csv, config, 288, Duration.ofSeconds(5), s -> {});
 
     assertThat(r.testWindows()).isEqualTo(800 - 4 - 400 + 1);
     assertThat(r.methods().get("seasonal_naive").qRisk50()).isLessThan(1e-9);

@@ -23,35 +23,62 @@ public final class EvaluationRuns {
     EvaluationReport report;
     if (args[0].equals("ett")) {
       // ETT has no missing values: indicators would be constant inputs that only cost time
-      TftConfig config = TftConfig.reference().toBuilder().missingIndicators(false).maxEpochs(epochs).learningRate(lr).build();
+      TftConfig config =
+          TftConfig.reference().toBuilder()
+              .missingIndicators(false)
+              .maxEpochs(epochs)
+              .learningRate(lr)
+              .build();
       report = EttEvaluation.run(csv, config, budget, System.out::println);
     } else {
-      TftConfig config = TftConfig.reference().toBuilder().observedReals(1).missingIndicators(false)
-          .maxEpochs(epochs).learningRate(lr).build();
+      TftConfig config =
+          TftConfig.reference().toBuilder()
+              .observedReals(1)
+              .missingIndicators(false)
+              .maxEpochs(epochs)
+              .learningRate(lr)
+              .build();
       report = HalfSplitEvaluation.run(csv, config, 288, budget, System.out::println);
     }
     System.out.println(report.summary());
   }
 
-  /** {@code nab <budgetSecondsPerSeries> <csv>...}: half split per series, then P50 q-risk averages. */
+  /**
+   * {@code nab <budgetSecondsPerSeries> <csv>...}: half split per series, then P50 q-risk averages.
+   */
   private static void nab(String[] args) {
     Duration budget = Duration.ofSeconds(Long.parseLong(args[1]));
-    TftConfig config = TftConfig.reference().toBuilder().observedReals(1).missingIndicators(false).maxEpochs(10)
-        .learningRate(3e-3).build();
+    TftConfig config =
+        TftConfig.reference().toBuilder()
+            .observedReals(1)
+            .missingIndicators(false)
+            .maxEpochs(10)
+            .learningRate(3e-3)
+            .build();
     java.util.Map<String, double[]> sums = new java.util.LinkedHashMap<>();
     int n = 0;
     for (int i = 2; i < args.length; i++) {
-      EvaluationReport r = HalfSplitEvaluation.run(Path.of(args[i]), config, 288, budget, System.out::println);
+      EvaluationReport r =
+          HalfSplitEvaluation.run(Path.of(args[i]), config, 288, budget, System.out::println);
       System.out.println(r.summary());
-      r.methods().forEach((k, v) -> {
-        double[] acc = sums.computeIfAbsent(k, x -> new double[2]);
-        acc[0] += v.qRisk50();
-        acc[1] += v.qRisk90();
-      });
+      r.methods()
+          .forEach(
+              (k, v) -> {
+                double[] acc = sums.computeIfAbsent(k, x -> new double[2]);
+                acc[0] += v.qRisk50();
+                acc[1] += v.qRisk90();
+              });
       n++;
     }
     final int count = n;
-    sums.forEach((k, v) -> System.out.printf(java.util.Locale.ROOT, "mean over %d series: %-16s P50 q-risk %.4f  P90 q-risk %.4f%n",
-        count, k, v[0] / count, v[1] / count));
+    sums.forEach(
+        (k, v) ->
+            System.out.printf(
+                java.util.Locale.ROOT,
+                "mean over %d series: %-16s P50 q-risk %.4f  P90 q-risk %.4f%n",
+                count,
+                k,
+                v[0] / count,
+                v[1] / count));
   }
 }

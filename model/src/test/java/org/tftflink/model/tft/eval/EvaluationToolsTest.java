@@ -14,15 +14,16 @@ import org.tftflink.model.tft.TrainingSample;
 
 /** CSV loading, window cutting, baselines and metrics used by the offline evaluations. */
 class EvaluationToolsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldReadNabAndEttLayoutsWhenLoadingCsv() throws IOException {
     Path nab = dir.resolve("nab.csv");
-    Files.writeString(nab, "timestamp,value\n2014-02-14 14:30:00,0.132\n2014-02-14 14:35:00,0.134\n");
+    Files.writeString(
+        nab, "timestamp,value\n2014-02-14 14:30:00,0.132\n2014-02-14 14:35:00,0.134\n");
     Path ett = dir.resolve("ETTh1.csv");
-    Files.writeString(ett, "date,HUFL,OT\n2016-07-01 00:00:00,5.8,30.5\n2016-07-01 01:00:00,5.6,27.7\n");
+    Files.writeString(
+        ett, "date,HUFL,OT\n2016-07-01 00:00:00,5.8,30.5\n2016-07-01 01:00:00,5.6,27.7\n");
 
     CsvSeries a = CsvSeries.load(nab);
     CsvSeries b = CsvSeries.load(ett);
@@ -36,7 +37,8 @@ class EvaluationToolsTest {
 
   @Test
   void shouldCutWindowsAroundOriginWhenBuildingSamples() {
-    TftConfig c = TftConfig.builder().encoderLength(3).horizon(2).observedReals(1).knownReals(2).build();
+    TftConfig c =
+        TftConfig.builder().encoderLength(3).horizon(2).observedReals(1).knownReals(2).build();
     double[][] observed = new double[10][1];
     for (int i = 0; i < 10; i++) {
       observed[i][0] = i;

@@ -73,7 +73,8 @@ class BlockGradientTest {
     SDVariable x = input("x", B * T, 3);
     SDVariable c = input("c", B, 4);
     SDVariable transformed = InputTransform.reals(g, "prescale", x, 3, 2);
-    VariableSelectionNetwork.Output o = new VariableSelectionNetwork("vsn", 3, 2, 4, 4, T).build(g, transformed, c);
+    VariableSelectionNetwork.Output o =
+        new VariableSelectionNetwork("vsn", 3, 2, 4, 4, T).build(g, transformed, c);
     sd.identity("out", o.selected());
     sd.identity("w", o.weights());
     assertGradientsMatch("out", "w");
@@ -104,7 +105,8 @@ class BlockGradientTest {
     SDVariable dec = input("dec", B * 2, 4);
     SDVariable h0 = input("h0", B, 4);
     SDVariable c0 = input("c0", B, 4);
-    LstmEncoderDecoder.Output o = new LstmEncoderDecoder("lstm", 4, 2, 3, 2).build(g, enc, dec, h0, c0);
+    LstmEncoderDecoder.Output o =
+        new LstmEncoderDecoder("lstm", 4, 2, 3, 2).build(g, enc, dec, h0, c0);
     sd.identity("enc_out", o.encoder());
     sd.identity("dec_out", o.decoder());
     assertGradientsMatch("enc_out", "dec_out");
@@ -113,7 +115,8 @@ class BlockGradientTest {
   @Test
   void shouldMatchNumericalGradientWhenInterpretableAttention() {
     SDVariable seq = input("seq", B * 5, 4);
-    InterpretableMultiHeadAttention.Output o = new InterpretableMultiHeadAttention("att", 4, 2, 3, 2).build(g, seq);
+    InterpretableMultiHeadAttention.Output o =
+        new InterpretableMultiHeadAttention("att", 4, 2, 3, 2).build(g, seq);
     sd.identity("out", o.output());
     sd.identity("w", o.weights());
     assertGradientsMatch("out", "w");
@@ -130,7 +133,8 @@ class BlockGradientTest {
   void shouldMatchNumericalGradientWhenQuantileLoss() {
     SDVariable x = input("x", B * T, 4);
     SDVariable y = input("y", B * T, 1);
-    feeds.put("w", Nd4j.create(new double[] {1, 0, 1, 1, 1, 0}, new long[] {B * T, 1}, DataType.DOUBLE));
+    feeds.put(
+        "w", Nd4j.create(new double[] {1, 0, 1, 1, 1, 0}, new long[] {B * T, 1}, DataType.DOUBLE));
     SDVariable w = sd.placeHolder("w", DataType.DOUBLE, -1, 1);
     SDVariable pred = new QuantileOutput("q", 4, 3, 1).build(g, x);
     new QuantileLoss(new double[] {0.1, 0.5, 0.9}).build(g, "pinball", pred, y, w);

@@ -12,13 +12,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Central-difference gradient check in DOUBLE: loss = Σ sum(out_i ∘ R_i) with fixed random R_i, analytic gradients
- * from SameDiff against (L(w+ε) - L(w-ε)) / 2ε per parameter element. Works with placeholders, unlike
- * GradCheckUtil.
+ * Central-difference gradient check in DOUBLE: loss = Σ sum(out_i ∘ R_i) with fixed random R_i,
+ * analytic gradients from SameDiff against (L(w+ε) - L(w-ε)) / 2ε per parameter element. Works with
+ * placeholders, unlike GradCheckUtil.
  */
 final class GradientChecker {
 
-  /** Outcome: elements checked, elements failed, worst relative error among elements above the abs floor. */
+  /**
+   * Outcome: elements checked, elements failed, worst relative error among elements above the abs
+   * floor.
+   */
   record Result(int checked, int failed, double maxRelError, List<String> failures) {}
 
   private static final double EPS = 1e-6;
@@ -27,7 +30,11 @@ final class GradientChecker {
 
   private GradientChecker() {}
 
-  static Result check(SameDiff sd, Map<String, INDArray> feeds, List<String> outputs, int maxPerVariable,
+  static Result check(
+      SameDiff sd,
+      Map<String, INDArray> feeds,
+      List<String> outputs,
+      int maxPerVariable,
       long seed) {
     Random random = new Random(seed);
     Map<String, INDArray> values = sd.output(feeds, outputs.toArray(new String[0]));

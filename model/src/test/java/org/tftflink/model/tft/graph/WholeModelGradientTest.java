@@ -14,7 +14,9 @@ import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.data.EncodedBatch;
 import org.tftflink.model.tft.data.FeatureScaler;
 
-/** Numerical gradient check of the whole TFT (every input kind, dropout masks on, two LSTM layers). */
+/**
+ * Numerical gradient check of the whole TFT (every input kind, dropout masks on, two LSTM layers).
+ */
 class WholeModelGradientTest {
 
   @Test
@@ -23,13 +25,25 @@ class WholeModelGradientTest {
     Nd4j.getRandom().setSeed(1);
     TftConfig config = TestWindows.tinyConfig().toBuilder().lstmLayers(2).build();
     TftModel model = TftModel.create(config, FeatureScaler.identity(config));
-    EncodedBatch batch = model.encoder().encode(TestWindows.windows(config, 3, 1), TestWindows.futures(config, 3, 2));
-    Map<String, INDArray> feeds = model.withMasks(batch, Nd4j.getRandomFactory().getNewRandomInstance(1));
+    EncodedBatch batch =
+        model
+            .encoder()
+            .encode(TestWindows.windows(config, 3, 1), TestWindows.futures(config, 3, 2));
+    Map<String, INDArray> feeds =
+        model.withMasks(batch, Nd4j.getRandomFactory().getNewRandomInstance(1));
 
-    GradientChecker.Result r = GradientChecker.check(model.graph().sameDiff(), feeds,
-        List.of(TftGraph.PREDICTION, TftGraph.ATTENTION, TftGraph.STATIC_WEIGHTS, TftGraph.ENCODER_WEIGHTS,
-            TftGraph.DECODER_WEIGHTS),
-        4, 9);
+    GradientChecker.Result r =
+        GradientChecker.check(
+            model.graph().sameDiff(),
+            feeds,
+            List.of(
+                TftGraph.PREDICTION,
+                TftGraph.ATTENTION,
+                TftGraph.STATIC_WEIGHTS,
+                TftGraph.ENCODER_WEIGHTS,
+                TftGraph.DECODER_WEIGHTS),
+            4,
+            9);
 
     assertThat(r.failures()).isEmpty();
     assertThat(r.checked()).isGreaterThan(250);
@@ -40,10 +54,14 @@ class WholeModelGradientTest {
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     TftConfig config = TestWindows.tinyConfig().toBuilder().dropout(0).build();
     TftModel model = TftModel.create(config, FeatureScaler.identity(config));
-    EncodedBatch batch = model.encoder().encode(TestWindows.windows(config, 2, 3), TestWindows.futures(config, 2, 4));
+    EncodedBatch batch =
+        model
+            .encoder()
+            .encode(TestWindows.windows(config, 2, 3), TestWindows.futures(config, 2, 4));
 
-    GradientChecker.Result r = GradientChecker.check(model.graph().sameDiff(), model.withMasks(batch, null),
-        List.of(TftGraph.LOSS), 2, 5);
+    GradientChecker.Result r =
+        GradientChecker.check(
+            model.graph().sameDiff(), model.withMasks(batch, null), List.of(TftGraph.LOSS), 2, 5);
 
     assertThat(r.failures()).isEmpty();
     assertThat(r.checked()).isGreaterThan(150);

@@ -15,9 +15,23 @@ import org.tftflink.model.tft.data.FeatureScaler;
 
 /** Training reduces the loss on a learnable series, deterministically, and keeps the best epoch. */
 class TftTrainerTest {
-  private final TftConfig config = TftConfig.builder().hiddenSize(8).attentionHeads(2).hiddenContinuousSize(4)
-      .encoderLength(12).horizon(4).observedReals(1).knownReals(1).missingIndicators(false).batchSize(16)
-      .maxEpochs(3).earlyStoppingPatience(2).learningRate(1e-2).gradientClipNorm(1.0).seed(3).build();
+  private final TftConfig config =
+      TftConfig.builder()
+          .hiddenSize(8)
+          .attentionHeads(2)
+          .hiddenContinuousSize(4)
+          .encoderLength(12)
+          .horizon(4)
+          .observedReals(1)
+          .knownReals(1)
+          .missingIndicators(false)
+          .batchSize(16)
+          .maxEpochs(3)
+          .earlyStoppingPatience(2)
+          .learningRate(1e-2)
+          .gradientClipNorm(1.0)
+          .seed(3)
+          .build();
 
   private List<TrainingSample> sineSamples(int n, long seed) {
     Random r = new Random(seed);
@@ -38,13 +52,15 @@ class TftTrainerTest {
           future[t - config.encoderLength()] = y;
         }
       }
-      out.add(new TrainingSample(new TftWindow(observed, known, new String[0], new double[0]), future));
+      out.add(
+          new TrainingSample(new TftWindow(observed, known, new String[0], new double[0]), future));
     }
     return out;
   }
 
   private TftModel newModel(List<TrainingSample> train) {
-    return TftModel.create(config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
+    return TftModel.create(
+        config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
   }
 
   @Test
@@ -60,7 +76,9 @@ class TftTrainerTest {
 
     assertThat(result.bestValidationLoss()).isLessThan(before * 0.7);
     assertThat(trainer.loss(validation)).isEqualTo(result.bestValidationLoss());
-    assertThat(lines).hasSize(result.epochs().size()).allMatch(l -> l.contains("samples/s") && l.contains("ETA"));
+    assertThat(lines)
+        .hasSize(result.epochs().size())
+        .allMatch(l -> l.contains("samples/s") && l.contains("ETA"));
   }
 
   @Test
@@ -76,7 +94,8 @@ class TftTrainerTest {
     double lb = tb.step(train.subList(16, 32));
 
     assertThat(la).isEqualTo(lb);
-    assertThat(a.parameterValues().get("output/dense/W")).containsExactly(b.parameterValues().get("output/dense/W"));
+    assertThat(a.parameterValues().get("output/dense/W"))
+        .containsExactly(b.parameterValues().get("output/dense/W"));
   }
 
   @Test
@@ -95,12 +114,15 @@ class TftTrainerTest {
   void shouldLeaveLossUnchangedWhenSmallBatchIsPadded() {
     TftConfig noDropout = config.toBuilder().dropout(0).build();
     List<TrainingSample> train = sineSamples(5, 5);
-    TftModel model = TftModel.create(noDropout,
-        FeatureScaler.fit(noDropout, train.stream().map(TrainingSample::window).toList()));
+    TftModel model =
+        TftModel.create(
+            noDropout,
+            FeatureScaler.fit(noDropout, train.stream().map(TrainingSample::window).toList()));
     TftTrainer trainer = new TftTrainer(model);
 
     double expected = trainer.loss(train);
 
-    assertThat(trainer.step(train)).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(trainer.step(train))
+        .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5));
   }
 }
