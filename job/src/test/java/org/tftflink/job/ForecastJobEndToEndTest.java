@@ -18,10 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,25 +53,7 @@ class ForecastJobEndToEndTest {
   @TempDir static Path stateDir;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2)
-                  .setConfiguration(rocksDb())
-                  .build());
-
-  private static Configuration rocksDb() {
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stateDir.resolve("checkpoints").toUri().toString());
-    conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
-    return conf;
-  }
+  static final MiniClusterExtension FLINK = RocksDbMiniCluster.extension(() -> stateDir);
 
   private static String bootstrap;
 

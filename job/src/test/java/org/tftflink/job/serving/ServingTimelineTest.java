@@ -12,14 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.HeartbeatManagerOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -31,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tftflink.job.KafkaPipeline;
+import org.tftflink.job.RocksDbMiniCluster;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.SharedKafka;
@@ -56,26 +52,7 @@ class ServingTimelineTest {
   @TempDir static Path stateDir;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2)
-                  .setConfiguration(rocksDb())
-                  .build());
-
-  private static Configuration rocksDb() {
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        stateDir.resolve("checkpoints").toUri().toString());
-    conf.setString("state.backend.rocksdb.localdir", stateDir.resolve("rocksdb").toString());
-    conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-    return conf;
-  }
+  static final MiniClusterExtension FLINK = RocksDbMiniCluster.extension(() -> stateDir);
 
   @Test
   void shouldNeverServeAVersionOfTheAbandonedTimelineAfterRestoringAnOlderSavepoint()
