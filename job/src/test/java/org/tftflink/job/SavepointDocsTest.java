@@ -44,6 +44,7 @@ class SavepointDocsTest {
     assertThat(doc)
         .contains("`" + HostForecaster.HISTORY_STATE + "`")
         .contains("`" + HostForecaster.OPEN_STEPS_STATE + "`")
+        .contains("`" + HostForecaster.LAST_STEP_STATE + "`")
         .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
         .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {
