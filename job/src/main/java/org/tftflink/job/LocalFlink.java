@@ -41,4 +41,18 @@ public final class LocalFlink {
   public static StreamExecutionEnvironment withWebUi(Configuration conf) {
     return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
   }
+
+  /**
+   * The benchmarks' environment: no web UI, RocksDB state under {@code stateDir}, checkpoints (and
+   * so exactly-once commits) every {@code checkpointInterval}.
+   */
+  public static StreamExecutionEnvironment forBenchmark(
+      Path stateDir, Duration checkpointInterval, int parallelism) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            configuration(stateDir, checkpointInterval, 0));
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(checkpointInterval.toMillis());
+    return env;
+  }
 }

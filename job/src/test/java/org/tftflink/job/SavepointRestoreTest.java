@@ -30,7 +30,6 @@ import org.tftflink.job.kafka.Topics;
 import org.tftflink.job.replay.NabSeries;
 import org.tftflink.job.replay.ReplayMessage;
 import org.tftflink.job.replay.Replayer;
-import org.tftflink.operators.forecast.HostForecaster;
 
 /**
  * Stop-with-savepoint in the middle of the data and resume from the savepoint (RocksDB state, Kafka
@@ -121,26 +120,7 @@ class SavepointRestoreTest {
       graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
     }
     JobClient job = env.executeAsync(graph);
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long lastForecasts = -1;
-    long stableSince = System.nanoTime();
-    while (true) {
-      Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
-      long accepted = acc.get(HostForecaster.ACCEPTED) instanceof Long n ? n : 0;
-      long forecasts = acc.get(HostForecaster.FORECASTS) instanceof Long n ? n : 0;
-      if (forecasts != lastForecasts) {
-        lastForecasts = forecasts;
-        stableSince = System.nanoTime();
-      }
-      if (accepted >= events && System.nanoTime() - stableSince > Duration.ofSeconds(4).toNanos()) {
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the job accepted " + accepted + " of " + events + " events in 3 minutes");
-      }
-      Thread.sleep(250);
-    }
+    JobQuiet.await(job, events, Duration.ofSeconds(4));
     return job.stopWithSavepoint(
             false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
         .get(2, TimeUnit.MINUTES);

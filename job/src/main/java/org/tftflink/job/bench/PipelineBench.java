@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -104,11 +103,7 @@ public final class PipelineBench {
   }
 
   private StreamExecutionEnvironment environment(Path stateDir) {
-    Configuration conf = LocalFlink.configuration(stateDir, Duration.ofSeconds(5), 0);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
-    env.setParallelism(parallelism);
-    env.enableCheckpointing(Duration.ofSeconds(5).toMillis());
-    return env;
+    return LocalFlink.forBenchmark(stateDir, Duration.ofSeconds(5), parallelism);
   }
 
   private static Result report(Result r) {

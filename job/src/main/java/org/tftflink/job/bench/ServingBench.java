@@ -13,7 +13,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -230,11 +229,7 @@ public final class ServingBench {
   }
 
   private StreamExecutionEnvironment environment(Path state) {
-    Configuration conf = LocalFlink.configuration(state, Duration.ofSeconds(5), 0);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
-    env.setParallelism(parallelism);
-    env.enableCheckpointing(Duration.ofSeconds(5).toMillis());
-    return env;
+    return LocalFlink.forBenchmark(state, Duration.ofSeconds(5), parallelism);
   }
 
   private static void createTopics(String bootstrap) {

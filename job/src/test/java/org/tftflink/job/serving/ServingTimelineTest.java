@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tftflink.job.JobQuiet;
 import org.tftflink.job.KafkaPipeline;
 import org.tftflink.job.RocksDbMiniCluster;
 import org.tftflink.job.config.Options;
@@ -35,7 +36,6 @@ import org.tftflink.job.replay.NabSeries;
 import org.tftflink.job.replay.ReplayMessage;
 import org.tftflink.job.replay.Replayer;
 import org.tftflink.model.tft.TftConfig;
-import org.tftflink.operators.forecast.HostForecaster;
 
 /**
  * The timeline rule through the whole job (MiniCluster, RocksDB, a real broker): model v1 (epoch 1)
@@ -203,37 +203,12 @@ class ServingTimelineTest {
     }
     JobClient job = env.executeAsync(graph);
     for (Phase phase : phases) {
-      awaitQuiet(job, phase.events());
+      JobQuiet.await(job, phase.events(), Duration.ofSeconds(3));
       phase.then().run(job);
     }
     job.stopWithSavepoint(
             false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
         .get(2, TimeUnit.MINUTES);
-  }
-
-  private static void awaitQuiet(JobClient job, long events) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long lastForecasts = -1;
-    long stableSince = System.nanoTime();
-    while (true) {
-      Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
-      long accepted = acc.get(HostForecaster.ACCEPTED) instanceof Long n ? n : 0;
-      long forecasts = acc.get(HostForecaster.FORECASTS) instanceof Long n ? n : 0;
-      if (forecasts != lastForecasts) {
-        lastForecasts = forecasts;
-        stableSince = System.nanoTime();
-      }
-      if (accepted >= events && System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
-        System.out.println(
-            "ServingTimelineTest: quiet at " + accepted + " events, " + forecasts + " forecasts");
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the job accepted " + accepted + " of " + events + " events in 3 minutes");
-      }
-      Thread.sleep(250);
-    }
   }
 
   /**
