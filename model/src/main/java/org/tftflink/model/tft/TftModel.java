@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
@@ -96,13 +94,7 @@ public final class TftModel {
 
   /** The live trainable arrays by scoped name, in graph order. */
   public Map<String, INDArray> parameters() {
-    Map<String, INDArray> p = new LinkedHashMap<>();
-    for (SDVariable v : graph.sameDiff().variables()) {
-      if (v.getVariableType() == VariableType.VARIABLE) {
-        p.put(v.name(), v.getArr());
-      }
-    }
-    return p;
+    return graph.parameters();
   }
 
   /** A copy of every parameter as doubles, by name. */
@@ -159,7 +151,7 @@ public final class TftModel {
 
   /** Runs the graph on an encoded batch with dropout disabled (all-ones masks). */
   public Map<String, INDArray> output(EncodedBatch batch, String... outputs) {
-    return graph.sameDiff().output(withMasks(batch, null), outputs);
+    return graph.output(withMasks(batch, null), outputs);
   }
 
   /**

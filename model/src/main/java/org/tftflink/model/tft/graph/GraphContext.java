@@ -40,10 +40,47 @@ public final class GraphContext {
   private final List<DropoutSite> dropoutSites = new ArrayList<>();
 
   public GraphContext(SameDiff sd, DataType dataType, long seed, double dropout) {
+    this(sd, dataType, new Random(seed), dropout);
+  }
+
+  /**
+   * A context drawing initial values from a shared generator, so that a model built as several
+   * graphs is initialised as one sequence from its seed.
+   */
+  public GraphContext(SameDiff sd, DataType dataType, Random init, double dropout) {
     this.sd = sd;
     this.dataType = dataType;
-    this.init = new Random(seed);
+    this.init = init;
     this.dropout = dropout;
+  }
+
+  /**
+   * The same graph and generator with dropout off, for a block whose input dropout is applied
+   * outside the graph (see {@link #externalDropout}).
+   */
+  public GraphContext withoutDropout() {
+    return new GraphContext(sd, dataType, init, 0);
+  }
+
+  /**
+   * Registers a dropout mask that the caller applies outside the graph, for an input that is a
+   * placeholder: SameDiff does not differentiate an op whose inputs are all placeholders, so
+   * placeholder × mask-placeholder would cut the gradient. Returns the mask's feed name, or null
+   * without dropout.
+   */
+  public String externalDropout(
+      String name, long[] shapePerBatch, int batchDim, long batchMultiplier) {
+    if (dropout <= 0) {
+      return null;
+    }
+    String maskName = name + "/dropout_mask";
+    dropoutSites.add(new DropoutSite(maskName, shapePerBatch.clone(), batchDim, batchMultiplier));
+    return maskName;
+  }
+
+  /** The same generator and settings over another graph. */
+  public GraphContext over(SameDiff other) {
+    return new GraphContext(other, dataType, init, dropout);
   }
 
   public SameDiff sd() {
@@ -60,14 +97,23 @@ public final class GraphContext {
 
   /** A Glorot-uniform weight; fan-in and fan-out are the last two dimensions of the shape. */
   public SDVariable weight(String name, long... shape) {
+    return sd.var(name, weightArray(shape));
+  }
+
+  /** A Glorot-uniform weight array for parameters kept outside the graph. */
+  public INDArray weightArray(long... shape) {
     long fanIn = shape[shape.length - 2];
     long fanOut = shape[shape.length - 1];
     double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-    return sd.var(name, fill(shape, () -> (init.nextDouble() * 2 - 1) * limit));
+    return fill(shape, () -> (init.nextDouble() * 2 - 1) * limit);
   }
 
   public SDVariable zeros(String name, long... shape) {
-    return sd.var(name, fill(shape, () -> 0.0));
+    return sd.var(name, zerosArray(shape));
+  }
+
+  public INDArray zerosArray(long... shape) {
+    return fill(shape, () -> 0.0);
   }
 
   public SDVariable ones(String name, long... shape) {

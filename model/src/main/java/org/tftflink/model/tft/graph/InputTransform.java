@@ -15,7 +15,9 @@ public final class InputTransform {
       GraphContext g, String scope, SDVariable x, long variables, long size) {
     SDVariable w = g.weight(scope + "/W", variables, 1, size);
     SDVariable b = g.zeros(scope + "/b", variables, 1, size);
-    return x.permute(1, 0).reshape(variables, -1, 1).mul(w).add(b);
+    // a batched matmul with an inner size of 1 rather than a broadcast multiply: the same outer
+    // product, but libnd4j's broadcast multiply_bp took 3x as long at [10, 21504, 16]
+    return g.sd().mmul(x.permute(1, 0).reshape(variables, -1, 1), w).add(b);
   }
 
   /** One-hot categoricals {@code [variables, B, buckets]} to {@code [variables, B, size]}. */

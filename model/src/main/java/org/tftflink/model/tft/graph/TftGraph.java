@@ -1,16 +1,27 @@
 package org.tftflink.model.tft.graph;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tftflink.model.tft.TftConfig;
 
 /**
- * The whole Temporal Fusion Transformer (Lim et al. 2021) as one SameDiff graph, built block by
- * block from a {@link TftConfig}; the same config and seed always give the same variable names,
- * shapes and initial values.
+ * The whole Temporal Fusion Transformer (Lim et al. 2021), built block by block from a {@link
+ * TftConfig}: a SameDiff graph up to the LSTM (input transforms, variable selection, static
+ * covariate encoders), the LSTM encoder-decoder in Java ({@link LstmEncoderDecoder}, for speed and
+ * correct gradients), and a SameDiff graph after it (gated skip, static enrichment, attention,
+ * quantile head, loss). {@link #output} and {@link #backward} run the three as one model. The same
+ * config and seed always give the same parameter names, shapes and initial values.
  */
 public final class TftGraph {
   public static final String STATIC_CATEGORICAL = "static_categorical";
@@ -26,20 +37,52 @@ public final class TftGraph {
   public static final String DECODER_WEIGHTS = "decoder_weights";
   public static final String LOSS = "loss";
 
-  private final TftConfig config;
-  private final SameDiff sd;
-  private final GraphContext context;
+  // what the front graph hands over: selected inputs of every step and three static contexts
+  static final String SELECTED = "selected";
+  static final String CONTEXT_HIDDEN = "context_hidden";
+  static final String CONTEXT_CELL = "context_cell";
+  static final String CONTEXT_ENRICHMENT = "context_enrichment";
+  private static final List<String> HAND_OVER =
+      List.of(SELECTED, CONTEXT_HIDDEN, CONTEXT_CELL, CONTEXT_ENRICHMENT);
+  // the back graph's inputs from the LSTM and the front
+  static final String LSTM_OUTPUT = "lstm_output";
+  static final String SELECTED_INPUT = "selected_input";
+  static final String ENRICHMENT_INPUT = "enrichment_input";
+  private static final String GRADIENT = "/upstream_gradient";
+  private static final String FRONT_LOSS = "front_surrogate_loss";
 
-  private TftGraph(TftConfig config, SameDiff sd, GraphContext context) {
+  private final TftConfig config;
+  private final SameDiff front;
+  private final LstmEncoderDecoder lstm;
+  private final SameDiff back;
+  private final String lstmDropout;
+  private final List<GraphContext.DropoutSite> dropoutSites;
+  private final DataType dataType;
+
+  /** Loss value and the gradient of every parameter (front, LSTM and back) by name. */
+  public record Backward(double loss, Map<String, INDArray> gradients) {}
+
+  private TftGraph(
+      TftConfig config,
+      SameDiff front,
+      LstmEncoderDecoder lstm,
+      SameDiff back,
+      String lstmDropout,
+      List<GraphContext.DropoutSite> dropoutSites,
+      DataType dataType) {
     this.config = config;
-    this.sd = sd;
-    this.context = context;
+    this.front = front;
+    this.lstm = lstm;
+    this.back = back;
+    this.lstmDropout = lstmDropout;
+    this.dropoutSites = dropoutSites;
+    this.dataType = dataType;
   }
 
   public static TftGraph build(TftConfig config) {
-    SameDiff sd = SameDiff.create();
     DataType dt = DataType.valueOf(config.dataType());
-    GraphContext g = new GraphContext(sd, dt, config.seed(), config.dropout());
+    SameDiff front = SameDiff.create();
+    GraphContext g = new GraphContext(front, dt, new Random(config.seed()), config.dropout());
     long h = config.hiddenSize();
     long dc = config.hiddenContinuousSize();
     int tEnc = config.encoderLength();
@@ -49,20 +92,20 @@ public final class TftGraph {
     int nDec = config.decoderVariables();
 
     // inputs: per-variable transforms of static, encoder and decoder variables
-    SDVariable staticReal = sd.placeHolder(STATIC_REAL, dt, -1, config.staticRealInputs());
+    SDVariable staticReal = front.placeHolder(STATIC_REAL, dt, -1, config.staticRealInputs());
     SDVariable staticVars =
         InputTransform.reals(g, "static_prescale", staticReal, config.staticRealInputs(), dc);
     if (config.staticCategoricals() > 0) {
       SDVariable oneHot =
-          sd.placeHolder(
+          front.placeHolder(
               STATIC_CATEGORICAL, dt, config.staticCategoricals(), -1, config.hashBuckets());
       SDVariable embedded =
           InputTransform.categoricals(
               g, "static_embedding", oneHot, config.staticCategoricals(), config.hashBuckets(), dc);
-      staticVars = sd.concat(0, embedded, staticVars);
+      staticVars = front.concat(0, embedded, staticVars);
     }
-    SDVariable encReal = sd.placeHolder(ENCODER_REAL, dt, -1, tEnc, nEnc);
-    SDVariable decReal = sd.placeHolder(DECODER_REAL, dt, -1, tDec, nDec);
+    SDVariable encReal = front.placeHolder(ENCODER_REAL, dt, -1, tEnc, nEnc);
+    SDVariable decReal = front.placeHolder(DECODER_REAL, dt, -1, tDec, nDec);
     SDVariable encVars =
         InputTransform.reals(g, "encoder_prescale", encReal.reshape(-1, nEnc), nEnc, dc);
     SDVariable decVars =
@@ -82,57 +125,78 @@ public final class TftGraph {
     VariableSelectionNetwork.Output decSel =
         new VariableSelectionNetwork("decoder_vsn", nDec, dc, h, h, tDec)
             .build(g, decVars, ctx.selection());
+    SDVariable selected = timeConcat(front, encSel.selected(), decSel.selected(), tEnc, tDec, h);
+    front.identity(SELECTED, selected);
+    front.identity(CONTEXT_HIDDEN, ctx.hidden());
+    front.identity(CONTEXT_CELL, ctx.cell());
+    front.identity(CONTEXT_ENRICHMENT, ctx.enrichment());
+    front.identity(STATIC_WEIGHTS, staticSel.weights());
+    front.identity(ENCODER_WEIGHTS, encSel.weights().reshape(-1, tEnc, nEnc));
+    front.identity(DECODER_WEIGHTS, decSel.weights().reshape(-1, tDec, nDec));
+    // backward through the front: the gradient of Σ sum(out ∘ upstream) is the chain rule's
+    // vector-Jacobian product
+    SDVariable surrogate = null;
+    for (String name : HAND_OVER) {
+      SDVariable upstream = front.placeHolder(name + GRADIENT, dt, -1, h);
+      SDVariable term = front.getVariable(name).mul(upstream).sum();
+      surrogate = surrogate == null ? term : surrogate.add(term);
+    }
+    front.identity(FRONT_LOSS, surrogate);
+    front.setLossVariables(FRONT_LOSS);
 
-    // LSTM encoder-decoder from the static state contexts, then a gated skip over it (shared for
-    // both parts)
-    LstmEncoderDecoder.Output lstm =
-        new LstmEncoderDecoder("lstm", h, config.lstmLayers(), tEnc, tDec)
-            .build(g, encSel.selected(), decSel.selected(), ctx.hidden(), ctx.cell());
-    SDVariable lstmRows = timeConcat(sd, lstm.encoder(), lstm.decoder(), tEnc, tDec, h);
-    SDVariable selectedRows = timeConcat(sd, encSel.selected(), decSel.selected(), tEnc, tDec, h);
+    // LSTM encoder-decoder from the static state contexts (in Java, between the two graphs)
+    LstmEncoderDecoder lstm = new LstmEncoderDecoder(g, "lstm", h, config.lstmLayers(), tEnc, tDec);
+
+    // gated skip over the LSTM (shared for both parts)
+    SameDiff back = SameDiff.create();
+    GraphContext gb = g.over(back);
+    SDVariable lstmRows = back.placeHolder(LSTM_OUTPUT, dt, -1, h);
+    SDVariable selectedRows = back.placeHolder(SELECTED_INPUT, dt, -1, h);
+    SDVariable enrichmentContext = back.placeHolder(ENRICHMENT_INPUT, dt, -1, h);
+    // the LSTM output's dropout is applied before it is fed (GraphContext.externalDropout)
+    String lstmDropout = gb.externalDropout("post_lstm/glu", new long[] {-1, h}, 0, total);
     SDVariable temporal =
-        new GateAddNorm("post_lstm", h, h, 0, total).build(g, lstmRows, selectedRows);
+        new GateAddNorm("post_lstm", h, h, 0, total)
+            .build(gb.withoutDropout(), lstmRows, selectedRows);
 
     // static enrichment
     SDVariable enriched =
         new GatedResidualNetwork("static_enrichment", h, h, h, h, 0, total)
-            .build(g, temporal, ctx.enrichment());
+            .build(gb, temporal, enrichmentContext);
 
     // interpretable multi-head attention over the whole window, queried from the horizon, then
     // gate-add-norm
     InterpretableMultiHeadAttention.Output attention =
         new InterpretableMultiHeadAttention("attention", h, config.attentionHeads(), tEnc, tDec)
-            .build(g, enriched);
+            .build(gb, enriched);
     SDVariable enrichedDecoder = horizonRows(enriched, tEnc, total, h);
     SDVariable attended =
         new GateAddNorm("post_attention", h, h, 0, tDec)
-            .build(g, attention.output(), enrichedDecoder);
+            .build(gb, attention.output(), enrichedDecoder);
 
     // position-wise feed-forward GRN, final gated skip to the LSTM output, quantile head
     SDVariable positionwise =
-        new GatedResidualNetwork("positionwise_grn", h, h, h, 0, 0, tDec).build(g, attended, null);
+        new GatedResidualNetwork("positionwise_grn", h, h, h, 0, 0, tDec).build(gb, attended, null);
     SDVariable finalRows =
         new GateAddNorm("pre_output", h, h, 0, tDec)
-            .build(g, positionwise, horizonRows(temporal, tEnc, total, h));
+            .build(gb, positionwise, horizonRows(temporal, tEnc, total, h));
     SDVariable quantileRows =
         new QuantileOutput("output", h, config.quantiles().length, config.medianIndex())
-            .build(g, finalRows);
-    sd.identity(PREDICTION, quantileRows.reshape(-1, tDec, config.quantiles().length));
-
-    // interpretability outputs
-    sd.identity(ATTENTION, attention.weights());
-    sd.identity(STATIC_WEIGHTS, staticSel.weights());
-    sd.identity(ENCODER_WEIGHTS, encSel.weights().reshape(-1, tEnc, nEnc));
-    sd.identity(DECODER_WEIGHTS, decSel.weights().reshape(-1, tDec, nDec));
+            .build(gb, finalRows);
+    back.identity(PREDICTION, quantileRows.reshape(-1, tDec, config.quantiles().length));
+    back.identity(ATTENTION, attention.weights());
 
     // training loss on the scaled target
-    SDVariable target = sd.placeHolder(TARGET, dt, -1, tDec);
-    SDVariable weight = sd.placeHolder(TARGET_WEIGHT, dt, -1, tDec);
+    SDVariable target = back.placeHolder(TARGET, dt, -1, tDec);
+    SDVariable weight = back.placeHolder(TARGET_WEIGHT, dt, -1, tDec);
     SDVariable loss =
         new QuantileLoss(config.quantiles())
-            .build(g, LOSS, quantileRows, target.reshape(-1, 1), weight.reshape(-1, 1));
-    sd.setLossVariables(loss);
-    return new TftGraph(config, sd, g);
+            .build(gb, LOSS, quantileRows, target.reshape(-1, 1), weight.reshape(-1, 1));
+    back.setLossVariables(loss);
+
+    List<GraphContext.DropoutSite> sites = new ArrayList<>(g.dropoutSites());
+    sites.addAll(gb.dropoutSites());
+    return new TftGraph(config, front, lstm, back, lstmDropout, List.copyOf(sites), dt);
   }
 
   private static SDVariable timeConcat(
@@ -146,19 +210,147 @@ public final class TftGraph {
         .reshape(-1, h);
   }
 
+  /**
+   * Runs the model on {@code feeds} (inputs, dropout masks and, for the loss, targets) and returns
+   * the named outputs; the front graph's interpretability outputs can be asked for too.
+   */
+  public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
+    List<String> fromFront = new ArrayList<>(HAND_OVER);
+    List<String> fromBack = new ArrayList<>();
+    for (String name : outputs) {
+      // back first: both graphs have automatically named variables ("reduce_sum", ...)
+      (back.hasVariable(name) ? fromBack : fromFront).add(name);
+    }
+    Map<String, INDArray> frontOut =
+        front.output(only(front, feeds), fromFront.toArray(new String[0]));
+    Map<String, INDArray> result = new LinkedHashMap<>();
+    for (String name : outputs) {
+      if (frontOut.containsKey(name) && !fromBack.contains(name)) {
+        result.put(name, frontOut.get(name));
+      }
+    }
+    if (fromBack.isEmpty()) {
+      return result;
+    }
+    LstmEncoderDecoder.Pass pass =
+        lstm.forward(
+            frontOut.get(SELECTED),
+            frontOut.get(CONTEXT_HIDDEN),
+            frontOut.get(CONTEXT_CELL),
+            false);
+    result.putAll(back.output(backFeeds(feeds, frontOut, pass), fromBack.toArray(new String[0])));
+    return result;
+  }
+
+  /**
+   * The value of the back graph's {@code lossName} and the gradient of every parameter: forward
+   * through front, LSTM and back, then the back graph's gradients (parameters and its three
+   * inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
+   */
+  public Backward backward(Map<String, INDArray> feeds, String lossName) {
+    Map<String, INDArray> frontFeeds = only(front, feeds);
+    Map<String, INDArray> frontOut = front.output(frontFeeds, HAND_OVER.toArray(new String[0]));
+    INDArray h0 = frontOut.get(CONTEXT_HIDDEN);
+    INDArray c0 = frontOut.get(CONTEXT_CELL);
+    LstmEncoderDecoder.Pass pass = lstm.forward(frontOut.get(SELECTED), h0, c0, true);
+
+    List<String> backWanted = new ArrayList<>(parameterNames(back));
+    backWanted.addAll(List.of(LSTM_OUTPUT, SELECTED_INPUT, ENRICHMENT_INPUT));
+    var backResult =
+        back.calculateGradientsAndOutputs(
+            backFeeds(feeds, frontOut, pass), List.of(lossName), backWanted);
+    Map<String, INDArray> backGrads = backResult.getGradients();
+    INDArray dLstm = backGrads.get(LSTM_OUTPUT);
+    if (lstmDropout != null) {
+      dLstm = dLstm.mul(feeds.get(lstmDropout));
+    }
+    LstmEncoderDecoder.Gradients lstmGrads = lstm.backward(pass, dLstm, h0, c0);
+
+    Map<String, INDArray> upstream = new HashMap<>(frontFeeds);
+    upstream.put(SELECTED + GRADIENT, backGrads.get(SELECTED_INPUT).add(lstmGrads.input()));
+    upstream.put(CONTEXT_HIDDEN + GRADIENT, lstmGrads.initialHidden());
+    upstream.put(CONTEXT_CELL + GRADIENT, lstmGrads.initialCell());
+    upstream.put(CONTEXT_ENRICHMENT + GRADIENT, backGrads.get(ENRICHMENT_INPUT));
+    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, parameterNames(front));
+
+    Map<String, INDArray> all = new LinkedHashMap<>();
+    for (String name : parameters().keySet()) {
+      INDArray grad =
+          frontGrads.containsKey(name)
+              ? frontGrads.get(name)
+              : lstmGrads.params().containsKey(name)
+                  ? lstmGrads.params().get(name)
+                  : backGrads.get(name);
+      all.put(name, grad);
+    }
+    return new Backward(backResult.getOutputs().get(lossName).getDouble(0), all);
+  }
+
+  private Map<String, INDArray> backFeeds(
+      Map<String, INDArray> feeds, Map<String, INDArray> frontOut, LstmEncoderDecoder.Pass pass) {
+    Map<String, INDArray> f = only(back, feeds);
+    INDArray lstmOut = pass.output();
+    f.put(LSTM_OUTPUT, lstmDropout == null ? lstmOut : lstmOut.mul(feeds.get(lstmDropout)));
+    f.put(SELECTED_INPUT, frontOut.get(SELECTED));
+    f.put(ENRICHMENT_INPUT, frontOut.get(CONTEXT_ENRICHMENT));
+    return f;
+  }
+
+  /** The feeds that are placeholders of {@code sd}: SameDiff rejects unknown ones. */
+  private static Map<String, INDArray> only(SameDiff sd, Map<String, INDArray> feeds) {
+    Set<String> inputs = Set.copyOf(sd.inputs());
+    Map<String, INDArray> f = new HashMap<>();
+    feeds.forEach(
+        (k, v) -> {
+          if (inputs.contains(k)) {
+            f.put(k, v);
+          }
+        });
+    return f;
+  }
+
+  private static List<String> parameterNames(SameDiff sd) {
+    List<String> names = new ArrayList<>();
+    for (SDVariable v : sd.variables()) {
+      if (v.getVariableType() == VariableType.VARIABLE) {
+        names.add(v.name());
+      }
+    }
+    return names;
+  }
+
+  /** The live trainable arrays by scoped name: front graph, LSTM, back graph. */
+  public Map<String, INDArray> parameters() {
+    Map<String, INDArray> p = new LinkedHashMap<>();
+    for (String name : parameterNames(front)) {
+      p.put(name, front.getVariable(name).getArr());
+    }
+    p.putAll(lstm.parameters());
+    for (String name : parameterNames(back)) {
+      p.put(name, back.getVariable(name).getArr());
+    }
+    return p;
+  }
+
+  /** Graph operations per forward pass (the LSTM counts as none: it runs outside SameDiff). */
+  public int operationCount() {
+    return front.ops().length + back.ops().length;
+  }
+
+  /** The graph after the LSTM, where a loss is defined (tests add their own there). */
+  public SameDiff back() {
+    return back;
+  }
+
   public TftConfig config() {
     return config;
   }
 
-  public SameDiff sameDiff() {
-    return sd;
-  }
-
   public List<GraphContext.DropoutSite> dropoutSites() {
-    return context.dropoutSites();
+    return dropoutSites;
   }
 
   public DataType dataType() {
-    return context.dataType();
+    return dataType;
   }
 }

@@ -71,12 +71,8 @@ public final class TftTrainer {
     }
     EncodedBatch encoded = encode(padded);
     Map<String, INDArray> feeds = model.withMasks(encoded, random);
-    var outAndGrad =
-        model
-            .graph()
-            .sameDiff()
-            .calculateGradientsAndOutputs(feeds, List.of(TftGraph.LOSS), params.keySet());
-    Map<String, INDArray> grads = outAndGrad.getGradients();
+    TftGraph.Backward backward = model.graph().backward(feeds, TftGraph.LOSS);
+    Map<String, INDArray> grads = backward.gradients();
     double sumSq = 0;
     for (INDArray g : grads.values()) {
       double n = g.norm2Number().doubleValue();
@@ -96,7 +92,7 @@ public final class TftTrainer {
       e.getValue().subi(g);
     }
     iteration++;
-    return outAndGrad.getOutputs().get(TftGraph.LOSS).getDouble(0);
+    return backward.loss();
   }
 
   /**

@@ -18,7 +18,7 @@ public final class ForwardProbe {
     TftModel model = TftModel.create(c, FeatureScaler.identity(c));
     System.out.println(
         "ops in graph: "
-            + model.graph().sameDiff().ops().length
+            + model.graph().operationCount()
             + ", parameters "
             + model.parameterCount());
     for (String a : args) {

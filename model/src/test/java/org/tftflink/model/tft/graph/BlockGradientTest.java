@@ -100,19 +100,6 @@ class BlockGradientTest {
   }
 
   @Test
-  void shouldMatchNumericalGradientWhenLstmStartsFromDistinctStates() {
-    SDVariable enc = input("enc", B * 3, 4);
-    SDVariable dec = input("dec", B * 2, 4);
-    SDVariable h0 = input("h0", B, 4);
-    SDVariable c0 = input("c0", B, 4);
-    LstmEncoderDecoder.Output o =
-        new LstmEncoderDecoder("lstm", 4, 2, 3, 2).build(g, enc, dec, h0, c0);
-    sd.identity("enc_out", o.encoder());
-    sd.identity("dec_out", o.decoder());
-    assertGradientsMatch("enc_out", "dec_out");
-  }
-
-  @Test
   void shouldMatchNumericalGradientWhenInterpretableAttention() {
     SDVariable seq = input("seq", B * 5, 4);
     InterpretableMultiHeadAttention.Output o =
