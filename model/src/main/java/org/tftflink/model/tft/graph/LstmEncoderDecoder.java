@@ -57,9 +57,8 @@ public final class LstmEncoderDecoder {
   public record Gradients(
       INDArray input, INDArray initialHidden, INDArray initialCell, Map<String, INDArray> params) {}
 
-  /** Activations of one layer: its input rows, gates after activation, cell states and tanh(c). */
-  private record LayerCache(
-      INDArray input, double[] gates, double[] cells, double[] cellTanh, double[] hiddens) {}
+  /** One layer's input rows and activations. */
+  private record LayerCache(INDArray input, LstmSteps steps) {}
 
   public LstmEncoderDecoder(
       GraphContext g, String scope, long hidden, int layers, int encoderLength, int horizon) {
@@ -104,21 +103,17 @@ public final class LstmEncoderDecoder {
     INDArray x = input;
     List<LayerCache> caches = new ArrayList<>();
     for (int layer = 0; layer < layers; layer++) {
-      double[] gates = new double[batch * total * 4 * hidden];
-      projectInto(gates, x, batch, encoders.get(layer), 0, encoderLength);
-      projectInto(gates, x, batch, decoders.get(layer), encoderLength, total);
-      double[] cells = new double[batch * total * hidden];
-      double[] cellTanh = new double[batch * total * hidden];
-      double[] hiddens = new double[batch * total * hidden];
+      LstmSteps steps = new LstmSteps(batch, total, hidden);
+      projectInto(steps.gates, x, batch, encoders.get(layer), 0, encoderLength);
+      projectInto(steps.gates, x, batch, decoders.get(layer), encoderLength, total);
       double[] h = initialH.clone();
       double[] c = initialC.clone();
-      recur(gates, cells, cellTanh, hiddens, h, c, batch, encoders.get(layer), 0, encoderLength);
-      recur(
-          gates, cells, cellTanh, hiddens, h, c, batch, decoders.get(layer), encoderLength, total);
+      steps.forward(values(encoders.get(layer).recurrentWeights()), h, c, 0, encoderLength);
+      steps.forward(values(decoders.get(layer).recurrentWeights()), h, c, encoderLength, total);
       if (keepForBackward) {
-        caches.add(new LayerCache(x, gates, cells, cellTanh, hiddens));
+        caches.add(new LayerCache(x, steps));
       }
-      x = Nd4j.create(hiddens, new long[] {(long) batch * total, hidden}, DataType.DOUBLE);
+      x = Nd4j.create(steps.hiddens, new long[] {(long) batch * total, hidden}, DataType.DOUBLE);
       x = x.castTo(input.dataType());
     }
     return new Pass(batch, x, keepForBackward ? caches : null);
@@ -153,32 +148,14 @@ public final class LstmEncoderDecoder {
       double[] encWh = values(enc.recurrentWeights());
       double[] dDecWh = new double[hidden * 4 * hidden];
       double[] dEncWh = new double[hidden * 4 * hidden];
-      backRecur(
-          cache,
-          dHiddens,
-          dGates,
-          dh,
-          dc,
-          dDecWh,
-          decWh,
-          initialH,
-          initialC,
-          batch,
-          encoderLength,
-          total);
-      backRecur(
-          cache,
-          dHiddens,
-          dGates,
-          dh,
-          dc,
-          dEncWh,
-          encWh,
-          initialH,
-          initialC,
-          batch,
-          0,
-          encoderLength);
+      // the decoder first: its initial-state gradient is the encoder's last-step gradient
+      cache
+          .steps()
+          .backward(
+              dHiddens, dGates, dh, dc, decWh, dDecWh, initialH, initialC, encoderLength, total);
+      cache
+          .steps()
+          .backward(dHiddens, dGates, dh, dc, encWh, dEncWh, initialH, initialC, 0, encoderLength);
       for (int i = 0; i < dh.length; i++) {
         dH0[i] += dh[i];
         dC0[i] += dc[i];
@@ -253,133 +230,6 @@ public final class LstmEncoderDecoder {
         .reshape((long) batch * (to - from), in);
   }
 
-  /**
-   * The recurrence over steps [from, to): z already holds the input projection; adds h·W_h, applies
-   * the gates in place and writes c, tanh(c) and h per step. {@code h}, {@code c} carry the state
-   * in and out.
-   */
-  private void recur(
-      double[] gates,
-      double[] cells,
-      double[] cellTanh,
-      double[] hiddens,
-      double[] h,
-      double[] c,
-      int batch,
-      Segment s,
-      int from,
-      int to) {
-    int total = encoderLength + horizon;
-    int hs = hidden;
-    int width = 4 * hs;
-    double[] wh = values(s.recurrentWeights());
-    for (int t = from; t < to; t++) {
-      for (int b = 0; b < batch; b++) {
-        int z = (b * total + t) * width;
-        int hb = b * hs;
-        for (int k = 0; k < hs; k++) {
-          double hk = h[hb + k];
-          int w = k * width;
-          for (int j = 0; j < width; j++) {
-            gates[z + j] += hk * wh[w + j];
-          }
-        }
-        for (int j = 0; j < 3 * hs; j++) {
-          gates[z + j] = sigmoid(gates[z + j]);
-        }
-        for (int j = 3 * hs; j < width; j++) {
-          gates[z + j] = tanh(gates[z + j]);
-        }
-        int o = (b * total + t) * hs;
-        for (int k = 0; k < hs; k++) {
-          double ck = gates[z + hs + k] * c[hb + k] + gates[z + k] * gates[z + 3 * hs + k];
-          double tc = tanh(ck);
-          c[hb + k] = ck;
-          h[hb + k] = gates[z + 2 * hs + k] * tc;
-          cells[o + k] = ck;
-          cellTanh[o + k] = tc;
-          hiddens[o + k] = h[hb + k];
-        }
-      }
-    }
-  }
-
-  /**
-   * Backward through steps [from, to) in reverse: {@code dHiddens} is the loss gradient of each
-   * step's output, {@code dh}, {@code dc} carry the state gradient from the later steps in and
-   * leave holding the gradient of the segment's initial state. Writes the pre-activation gate
-   * gradients and accumulates dW_h.
-   */
-  private void backRecur(
-      LayerCache cache,
-      double[] dHiddens,
-      double[] dGates,
-      double[] dh,
-      double[] dc,
-      double[] dWh,
-      double[] wh,
-      double[] initialH,
-      double[] initialC,
-      int batch,
-      int from,
-      int to) {
-    int total = encoderLength + horizon;
-    int hs = hidden;
-    int width = 4 * hs;
-    double[] gates = cache.gates();
-    double[] dhPrev = new double[hs];
-    double[] whT = new double[wh.length];
-    for (int k = 0; k < hs; k++) {
-      for (int j = 0; j < width; j++) {
-        whT[j * hs + k] = wh[k * width + j];
-      }
-    }
-    for (int t = to - 1; t >= from; t--) {
-      for (int b = 0; b < batch; b++) {
-        int z = (b * total + t) * width;
-        int o = (b * total + t) * hs;
-        int hb = b * hs;
-        // previous state: the step before, or the segment's start (encoder: the static contexts;
-        // decoder: the encoder's last step)
-        boolean first = t == 0;
-        int prev = (b * total + t - 1) * hs;
-        for (int k = 0; k < hs; k++) {
-          double dhk = dHiddens[o + k] + dh[hb + k];
-          double in = gates[z + k];
-          double forget = gates[z + hs + k];
-          double out = gates[z + 2 * hs + k];
-          double cand = gates[z + 3 * hs + k];
-          double tc = cache.cellTanh()[o + k];
-          double cPrev = first ? initialC[hb + k] : cache.cells()[prev + k];
-          double dck = dc[hb + k] + dhk * out * (1 - tc * tc);
-          dGates[z + k] = dck * cand * in * (1 - in);
-          dGates[z + hs + k] = dck * cPrev * forget * (1 - forget);
-          dGates[z + 2 * hs + k] = dhk * tc * out * (1 - out);
-          dGates[z + 3 * hs + k] = dck * in * (1 - cand * cand);
-          dc[hb + k] = dck * forget;
-        }
-        // dh_prev = dz · W_hᵀ (row by row of W_hᵀ, so that the inner loop is an axpy the JIT
-        // vectorises, unlike a dot product) and dW_h += h_prevᵀ · dz
-        java.util.Arrays.fill(dhPrev, 0);
-        for (int j = 0; j < width; j++) {
-          double dz = dGates[z + j];
-          int w = j * hs;
-          for (int k = 0; k < hs; k++) {
-            dhPrev[k] += dz * whT[w + k];
-          }
-        }
-        for (int k = 0; k < hs; k++) {
-          double hPrev = first ? initialH[hb + k] : cache.hiddens()[prev + k];
-          int w = k * width;
-          for (int j = 0; j < width; j++) {
-            dWh[w + j] += hPrev * dGates[z + j];
-          }
-        }
-        System.arraycopy(dhPrev, 0, dh, hb, hs);
-      }
-    }
-  }
-
   /** dW_x = xᵀ·dz, db = Σ dz and dx += dz·W_xᵀ over the rows of steps [from, to). */
   private void projectBack(
       Map<String, INDArray> grads,
@@ -407,15 +257,6 @@ public final class LstmEncoderDecoder {
             org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
             org.nd4j.linalg.indexing.NDArrayIndex.all())
         .addi(dx.reshape(batch, steps, input.size(1)));
-  }
-
-  private static double sigmoid(double x) {
-    return 1.0 / (1.0 + Math.exp(-x));
-  }
-
-  /** tanh from the intrinsic exp: Math.tanh is the much slower fdlibm port. */
-  private static double tanh(double x) {
-    return 1.0 - 2.0 / (1.0 + Math.exp(2 * x));
   }
 
   private static double[] values(INDArray a) {

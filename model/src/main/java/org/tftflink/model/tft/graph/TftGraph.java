@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -147,44 +146,27 @@ public final class TftGraph {
     // LSTM encoder-decoder from the static state contexts (in Java, between the two graphs)
     LstmEncoderDecoder lstm = new LstmEncoderDecoder(g, "lstm", h, config.lstmLayers(), tEnc, tDec);
 
-    // gated skip over the LSTM (shared for both parts)
+    // the temporal fusion decoder, fed with the LSTM output (its dropout applied before it is fed,
+    // see GraphContext.externalDropout), the LSTM's inputs and the enrichment context
     SameDiff back = SameDiff.create();
     GraphContext gb = g.over(back);
-    SDVariable lstmRows = back.placeHolder(LSTM_OUTPUT, dt, -1, h);
-    SDVariable selectedRows = back.placeHolder(SELECTED_INPUT, dt, -1, h);
-    SDVariable enrichmentContext = back.placeHolder(ENRICHMENT_INPUT, dt, -1, h);
-    // the LSTM output's dropout is applied before it is fed (GraphContext.externalDropout)
     String lstmDropout = gb.externalDropout("post_lstm/glu", new long[] {-1, h}, 0, total);
-    SDVariable temporal =
-        new GateAddNorm("post_lstm", h, h, 0, total)
-            .build(gb.withoutDropout(), lstmRows, selectedRows);
-
-    // static enrichment
-    SDVariable enriched =
-        new GatedResidualNetwork("static_enrichment", h, h, h, h, 0, total)
-            .build(gb, temporal, enrichmentContext);
-
-    // interpretable multi-head attention over the whole window, queried from the horizon, then
-    // gate-add-norm
-    InterpretableMultiHeadAttention.Output attention =
-        new InterpretableMultiHeadAttention("attention", h, config.attentionHeads(), tEnc, tDec)
-            .build(gb, enriched);
-    SDVariable enrichedDecoder = horizonRows(enriched, tEnc, total, h);
-    SDVariable attended =
-        new GateAddNorm("post_attention", h, h, 0, tDec)
-            .build(gb, attention.output(), enrichedDecoder);
-
-    // position-wise feed-forward GRN, final gated skip to the LSTM output, quantile head
-    SDVariable positionwise =
-        new GatedResidualNetwork("positionwise_grn", h, h, h, 0, 0, tDec).build(gb, attended, null);
-    SDVariable finalRows =
-        new GateAddNorm("pre_output", h, h, 0, tDec)
-            .build(gb, positionwise, horizonRows(temporal, tEnc, total, h));
-    SDVariable quantileRows =
-        new QuantileOutput("output", h, config.quantiles().length, config.medianIndex())
-            .build(gb, finalRows);
+    TemporalFusionDecoder.Output decoded =
+        new TemporalFusionDecoder(
+                h,
+                config.attentionHeads(),
+                tEnc,
+                tDec,
+                config.quantiles().length,
+                config.medianIndex())
+            .build(
+                gb,
+                back.placeHolder(LSTM_OUTPUT, dt, -1, h),
+                back.placeHolder(SELECTED_INPUT, dt, -1, h),
+                back.placeHolder(ENRICHMENT_INPUT, dt, -1, h));
+    SDVariable quantileRows = decoded.quantiles();
     back.identity(PREDICTION, quantileRows.reshape(-1, tDec, config.quantiles().length));
-    back.identity(ATTENTION, attention.weights());
+    back.identity(ATTENTION, decoded.attention());
 
     // training loss on the scaled target
     SDVariable target = back.placeHolder(TARGET, dt, -1, tDec);
@@ -202,12 +184,6 @@ public final class TftGraph {
   private static SDVariable timeConcat(
       SameDiff sd, SDVariable enc, SDVariable dec, int tEnc, int tDec, long h) {
     return sd.concat(1, enc.reshape(-1, tEnc, h), dec.reshape(-1, tDec, h)).reshape(-1, h);
-  }
-
-  private static SDVariable horizonRows(SDVariable rows, int tEnc, int total, long h) {
-    return rows.reshape(-1, total, h)
-        .get(SDIndex.all(), SDIndex.interval(tEnc, total), SDIndex.all())
-        .reshape(-1, h);
   }
 
   /**

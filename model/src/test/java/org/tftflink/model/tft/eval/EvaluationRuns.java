@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.tftflink.model.tft.TftConfig;
 
 /**
- * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr]]} or
- * {@code half <csv> <budgetSeconds> [maxEpochs [lr]]}; run with OMP_NUM_THREADS=1.
+ * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr [batch]]]}
+ * or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch]]]}; run with OMP_NUM_THREADS=1.
  */
 public final class EvaluationRuns {
   private EvaluationRuns() {}
@@ -20,6 +20,7 @@ public final class EvaluationRuns {
     Duration budget = Duration.ofSeconds(Long.parseLong(args[2]));
     int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     double lr = args.length > 4 ? Double.parseDouble(args[4]) : 1e-3;
+    int batch = args.length > 5 ? Integer.parseInt(args[5]) : TftConfig.reference().batchSize();
     EvaluationReport report;
     if (args[0].equals("ett")) {
       // ETT has no missing values: indicators would be constant inputs that only cost time
@@ -28,6 +29,7 @@ public final class EvaluationRuns {
               .missingIndicators(false)
               .maxEpochs(epochs)
               .learningRate(lr)
+              .batchSize(batch)
               .build();
       report = EttEvaluation.run(csv, config, budget, System.out::println);
     } else {
