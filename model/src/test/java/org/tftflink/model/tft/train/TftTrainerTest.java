@@ -64,6 +64,33 @@ class TftTrainerTest {
   }
 
   @Test
+  void shouldTakeTheSameStepWhenGradientsAccumulateOverPasses() {
+    TftConfig noDropout = config.toBuilder().dropout(0).dataType("DOUBLE").build();
+    List<TrainingSample> batch = sineSamples(16, 4);
+    // the last samples miss some actuals, so that the passes weigh differently
+    for (int i = 12; i < 16; i++) {
+      batch.get(i).futureTarget()[i % 4] = Double.NaN;
+      batch.get(i).futureTarget()[(i + 1) % 4] = Double.NaN;
+    }
+    FeatureScaler scaler =
+        FeatureScaler.fit(noDropout, batch.stream().map(TrainingSample::window).toList());
+    TftModel whole = TftModel.create(noDropout, scaler);
+    TftModel accumulated = TftModel.create(noDropout, scaler);
+
+    double wholeLoss = new TftTrainer(whole, 1e-2, 16).step(batch);
+    double accumulatedLoss = new TftTrainer(accumulated, 1e-2, 6).step(batch);
+
+    assertThat(accumulatedLoss).isCloseTo(wholeLoss, org.assertj.core.data.Offset.offset(1e-9));
+    whole
+        .parameterValues()
+        .forEach(
+            (name, values) ->
+                assertThat(accumulated.parameterValues().get(name))
+                    .as(name)
+                    .containsExactly(values, org.assertj.core.data.Offset.offset(1e-9)));
+  }
+
+  @Test
   void shouldReduceValidationLossWhenTrainingOnSeasonalSeries() {
     List<TrainingSample> train = sineSamples(160, 1);
     List<TrainingSample> validation = sineSamples(48, 2);
