@@ -48,6 +48,8 @@ public final class TrainCommand implements Command {
         "  --epochs N        maximum epochs (default 10; early stopping after 3 without improvement)",
         "  --minutes M       training time budget in minutes, fractions allowed (default 15)",
         "  --lr X            Adam learning rate (default 0.001)",
+        "  --plateau-decay F after an epoch without improvement, go back to the best weights and",
+        "                    multiply the learning rate by F (default 1: off)",
         "  --seed S          seed of initialisation, shuffling and dropout (default 42)",
         "  --hidden N        hidden size (default 32)",
         "  --batch N         batch size (default 128)");
@@ -59,8 +61,19 @@ public final class TrainCommand implements Command {
         Args.parse(
             argv,
             Set.of(
-                "data", "target", "out", "split", "horizon", "encoder", "epochs", "minutes", "lr",
-                "seed", "hidden", "batch"),
+                "data",
+                "target",
+                "out",
+                "split",
+                "horizon",
+                "encoder",
+                "epochs",
+                "minutes",
+                "lr",
+                "seed",
+                "hidden",
+                "batch",
+                "plateau-decay"),
             Set.of());
     List<Path> files = files(args.get("data", null));
     String target = args.get("target", null);
@@ -140,6 +153,7 @@ public final class TrainCommand implements Command {
         .missingIndicators(split != Split.ETT)
         .maxEpochs((int) args.number("epochs", 10))
         .learningRate(args.number("lr", 1e-3))
+        .plateauDecay(args.number("plateau-decay", 1.0))
         .seed((long) args.number("seed", 42))
         .batchSize((int) args.number("batch", 128))
         .build();

@@ -30,6 +30,7 @@ public record TftConfig(
     int batchSize,
     int maxEpochs,
     int earlyStoppingPatience,
+    double plateauDecay,
     long seed,
     double targetScaleFloor,
     String dataType) {
@@ -79,6 +80,9 @@ public record TftConfig(
     require(
         earlyStoppingPatience >= 1,
         "earlyStoppingPatience must be >= 1, got " + earlyStoppingPatience);
+    require(
+        plateauDecay > 0 && plateauDecay <= 1,
+        "plateauDecay must be in (0, 1] (1 = off), got " + plateauDecay);
     require(targetScaleFloor > 0, "targetScaleFloor must be > 0, got " + targetScaleFloor);
     require(
         "FLOAT".equals(dataType) || "DOUBLE".equals(dataType),
@@ -207,6 +211,8 @@ public record TftConfig(
         + maxEpochs
         + ", patience="
         + earlyStoppingPatience
+        + ", plateauDecay="
+        + plateauDecay
         + ", seed="
         + seed
         + ", targetScaleFloor="
@@ -238,6 +244,7 @@ public record TftConfig(
     private int batchSize = 128;
     private int maxEpochs = 10;
     private int earlyStoppingPatience = 3;
+    private double plateauDecay = 1.0;
     private long seed = 42;
     private double targetScaleFloor = 1e-3;
     private String dataType = "FLOAT";
@@ -265,6 +272,7 @@ public record TftConfig(
       batchSize = c.batchSize;
       maxEpochs = c.maxEpochs;
       earlyStoppingPatience = c.earlyStoppingPatience;
+      plateauDecay = c.plateauDecay;
       seed = c.seed;
       targetScaleFloor = c.targetScaleFloor;
       dataType = c.dataType;
@@ -370,6 +378,15 @@ public record TftConfig(
       return this;
     }
 
+    /**
+     * After an epoch without validation improvement, training goes back to the best weights and
+     * multiplies the learning rate by this factor; 1 turns it off.
+     */
+    public Builder plateauDecay(double v) {
+      plateauDecay = v;
+      return this;
+    }
+
     public Builder seed(long v) {
       seed = v;
       return this;
@@ -407,6 +424,7 @@ public record TftConfig(
           batchSize,
           maxEpochs,
           earlyStoppingPatience,
+          plateauDecay,
           seed,
           targetScaleFloor,
           dataType);

@@ -37,6 +37,7 @@ public final class TftConfigCodec {
     m.put("batchSize", "" + c.batchSize());
     m.put("maxEpochs", "" + c.maxEpochs());
     m.put("earlyStoppingPatience", "" + c.earlyStoppingPatience());
+    m.put("plateauDecay", "" + c.plateauDecay());
     m.put("seed", "" + c.seed());
     m.put("targetScaleFloor", "" + c.targetScaleFloor());
     m.put("dataType", c.dataType());
@@ -78,6 +79,8 @@ public final class TftConfigCodec {
         .batchSize(i(m, "batchSize"))
         .maxEpochs(i(m, "maxEpochs"))
         .earlyStoppingPatience(i(m, "earlyStoppingPatience"))
+        // added after format 1's first models: absent means off
+        .plateauDecay(m.containsKey("plateauDecay") ? d(m, "plateauDecay") : 1.0)
         .seed(Long.parseLong(get(m, "seed")))
         .targetScaleFloor(d(m, "targetScaleFloor"))
         .dataType(get(m, "dataType"))

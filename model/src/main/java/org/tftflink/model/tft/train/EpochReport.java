@@ -6,6 +6,7 @@ public record EpochReport(
     double trainLoss,
     double validationLoss,
     double samplesPerSecond,
+    double learningRate,
     long elapsedMs,
     long etaMs,
     boolean improved) {
@@ -14,12 +15,13 @@ public record EpochReport(
   public String line(int maxEpochs) {
     return String.format(
         java.util.Locale.ROOT,
-        "epoch %d/%d  loss %.5f  val_loss %.5f%s  %.1f samples/s  elapsed %ds  ETA %ds",
+        "epoch %d/%d  loss %.5f  val_loss %.5f%s  lr %.1e  %.1f samples/s  elapsed %ds  ETA %ds",
         epoch,
         maxEpochs,
         trainLoss,
         validationLoss,
         improved ? " *" : "  ",
+        learningRate,
         samplesPerSecond,
         elapsedMs / 1000,
         etaMs / 1000);

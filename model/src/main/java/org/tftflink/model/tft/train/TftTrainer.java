@@ -36,6 +36,7 @@ public final class TftTrainer {
   private final TftConfig config;
   private final Map<String, INDArray> params;
   private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+  private final Adam adam;
   private final org.nd4j.linalg.api.rng.Random random;
   private int iteration;
 
@@ -56,7 +57,7 @@ public final class TftTrainer {
     this.microBatch = Math.min(microBatch, model.config().batchSize());
     this.config = model.config();
     this.params = model.parameters();
-    Adam adam = new Adam(learningRate);
+    this.adam = new Adam(learningRate);
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       INDArray state =
           Nd4j.zeros(e.getValue().dataType(), 1, adam.stateSize(e.getValue().length()));
@@ -154,7 +155,8 @@ public final class TftTrainer {
   /**
    * Trains for up to {@code maxEpochs}, stopping after {@code earlyStoppingPatience} epochs without
    * validation improvement or when the time budget is spent; the model ends with the best epoch's
-   * weights.
+   * weights. With a plateau decay, each epoch without improvement restarts from the best weights at
+   * a smaller learning rate.
    */
   public TrainingResult fit(
       List<TrainingSample> train,
@@ -186,6 +188,7 @@ public final class TftTrainer {
       }
       seen += Math.min(order.size(), (long) batches * config.batchSize());
       double trainSeconds = (System.currentTimeMillis() - epochStart) / 1000.0;
+      double learningRate = adam.getLearningRate();
       double valLoss = validation.isEmpty() ? lossSum / batches : loss(validation);
       boolean improved = valLoss < bestLoss;
       if (improved) {
@@ -195,6 +198,11 @@ public final class TftTrainer {
         best = snapshot();
       } else {
         sinceBest++;
+        if (config.plateauDecay() < 1) {
+          // back to the best weights, on with smaller steps (the Adam moments carry over)
+          restore(best);
+          adam.setLearningRate(adam.getLearningRate() * config.plateauDecay());
+        }
       }
       long elapsed = System.currentTimeMillis() - start;
       // a budget spent during validation ends the run too: a next epoch would stop after one batch
@@ -212,6 +220,7 @@ public final class TftTrainer {
               lossSum / batches,
               valLoss,
               Math.min(order.size(), batches * config.batchSize()) / trainSeconds,
+              learningRate,
               elapsed,
               eta,
               improved);

@@ -5,8 +5,9 @@ import java.time.Duration;
 import org.tftflink.model.tft.TftConfig;
 
 /**
- * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr [batch]]]}
- * or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch]]]}; run with OMP_NUM_THREADS=1.
+ * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr [batch
+ * [plateauDecay]]]]} or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch [plateauDecay]]]]};
+ * run with OMP_NUM_THREADS=1.
  */
 public final class EvaluationRuns {
   private EvaluationRuns() {}
@@ -21,6 +22,7 @@ public final class EvaluationRuns {
     int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     double lr = args.length > 4 ? Double.parseDouble(args[4]) : 1e-3;
     int batch = args.length > 5 ? Integer.parseInt(args[5]) : TftConfig.reference().batchSize();
+    double decay = args.length > 6 ? Double.parseDouble(args[6]) : 1.0;
     EvaluationReport report;
     if (args[0].equals("ett")) {
       // ETT has no missing values: indicators would be constant inputs that only cost time
@@ -30,6 +32,7 @@ public final class EvaluationRuns {
               .maxEpochs(epochs)
               .learningRate(lr)
               .batchSize(batch)
+              .plateauDecay(decay)
               .build();
       report = EttEvaluation.run(csv, config, budget, System.out::println);
     } else {
