@@ -80,6 +80,18 @@ public final class Args {
     }
   }
 
+  public boolean bool(String name, boolean fallback) {
+    String v = values.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    throw new IllegalArgumentException(
+        "option '--" + name + "' needs true or false, got '" + v + "'");
+  }
+
   /** {@code base}, then the {@code --config} file, then every {@code --set key=value}, in order. */
   public Settings settings(Settings base) throws java.io.IOException {
     Settings s = base;

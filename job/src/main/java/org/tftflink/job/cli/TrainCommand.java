@@ -50,6 +50,8 @@ public final class TrainCommand implements Command {
         "  --lr X            Adam learning rate (default 0.001)",
         "  --plateau-decay F after an epoch without improvement, go back to the best weights and",
         "                    multiply the learning rate by F (default 1: off)",
+        "  --target-scales B feed each window's target level and scale to the static covariates",
+        "                    (default true; false helped on ETTh1, whose test level is shifted)",
         "  --seed S          seed of initialisation, shuffling and dropout (default 42)",
         "  --hidden N        hidden size (default 32)",
         "  --batch N         batch size (default 128)");
@@ -73,7 +75,8 @@ public final class TrainCommand implements Command {
                 "seed",
                 "hidden",
                 "batch",
-                "plateau-decay"),
+                "plateau-decay",
+                "target-scales"),
             Set.of());
     List<Path> files = files(args.get("data", null));
     String target = args.get("target", null);
@@ -154,6 +157,7 @@ public final class TrainCommand implements Command {
         .maxEpochs((int) args.number("epochs", 10))
         .learningRate(args.number("lr", 1e-3))
         .plateauDecay(args.number("plateau-decay", 1.0))
+        .targetScaleInputs(args.bool("target-scales", true))
         .seed((long) args.number("seed", 42))
         .batchSize((int) args.number("batch", 128))
         .build();

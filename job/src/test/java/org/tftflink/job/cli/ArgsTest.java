@@ -49,6 +49,16 @@ class ArgsTest {
   }
 
   @Test
+  void shouldReadBooleansAndRefuseAnythingElse() {
+    Args a = Args.parse(List.of("--a", "false", "--b", "yes"), Set.of("a", "b"), Set.of());
+
+    assertThat(a.bool("a", true)).isFalse();
+    assertThat(a.bool("missing", true)).isTrue();
+    assertThatThrownBy(() -> a.bool("b", true))
+        .hasMessageContaining("'--b' needs true or false, got 'yes'");
+  }
+
+  @Test
   void shouldRefuseRunWithoutABroker() {
     assertThatThrownBy(() -> new RunCommand().run(List.of()))
         .hasMessageContaining("kafka.bootstrap is required");

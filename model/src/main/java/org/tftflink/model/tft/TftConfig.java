@@ -25,6 +25,7 @@ public record TftConfig(
     int staticReals,
     boolean missingIndicators,
     boolean relativeTimeIndex,
+    boolean targetScaleInputs,
     double learningRate,
     double gradientClipNorm,
     int batchSize,
@@ -125,8 +126,8 @@ public record TftConfig(
   }
 
   /**
-   * Static reals fed to the network: the configured ones plus the window's target location and
-   * scale.
+   * Static reals fed to the network: the configured ones plus two for the window's target location
+   * and scale (zeros when {@link #targetScaleInputs()} is off, so the graph keeps its shape).
    */
   public int staticRealInputs() {
     return staticReals + 2;
@@ -201,6 +202,8 @@ public record TftConfig(
         + missingIndicators
         + ", relativeTimeIndex="
         + relativeTimeIndex
+        + ", targetScaleInputs="
+        + targetScaleInputs
         + ", lr="
         + learningRate
         + ", clip="
@@ -239,6 +242,7 @@ public record TftConfig(
     private int staticReals = 0;
     private boolean missingIndicators = true;
     private boolean relativeTimeIndex = true;
+    private boolean targetScaleInputs = true;
     private double learningRate = 1e-3;
     private double gradientClipNorm = 0.1;
     private int batchSize = 128;
@@ -267,6 +271,7 @@ public record TftConfig(
       staticReals = c.staticReals;
       missingIndicators = c.missingIndicators;
       relativeTimeIndex = c.relativeTimeIndex;
+      targetScaleInputs = c.targetScaleInputs;
       learningRate = c.learningRate;
       gradientClipNorm = c.gradientClipNorm;
       batchSize = c.batchSize;
@@ -353,6 +358,16 @@ public record TftConfig(
       return this;
     }
 
+    /**
+     * Whether the static covariates see each window's target location and scale (PyTorch
+     * Forecasting's add_target_scales). They let the model learn level-specific behaviour, which
+     * hurt on ETTh1, whose validation and test levels differ from training.
+     */
+    public Builder targetScaleInputs(boolean v) {
+      targetScaleInputs = v;
+      return this;
+    }
+
     public Builder learningRate(double v) {
       learningRate = v;
       return this;
@@ -419,6 +434,7 @@ public record TftConfig(
           staticReals,
           missingIndicators,
           relativeTimeIndex,
+          targetScaleInputs,
           learningRate,
           gradientClipNorm,
           batchSize,

@@ -105,6 +105,38 @@ class TftModelTest {
   }
 
   @Test
+  void shouldGiveTheSameScaledForecastAtEveryLevelWhenTargetScaleInputsAreOff() {
+    TftConfig levelFree = config.toBuilder().targetScaleInputs(false).build();
+    TftModel m = TftModel.create(levelFree, FeatureScaler.identity(levelFree));
+    TftWindow w = TestWindows.windows(levelFree, 1, 8).get(0);
+    double[][] observed = copy(w.observed());
+    for (double[] row : observed) {
+      row[0] = 1000 + 10 * row[0];
+    }
+    TftWindow shifted = new TftWindow(observed, w.known(), w.staticCategoricals(), w.staticReals());
+
+    EncodedBatch both = m.encoder().encode(List.of(w, shifted));
+    INDArray statics = both.feeds().get(TftGraph.STATIC_REAL);
+    double[][] p =
+        m.output(both, TftGraph.PREDICTION).get(TftGraph.PREDICTION).slice(0).toDoubleMatrix();
+    double[][] q =
+        m.output(both, TftGraph.PREDICTION).get(TftGraph.PREDICTION).slice(1).toDoubleMatrix();
+
+    // the location and scale inputs are zeros, so both windows look identical after scaling
+    int loc = levelFree.staticReals();
+    assertThat(statics.getDouble(0, loc)).isZero();
+    assertThat(statics.getDouble(1, loc)).isZero();
+    assertThat(statics.getDouble(1, loc + 1)).isZero();
+    for (int h = 0; h < p.length; h++) {
+      assertThat(q[h]).containsExactly(p[h], within(1e-5));
+    }
+    // while with the inputs on, the level reaches the network
+    EncodedBatch on = model.encoder().encode(List.of(w, shifted));
+    assertThat(on.feeds().get(TftGraph.STATIC_REAL).getDouble(1, loc))
+        .isNotEqualTo(on.feeds().get(TftGraph.STATIC_REAL).getDouble(0, loc));
+  }
+
+  @Test
   void shouldForecastWhenValuesAreMissingOrCategoryIsUnseen() {
     TftWindow w = TestWindows.windows(config, 1, 9).get(0);
     double[][] observed = copy(w.observed());

@@ -94,8 +94,10 @@ public final class BatchEncoder {
       for (int j = 0; j < config.staticReals(); j++) {
         stat[sb + j] = (w.staticReals()[j] - scaler.staticMean()[j]) / scaler.staticStd()[j];
       }
-      stat[sb + config.staticReals()] = (loc[i] - targetMean) / targetStd;
-      stat[sb + config.staticReals() + 1] = Math.log(scale[i] / targetStd);
+      if (config.targetScaleInputs()) {
+        stat[sb + config.staticReals()] = (loc[i] - targetMean) / targetStd;
+        stat[sb + config.staticReals() + 1] = Math.log(scale[i] / targetStd);
+      }
     }
     Map<String, INDArray> feeds = new HashMap<>();
     feeds.put(TftGraph.ENCODER_REAL, array(enc, b, tEnc, nEnc));

@@ -32,6 +32,7 @@ public final class TftConfigCodec {
     m.put("staticReals", "" + c.staticReals());
     m.put("missingIndicators", "" + c.missingIndicators());
     m.put("relativeTimeIndex", "" + c.relativeTimeIndex());
+    m.put("targetScaleInputs", "" + c.targetScaleInputs());
     m.put("learningRate", "" + c.learningRate());
     m.put("gradientClipNorm", "" + c.gradientClipNorm());
     m.put("batchSize", "" + c.batchSize());
@@ -74,6 +75,9 @@ public final class TftConfigCodec {
         .staticReals(i(m, "staticReals"))
         .missingIndicators(Boolean.parseBoolean(get(m, "missingIndicators")))
         .relativeTimeIndex(Boolean.parseBoolean(get(m, "relativeTimeIndex")))
+        // added after format 1's first models, which all fed them
+        .targetScaleInputs(
+            !m.containsKey("targetScaleInputs") || Boolean.parseBoolean(m.get("targetScaleInputs")))
         .learningRate(d(m, "learningRate"))
         .gradientClipNorm(d(m, "gradientClipNorm"))
         .batchSize(i(m, "batchSize"))

@@ -90,5 +90,22 @@ class ModelDataSerializerTest {
   void shouldRoundTripConfigWhenEncodedAsText() {
     TftConfig reference = TftConfig.reference();
     assertThat(TftConfigCodec.decode(TftConfigCodec.encode(reference))).isEqualTo(reference);
+    TftConfig changed = reference.toBuilder().plateauDecay(0.5).targetScaleInputs(false).build();
+    assertThat(TftConfigCodec.decode(TftConfigCodec.encode(changed))).isEqualTo(changed);
+  }
+
+  @Test
+  void shouldReadConfigOfModelsSavedBeforeTheTrainingKeysExisted() {
+    TftConfig changed =
+        TftConfig.reference().toBuilder().plateauDecay(0.5).targetScaleInputs(false).build();
+    String old =
+        TftConfigCodec.encode(changed)
+            .replaceAll("(?m)^(plateauDecay|targetScaleInputs)=.*\\n", "");
+
+    TftConfig read = TftConfigCodec.decode(old);
+
+    assertThat(old).doesNotContain("plateauDecay").doesNotContain("targetScaleInputs");
+    assertThat(read.plateauDecay()).isEqualTo(1.0);
+    assertThat(read.targetScaleInputs()).isTrue();
   }
 }

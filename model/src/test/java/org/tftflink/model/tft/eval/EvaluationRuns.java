@@ -6,8 +6,8 @@ import org.tftflink.model.tft.TftConfig;
 
 /**
  * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr [batch
- * [plateauDecay]]]]} or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch [plateauDecay]]]]};
- * run with OMP_NUM_THREADS=1.
+ * [plateauDecay]]]]} or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch [plateauDecay
+ * [targetScaleInputs]]]]]}; run with OMP_NUM_THREADS=1.
  */
 public final class EvaluationRuns {
   private EvaluationRuns() {}
@@ -23,6 +23,7 @@ public final class EvaluationRuns {
     double lr = args.length > 4 ? Double.parseDouble(args[4]) : 1e-3;
     int batch = args.length > 5 ? Integer.parseInt(args[5]) : TftConfig.reference().batchSize();
     double decay = args.length > 6 ? Double.parseDouble(args[6]) : 1.0;
+    boolean scales = args.length <= 7 || Boolean.parseBoolean(args[7]);
     EvaluationReport report;
     if (args[0].equals("ett")) {
       // ETT has no missing values: indicators would be constant inputs that only cost time
@@ -33,6 +34,7 @@ public final class EvaluationRuns {
               .learningRate(lr)
               .batchSize(batch)
               .plateauDecay(decay)
+              .targetScaleInputs(scales)
               .build();
       report = EttEvaluation.run(csv, config, budget, System.out::println);
     } else {
