@@ -29,7 +29,26 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] argv) throws Exception {
+    capNativeMemory();
     System.exit(run(argv));
+  }
+
+  /**
+   * Caps ND4J's native memory unless the user set the caps: javacpp frees native arrays only when
+   * their Java objects are collected, and with a large heap that GC rarely runs. Uncapped, an ETTh1
+   * training run grew past 18 GB and was killed by the kernel. Must run before ND4J loads.
+   */
+  static void capNativeMemory() {
+    String bytes = "org.bytedeco.javacpp.maxbytes";
+    String physical = "org.bytedeco.javacpp.maxphysicalbytes";
+    if (System.getProperty(bytes) == null) {
+      System.setProperty(bytes, "4G");
+    }
+    if (System.getProperty(physical) == null) {
+      // the physical figure is the whole process: heap, native arrays and the rest
+      long cap = Runtime.getRuntime().maxMemory() + (8L << 30);
+      System.setProperty(physical, Long.toString(cap));
+    }
   }
 
   static int run(String[] argv) throws Exception {
