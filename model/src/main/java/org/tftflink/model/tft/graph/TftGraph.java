@@ -219,11 +219,19 @@ public final class TftGraph {
   }
 
   /**
-   * The value of the back graph's {@code lossName} and the gradient of every parameter: forward
-   * through front, LSTM and back, then the back graph's gradients (parameters and its three
-   * inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
+   * The value of the back graph's loss variable {@code lossName} and the gradient of every
+   * parameter: forward through front, LSTM and back, then the back graph's gradients (parameters
+   * and its three inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
    */
   public Backward backward(Map<String, INDArray> feeds, String lossName) {
+    if (!back.getLossVariables().equals(List.of(lossName))) {
+      // SameDiff differentiates the graph's loss variables, whatever output is asked for
+      throw new IllegalArgumentException(
+          "'"
+              + lossName
+              + "' is not the loss variable of the graph after the LSTM, which is "
+              + back.getLossVariables());
+    }
     Map<String, INDArray> frontFeeds = only(front, feeds);
     Map<String, INDArray> frontOut = front.output(frontFeeds, HAND_OVER.toArray(new String[0]));
     INDArray h0 = frontOut.get(CONTEXT_HIDDEN);
