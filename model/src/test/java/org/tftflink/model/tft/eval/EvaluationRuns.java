@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.tftflink.model.tft.TftConfig;
 
 /**
- * Long evaluation runs (not unit tests): {@code ett <csv> <budgetSeconds> [maxEpochs [lr [batch
- * [plateauDecay]]]]} or {@code half <csv> <budgetSeconds> [maxEpochs [lr [batch [plateauDecay
- * [targetScaleInputs]]]]]}; run with OMP_NUM_THREADS=1.
+ * Long evaluation runs (not unit tests), run with OMP_NUM_THREADS=1: {@code ett|half <csv>
+ * <budgetSeconds> [maxEpochs [lr [batch [plateauDecay [targetScaleInputs [seed]]]]]]}, or {@code
+ * nab <budgetSecondsPerSeries> <csv>...}. The optional arguments apply to ett runs; half runs take
+ * maxEpochs and lr.
  */
 public final class EvaluationRuns {
   private EvaluationRuns() {}
@@ -24,6 +25,7 @@ public final class EvaluationRuns {
     int batch = args.length > 5 ? Integer.parseInt(args[5]) : TftConfig.reference().batchSize();
     double decay = args.length > 6 ? Double.parseDouble(args[6]) : 1.0;
     boolean scales = args.length <= 7 || Boolean.parseBoolean(args[7]);
+    long seed = args.length > 8 ? Long.parseLong(args[8]) : TftConfig.reference().seed();
     EvaluationReport report;
     if (args[0].equals("ett")) {
       // ETT has no missing values: indicators would be constant inputs that only cost time
@@ -35,6 +37,7 @@ public final class EvaluationRuns {
               .batchSize(batch)
               .plateauDecay(decay)
               .targetScaleInputs(scales)
+              .seed(seed)
               .build();
       report = EttEvaluation.run(csv, config, budget, System.out::println);
     } else {
