@@ -7,6 +7,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The TFT's sequence-to-sequence layer: an LSTM encoder over the history, started from the static
@@ -222,10 +223,7 @@ public final class LstmEncoderDecoder {
     }
     long in = x.size(1);
     return x.reshape(batch, total, in)
-        .get(
-            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-            org.nd4j.linalg.indexing.NDArrayIndex.all())
+        .get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all())
         .dup('c')
         .reshape((long) batch * (to - from), in);
   }
@@ -252,10 +250,7 @@ public final class LstmEncoderDecoder {
     int steps = to - from;
     INDArray target = dInput.reshape(batch, total, input.size(1));
     target
-        .get(
-            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
-            org.nd4j.linalg.indexing.NDArrayIndex.all())
+        .get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all())
         .addi(dx.reshape(batch, steps, input.size(1)));
   }
 
