@@ -20,8 +20,6 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,10 +141,7 @@ class ForecastJobEndToEndTest {
             .withForecasts("e2e-forecasts")
             .withMetricsDlq("e2e-dlq")
             .withModels("e2e-models");
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(admin, names);
-    }
+    Topics.createAll(bootstrap, names);
     long sent = new Replayer(bootstrap, names.metrics(), 0, null).replayJsonLines(file);
     assertThat(sent).isEqualTo(input.size());
 

@@ -16,8 +16,6 @@ import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,18 +87,7 @@ class SavepointRestoreTest {
   }
 
   private static void createTopics(String bootstrap, String prefix) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(
-          admin,
-          Topics.Names.defaults()
-              .withMetrics(prefix + "-metrics")
-              .withForecasts(prefix + "-forecasts")
-              .withMetricsDlq(prefix + "-dlq")
-              .withModels(prefix + "-models")
-              .withModelEvents(prefix + "-model-events")
-              .withControl(prefix + "-control"));
-    }
+    Topics.createAll(bootstrap, Topics.Names.prefixed(prefix));
   }
 
   /**

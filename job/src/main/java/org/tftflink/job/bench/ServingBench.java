@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -258,18 +256,7 @@ public final class ServingBench {
   }
 
   private static void createTopics(String bootstrap) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(
-          admin,
-          Topics.Names.defaults()
-              .withMetrics("sb-metrics")
-              .withForecasts("sb-forecasts")
-              .withMetricsDlq("sb-dlq")
-              .withModels("sb-models")
-              .withModelEvents("sb-model-events")
-              .withControl("sb-control"));
-    }
+    Topics.createAll(bootstrap, Topics.Names.prefixed("sb"));
   }
 
   /** The reference model's description, for the report. */

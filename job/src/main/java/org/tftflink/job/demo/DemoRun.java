@@ -18,8 +18,6 @@ import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.tftflink.job.KafkaPipeline;
@@ -327,16 +325,13 @@ final class DemoRun {
   }
 
   private static void createTopics(String bootstrap, Settings s) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(
-          admin,
-          Topics.Names.defaults()
-              .withMetrics(s.get(Options.TOPIC_METRICS))
-              .withForecasts(s.get(Options.TOPIC_FORECASTS))
-              .withMetricsDlq(s.get(Options.TOPIC_DLQ))
-              .withModels(s.get(Options.TOPIC_MODELS)));
-    }
+    Topics.createAll(
+        bootstrap,
+        Topics.Names.defaults()
+            .withMetrics(s.get(Options.TOPIC_METRICS))
+            .withForecasts(s.get(Options.TOPIC_FORECASTS))
+            .withMetricsDlq(s.get(Options.TOPIC_DLQ))
+            .withModels(s.get(Options.TOPIC_MODELS)));
   }
 
   /** The job's own counts, read from its accumulators (they reach the client with heartbeats). */

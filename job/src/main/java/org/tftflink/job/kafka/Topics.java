@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -87,6 +88,21 @@ public final class Topics {
       return new Names(METRICS, METRICS_DLQ, FORECASTS, MODELS, MODEL_EVENTS, CONTROL);
     }
 
+    /**
+     * Every name from one prefix: {@code <p>-metrics}, {@code <p>-dlq}, {@code <p>-forecasts},
+     * {@code <p>-models}, {@code <p>-model-events}, {@code <p>-control} (tests and benchmarks that
+     * share a broker).
+     */
+    public static Names prefixed(String prefix) {
+      return new Names(
+          prefix + "-metrics",
+          prefix + "-dlq",
+          prefix + "-forecasts",
+          prefix + "-models",
+          prefix + "-model-events",
+          prefix + "-control");
+    }
+
     public Names withMetrics(String name) {
       return new Names(name, metricsDlq, forecasts, models, modelEvents, control);
     }
@@ -140,6 +156,14 @@ public final class Topics {
     topics.add(topic(names.modelEvents(), MODEL_EVENTS_PARTITIONS, Map.of()));
     topics.add(topic(names.control(), CONTROL_PARTITIONS, Map.of()));
     return List.copyOf(topics);
+  }
+
+  /** {@link #createAll(Admin, Names)} through an admin client of its own. */
+  public static Set<String> createAll(String bootstrap, Names names) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return createAll(admin, names);
+    }
   }
 
   /** Creates the topics with the default names; see {@link #createAll(Admin, Names)}. */

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,18 +28,7 @@ class PublishCommandTest {
   void shouldPublishACommittedEnvelopeUnderTheGivenEpochAndVersion(@TempDir Path dir)
       throws Exception {
     String bootstrap = SharedKafka.broker().bootstrapServers();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Topics.createAll(
-          admin,
-          Topics.Names.defaults()
-              .withMetrics("pub-metrics")
-              .withMetricsDlq("pub-dlq")
-              .withForecasts("pub-forecasts")
-              .withModels("pub-models")
-              .withModelEvents("pub-events")
-              .withControl("pub-control"));
-    }
+    Topics.createAll(bootstrap, Topics.Names.prefixed("pub"));
     Path file = dir.resolve("model.tft");
     Files.write(file, TinyModels.envelope(TinyModels.config(3, 8), 1, 1));
 
