@@ -72,4 +72,57 @@ class OnlineLearnerTest {
     long at = driftUpdates.get(0).eventTimeMs() / SyntheticStream.STEP_MS;
     assertThat(at).isBetween((long) SHIFT, SHIFT + 120L);
   }
+
+  @Test
+  void restoredLearnerShouldMakeTheSameDecisionsAsOneThatNeverStopped() {
+    for (Map<String, String> o :
+        List.of(
+            Map.of("shadow_minutes", "120", "shadow_min_samples", "6", "drift_detector", "adwin"),
+            Map.of(
+                "strategy", "ensemble", "active_learning", "true", "uncertainty_threshold", "0.3"),
+            Map.of("strategy", "periodic", "drift_detector", "page_hinkley"))) {
+      SyntheticStream straight = stream(o);
+      straight.run(y, TRAIN_END, END, v -> v);
+      SyntheticStream stopped = stream(o);
+      int mid = SHIFT + 10;
+      stopped.run(y, TRAIN_END, mid, v -> v);
+      byte[] snapshot = stopped.learner.snapshot();
+      stopped.learner = OnlineLearner.restore(SyntheticStream.testConfig(o), ops, snapshot);
+      assertThat(stopped.learner.snapshot()).as("byte round trip " + o).isEqualTo(snapshot);
+      stopped.run(y, mid, END, v -> v);
+      assertThat(json(stopped.events)).as(o.toString()).isEqualTo(json(straight.events));
+      assertThat(stopped.learner.snapshot()).isEqualTo(straight.learner.snapshot());
+      assertThat(straight.learner.counters().promotions()).as(o.toString()).isPositive();
+    }
+  }
+
+  @Test
+  void activeLearningShouldSkipConfidentCorrectSamplesAndCountThem() {
+    SyntheticStream s = stream(Map.of("active_learning", "true", "uncertainty_threshold", "0.3"));
+    s.run(y, TRAIN_END, END, v -> v);
+    LearnerCounters c = s.learner.counters();
+    assertThat(c.activeSkipped()).isPositive().isLessThan(c.activeSeen());
+    assertThat(c.skippedShare()).isEqualTo((double) c.activeSkipped() / c.activeSeen());
+  }
+
+  @Test
+  void bufferBytesShouldStayWithinTheBoundOfTheConfiguredSampleCounts() {
+    SyntheticStream s = stream(Map.of());
+    s.run(y, TRAIN_END, END, v -> v);
+    OnlineConfig c = SyntheticStream.testConfig(Map.of());
+    long perSample =
+        org.tftflink.model.online.sample.SampleCodec.bytes(
+            SyntheticStream.LAGS, SyntheticStream.HORIZON, 1, 0, 3, 0, 0);
+    long bound =
+        (c.windowMaxSamples() + c.replayBufferSize() + c.holdoutMaxSamples()) * (perSample + 48);
+    int[] sizes = s.learner.bufferSizes();
+    assertThat(sizes[0]).isLessThanOrEqualTo(c.windowMaxSamples());
+    assertThat(sizes[1]).isLessThanOrEqualTo(c.replayBufferSize());
+    assertThat(sizes[2]).isLessThanOrEqualTo(c.holdoutMaxSamples());
+    assertThat(s.learner.bufferBytes()).isPositive().isLessThanOrEqualTo(bound);
+  }
+
+  private static List<String> json(List<LearningEvent> events) {
+    return events.stream().map(LearningEvent::toJson).toList();
+  }
 }

@@ -87,7 +87,7 @@ final class SyntheticStream {
 
   private record Pending(int origin, double[][] served, long version) {}
 
-  final OnlineLearner<LinearAr> learner;
+  OnlineLearner<LinearAr> learner;
   final LinearArOps ops;
   final List<LearningEvent> events = new ArrayList<>();
   private final Deque<Pending> pending = new ArrayDeque<>();
@@ -126,6 +126,22 @@ final class SyntheticStream {
       step(o * STEP_MS);
     }
     return err;
+  }
+
+  /** Observes one sample with the given actuals, as served by the current model. */
+  void observePoisoned(double[] y, int origin, double actual) {
+    TrainingSample s = sample(y, origin);
+    double[] future = new double[HORIZON];
+    java.util.Arrays.fill(future, actual);
+    double[][] served = learner.forecast(List.of(s.window()))[0];
+    events.addAll(
+        learner.observe(
+            new MaturedSample(
+                HOST,
+                origin * STEP_MS,
+                new TrainingSample(s.window(), future),
+                served,
+                learner.served().version())));
   }
 
   void step(long t) {
