@@ -7,8 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import org.tftflink.model.online.safety.LiveComparison;
 import org.tftflink.model.online.sample.Rng;
-import org.tftflink.model.online.version.ModelVersion;
-import org.tftflink.model.online.version.VersionStatus;
+import org.tftflink.model.online.version.VersionHistory;
 
 /**
  * The learner's state as bytes: magic "TFOL", a format version, then every field of {@link
@@ -68,7 +67,7 @@ final class LearnerSnapshot {
       out.writeBoolean(st.shadow != null);
       if (st.shadow != null) {
         st.shadow.write(out);
-        writeMeta(out, st.shadowMeta);
+        VersionHistory.writeVersion(out, st.shadowMeta);
         byte[] m = st.ops.encode(st.shadowModel);
         out.writeInt(m.length);
         out.write(m);
@@ -130,7 +129,7 @@ final class LearnerSnapshot {
       st.history.read(in, st.ops);
       if (in.readBoolean()) {
         st.shadow = LiveComparison.read(in);
-        st.shadowMeta = readMeta(in);
+        st.shadowMeta = VersionHistory.readVersion(in);
         byte[] m = new byte[in.readInt()];
         in.readFully(m);
         st.shadowModel = st.ops.decode(m);
@@ -142,30 +141,5 @@ final class LearnerSnapshot {
       throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);
     }
     st.forgetInFlight();
-  }
-
-  private static void writeMeta(DataOutputStream out, ModelVersion v) throws IOException {
-    out.writeLong(v.version());
-    out.writeLong(v.parent());
-    out.writeLong(v.restoredFrom());
-    out.writeLong(v.createdAtMs());
-    out.writeUTF(v.status().name());
-    out.writeUTF(v.reason());
-    out.writeDouble(v.trainLoss());
-    out.writeDouble(v.holdoutLoss());
-    out.writeDouble(v.parentHoldoutLoss());
-  }
-
-  private static ModelVersion readMeta(DataInputStream in) throws IOException {
-    return new ModelVersion(
-        in.readLong(),
-        in.readLong(),
-        in.readLong(),
-        in.readLong(),
-        VersionStatus.valueOf(in.readUTF()),
-        in.readUTF(),
-        in.readDouble(),
-        in.readDouble(),
-        in.readDouble());
   }
 }
