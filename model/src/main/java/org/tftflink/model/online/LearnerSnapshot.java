@@ -59,7 +59,12 @@ final class LearnerSnapshot {
       out.writeInt(st.breaker.consecutiveFailures());
       out.writeLong(st.breaker.openedAtMs());
       out.writeLong(st.breaker.openings());
-      st.detector.write(out);
+      // length-prefixed and named, so a restore with another detector starts that one fresh
+      out.writeUTF(st.detector.name());
+      ByteArrayOutputStream detector = new ByteArrayOutputStream();
+      st.detector.write(new DataOutputStream(detector));
+      out.writeInt(detector.size());
+      out.write(detector.toByteArray());
       st.window.write(out);
       st.replay.write(out);
       st.holdout.write(out);
@@ -122,7 +127,12 @@ final class LearnerSnapshot {
       st.drifts = in.readLong();
       st.active.restoreCounts(in.readLong(), in.readLong());
       st.breaker.restore(in.readInt(), in.readLong(), in.readLong());
-      st.detector.read(in);
+      String detectorName = in.readUTF();
+      byte[] detector = new byte[in.readInt()];
+      in.readFully(detector);
+      if (detectorName.equals(st.detector.name())) {
+        st.detector.read(new DataInputStream(new ByteArrayInputStream(detector)));
+      }
       st.window.read(in);
       st.replay.read(in);
       st.holdout.read(in);

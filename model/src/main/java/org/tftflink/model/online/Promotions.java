@@ -147,6 +147,7 @@ final class Promotions<M> {
                 st.clockMs + st.config.rollbackWatchMinutes() * 60_000L)
             : null;
     st.history.prune(st.protectedVersions());
+    st.memberLoss.keySet().retainAll(st.history.withWeights()); // bounded like the weights
     st.emit(
         LearningEvent.PROMOTED,
         meta.version(),

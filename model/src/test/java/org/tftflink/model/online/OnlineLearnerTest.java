@@ -122,6 +122,17 @@ class OnlineLearnerTest {
     assertThat(s.learner.bufferBytes()).isPositive().isLessThanOrEqualTo(bound);
   }
 
+  @Test
+  void restoreWithAnotherDriftDetectorShouldStartThatDetectorFresh() {
+    SyntheticStream s = stream(Map.of());
+    s.run(y, TRAIN_END, SHIFT, v -> v);
+    OnlineConfig adwin = SyntheticStream.testConfig(Map.of("drift_detector", "adwin"));
+    s.learner = OnlineLearner.restore(adwin, ops, s.learner.snapshot());
+    s.run(y, SHIFT, END, v -> v);
+    assertThat(s.ofType(LearningEvent.DRIFT_DETECTED))
+        .anySatisfy(e -> assertThat(e.details()).containsEntry("detector", "adwin"));
+  }
+
   private static List<String> json(List<LearningEvent> events) {
     return events.stream().map(LearningEvent::toJson).toList();
   }
