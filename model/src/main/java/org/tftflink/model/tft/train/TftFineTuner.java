@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.envelope.OptimizerState;
@@ -107,7 +106,7 @@ public final class TftFineTuner {
       params.forEach((k, v) -> start.put(k, v.dup()));
       this.trainable = ModelBlocks.trainable(s.trainableBlocks(), params.keySet());
       this.adam = new AdamUpdate(params, s.learningRate(), s.resetOptimizer() ? null : saved);
-      this.random = Nd4j.getRandomFactory().getNewRandomInstance(s.seed());
+      this.random = DropoutRandom.seeded(s.seed());
       this.ewc =
           s.ewcWeight() > 0 && !anchors.isEmpty()
               ? ElasticWeightConsolidation.estimate(
