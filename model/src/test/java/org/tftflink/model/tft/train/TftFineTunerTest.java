@@ -91,6 +91,7 @@ class TftFineTunerTest {
     assertThat(r.steps()).isEqualTo(3);
     assertThat(r.samples()).isEqualTo(48);
     assertThat(r.optimizer().iteration()).isEqualTo(3);
+    assertThat(r.trainLoss()).isFinite();
   }
 
   @Test
