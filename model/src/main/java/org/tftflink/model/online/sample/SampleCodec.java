@@ -19,7 +19,11 @@ public final class SampleCodec {
     writeMatrix(out, w.known());
     out.writeInt(w.staticCategoricals().length);
     for (String c : w.staticCategoricals()) {
-      out.writeUTF(c);
+      // null is a valid categorical (the hasher reads it as empty): kept as null on the way back
+      out.writeBoolean(c != null);
+      if (c != null) {
+        out.writeUTF(c);
+      }
     }
     writeVector(out, w.staticReals());
     writeVector(out, s.sample().futureTarget());
@@ -34,7 +38,7 @@ public final class SampleCodec {
     double[][] known = readMatrix(in);
     String[] cats = new String[in.readInt()];
     for (int i = 0; i < cats.length; i++) {
-      cats[i] = in.readUTF();
+      cats[i] = in.readBoolean() ? in.readUTF() : null;
     }
     double[] staticReals = readVector(in);
     double[] future = readVector(in);
@@ -58,7 +62,7 @@ public final class SampleCodec {
     b += 16 + 8L * w.staticReals().length + 16 + 8L * s.sample().futureTarget().length;
     b += 40 + 2L * s.host().length();
     for (String c : w.staticCategoricals()) {
-      b += 40 + 2L * c.length();
+      b += c == null ? 8 : 40 + 2L * c.length();
     }
     return b;
   }
