@@ -163,7 +163,10 @@ public final class TrainCommand implements Command {
         .build();
   }
 
-  /** Version 1, epoch 0 (no online update yet), the best epoch's training and validation losses. */
+  /**
+   * Version 1, epoch 0 (no online update yet), the best epoch's training and validation losses, and
+   * the Adam moments, so that the first online update continues the optimizer.
+   */
   private static ModelData envelope(
       OfflineEvaluation.Trained t, long step, List<OfflineSplit> splits) {
     Map<String, Double> training = new LinkedHashMap<>();
@@ -182,13 +185,14 @@ public final class TrainCommand implements Command {
     validation.put("loss", t.training().bestValidationLoss());
     validation.put("windows", (double) splits.stream().mapToInt(s -> s.validation().size()).sum());
     return ModelData.of(
-        t.model(),
-        1,
-        0,
-        ModelData.NONE,
-        ModelData.NONE,
-        System.currentTimeMillis(),
-        training,
-        validation);
+            t.model(),
+            1,
+            0,
+            ModelData.NONE,
+            ModelData.NONE,
+            System.currentTimeMillis(),
+            training,
+            validation)
+        .withOptimizer(t.optimizer());
   }
 }

@@ -99,27 +99,29 @@ public final class TrainModelCommand implements Command {
     TftModel model =
         TftModel.create(
             config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
+    TftTrainer trainer = new TftTrainer(model);
     TrainingResult result =
-        new TftTrainer(model)
-            .fit(
-                train,
-                validation,
-                Duration.ofSeconds((long) args.number("seconds", 30)),
-                line -> System.out.println("  " + line));
+        trainer.fit(
+            train,
+            validation,
+            Duration.ofSeconds((long) args.number("seconds", 30)),
+            line -> System.out.println("  " + line));
     Map<String, Double> trainingFigures = new LinkedHashMap<>();
     trainingFigures.put(ModelFit.STEP_MILLIS_FIGURE, (double) step);
     trainingFigures.put("trainSamples", (double) train.size());
     trainingFigures.put("bestEpoch", (double) result.bestEpoch());
     ModelData data =
         ModelData.of(
-            model,
-            (long) args.number("version", 1),
-            (long) args.number("epoch", 1),
-            ModelData.NONE,
-            ModelData.NONE,
-            System.currentTimeMillis(),
-            trainingFigures,
-            Map.of("loss", result.bestValidationLoss()));
+                model,
+                (long) args.number("version", 1),
+                (long) args.number("epoch", 1),
+                ModelData.NONE,
+                ModelData.NONE,
+                System.currentTimeMillis(),
+                trainingFigures,
+                Map.of("loss", result.bestValidationLoss()))
+            // the Adam moments, so that the first online update continues the optimizer
+            .withOptimizer(trainer.optimizerState());
     byte[] envelope = ModelDataSerializer.serialize(data);
     List<TrainingSample> test = nab.samples(share, 1.0);
     double[] mae = heldOutMae(model, test);

@@ -102,6 +102,10 @@ class OfflineCommandsTest {
     assertThat(restored.config().horizon()).isEqualTo(4);
     assertThat(restored.config().encoderLength()).isEqualTo(8);
     assertThat(restored.config().observedReals()).isEqualTo(1);
+    // the Adam moments travel with the weights, so the first online update continues them
+    assertThat(data.optimizer()).isNotNull();
+    assertThat(data.optimizer().iteration()).isPositive();
+    assertThat(data.optimizer().moments().keySet()).isEqualTo(restored.parameters().keySet());
   }
 
   @Test

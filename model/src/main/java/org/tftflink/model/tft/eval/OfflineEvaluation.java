@@ -11,6 +11,7 @@ import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.envelope.OptimizerState;
 import org.tftflink.model.tft.train.TftTrainer;
 import org.tftflink.model.tft.train.TrainingResult;
 
@@ -26,8 +27,11 @@ public final class OfflineEvaluation {
 
   private OfflineEvaluation() {}
 
-  /** A freshly trained model (holding its best epoch's weights) and its training run. */
-  public record Trained(TftModel model, TrainingResult training) {}
+  /**
+   * A freshly trained model (holding its best epoch's weights), its training run, and the Adam
+   * moments it ended with, which online updates continue from.
+   */
+  public record Trained(TftModel model, TrainingResult training, OptimizerState optimizer) {}
 
   /**
    * Fits the feature scaler on the training windows of every split, then trains with the config's
@@ -52,8 +56,9 @@ public final class OfflineEvaluation {
     TftModel model =
         TftModel.create(
             config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
-    TrainingResult result = new TftTrainer(model).fit(train, validation, budget, progress);
-    return new Trained(model, result);
+    TftTrainer trainer = new TftTrainer(model);
+    TrainingResult result = trainer.fit(train, validation, budget, progress);
+    return new Trained(model, result, trainer.optimizerState());
   }
 
   /**
