@@ -39,6 +39,7 @@ public final class KafkaPipeline {
    */
   public static ForecastJob create(Settings settings, String bootstrap, boolean bounded) {
     PipelineConfig config = PipelineConfig.from(settings);
+    int dlqPayload = settings.get(Options.DLQ_MAX_PAYLOAD_BYTES);
     var source =
         KafkaSource.<IngestRecord>builder()
             .setBootstrapServers(bootstrap)
@@ -46,8 +47,12 @@ public final class KafkaPipeline {
             .setGroupId(settings.get(Options.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(
-                new MetricRecordDeserializer(config.parser(), config.grid().covariates()))
+                new MetricRecordDeserializer(
+                    config.parser(), config.grid().covariates(), dlqPayload))
             .setProperty("isolation.level", "read_committed");
+    // No fetch limit to raise for big messages: a consumer returns a batch larger than
+    // max.partition.fetch.bytes when it is the first one, so a 10 MB record cannot stall the
+    // source (HugeMessagesEndToEndTest); the parser then dead-letters it as oversize.
     // Every version from the start of the topic: a fresh job picks the newest; a restored one
     // resumes from its saved offset and applies the timeline rule. Only committed transactions.
     var models =
@@ -76,12 +81,25 @@ public final class KafkaPipeline {
     KafkaSink<DeadLetter> deadLetters =
         KafkaSink.<DeadLetter>builder()
             .setBootstrapServers(bootstrap)
-            .setRecordSerializer(new DeadLetterRecordSerializer(settings.get(Options.TOPIC_DLQ)))
+            .setRecordSerializer(
+                new DeadLetterRecordSerializer(settings.get(Options.TOPIC_DLQ), dlqPayload))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-dlq")
-            .setKafkaProducerConfig(producerProperties())
+            .setKafkaProducerConfig(deadLetterProducerProperties(dlqPayload))
             .build();
     return new ForecastJob(config, source.build(), models.build(), forecasts, deadLetters);
+  }
+
+  /**
+   * The producer's request limit agrees with the serializer's bound on a record, which is at most 1
+   * MiB: what a topic with Kafka's default {@code max.message.bytes} accepts.
+   */
+  private static Properties deadLetterProducerProperties(int maxPayloadBytes) {
+    Properties p = producerProperties();
+    p.setProperty(
+        "max.request.size",
+        Integer.toString(DeadLetterRecordSerializer.maxRecordBytes(maxPayloadBytes)));
+    return p;
   }
 
   private static Properties producerProperties() {

@@ -171,6 +171,18 @@ public final class Options {
   public static final Option<String> STATE_DIR =
       str("state.dir", ".tft/state", "where the embedded run keeps checkpoints and savepoints");
 
+  // dead letters: every one fits its topic (payload cut past this size, see DeadLetter.boundedTo)
+  public static final Option<Integer> DLQ_MAX_PAYLOAD_BYTES =
+      integer(
+          "dlq.max_payload_bytes",
+          org.tftflink.operators.ingest.DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES,
+          "dead letters keep at most this many bytes of the message (plus its size and SHA-256);"
+              + " at most 1 MiB - 64 KiB, so that a record fits a topic with Kafka's default"
+              + " limits",
+          1024,
+          1024 * 1024
+              - org.tftflink.operators.sink.DeadLetterRecordSerializer.RECORD_OVERHEAD_BYTES);
+
   private Options() {}
 
   public static List<Option<?>> all() {
