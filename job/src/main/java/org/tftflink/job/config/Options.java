@@ -183,6 +183,15 @@ public final class Options {
           1024 * 1024
               - org.tftflink.operators.sink.DeadLetterRecordSerializer.RECORD_OVERHEAD_BYTES);
 
+  // demo
+  public static final Option<Integer> DEMO_MAX_RESTARTS =
+      integer(
+          "demo.max_restarts",
+          3,
+          "./tft demo: job restarts after which the demo stops and exits non-zero with the cause",
+          0,
+          1000);
+
   private Options() {}
 
   public static List<Option<?>> all() {
