@@ -183,6 +183,23 @@ public final class Options {
           1024 * 1024
               - org.tftflink.operators.sink.DeadLetterRecordSerializer.RECORD_OVERHEAD_BYTES);
 
+  // signed models
+  public static final Option<Boolean> SERVING_REQUIRE_SIGNATURE =
+      opt(
+          "serving.require_signature",
+          false,
+          "accept only model messages signed (HMAC-SHA256) with the signing key; set true in"
+              + " production, so that write access to the model topic alone cannot inject a model",
+          Options::bool,
+          v -> true,
+          "true or false");
+  public static final Option<String> SERVING_SIGNING_KEY_FILE =
+      str(
+          "serving.signing_key_file",
+          "",
+          "file holding the model signing key (at least 32 bytes); empty = the environment"
+              + " variable TFT_MODEL_SIGNING_KEY, if set. Never on the command line");
+
   // demo
   public static final Option<Integer> DEMO_MAX_RESTARTS =
       integer(
@@ -267,6 +284,14 @@ public final class Options {
       case "h" -> Duration.ofHours(n);
       case "d" -> Duration.ofDays(n);
       default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
+    };
+  }
+
+  static Boolean bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not a boolean");
     };
   }
 
