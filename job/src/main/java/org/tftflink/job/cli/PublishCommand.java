@@ -8,6 +8,7 @@ import java.util.Set;
 import org.tftflink.job.config.ModelSigningKey;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.serving.ModelPublisher;
 import org.tftflink.model.tft.envelope.InvalidModelDataException;
 import org.tftflink.model.tft.envelope.ModelData;
@@ -38,7 +39,8 @@ public final class PublishCommand implements Command {
         "  --version N         publish as this version instead of the file's",
         "  --set topic.models=NAME   the model topic (default tft-models)",
         "The message is signed (HMAC-SHA256) when a key is configured: the file of",
-        "serving.signing_key_file or the environment variable " + ModelSigningKey.ENV + ".");
+        "serving.signing_key_file or the environment variable " + ModelSigningKey.ENV + ".",
+        "Kafka security: --set kafka.client_properties_file=FILE (or kafka.client.<setting>=...)");
   }
 
   @Override
@@ -69,7 +71,8 @@ public final class PublishCommand implements Command {
     if (key.isPresent()) {
       envelope = ModelSignature.sign(envelope, key.get());
     }
-    long offset = ModelPublisher.publish(bootstrap, topic, envelope);
+    long offset =
+        ModelPublisher.publish(KafkaClients.withBootstrap(settings, bootstrap), topic, envelope);
     System.out.printf(
         "tft publish: model version %d (epoch %d; hidden %d, encoder %d, horizon %d; %s) committed"
             + " to %s at offset %d%n",

@@ -37,6 +37,21 @@ public final class Options {
   public static final Option<String> GROUP_ID =
       str("kafka.group_id", "tft-flink", "consumer group of the source");
 
+  /**
+   * Options named {@code kafka.client.<setting>} go to every Kafka client of the job as {@code
+   * <setting>} (security.protocol, sasl.*, ssl.*, ...), over the client properties file.
+   */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+  public static final Option<String> KAFKA_CLIENT_PROPERTIES_FILE =
+      str(
+          "kafka.client_properties_file",
+          "",
+          "Kafka client properties (SASL, TLS: security.protocol, sasl.mechanism,"
+              + " sasl.jaas.config, ssl.truststore.location, ...) for every client of the job;"
+              + " kafka.client.<setting>=value options override single entries. Keep secrets"
+              + " in this file, not on the command line");
+
   // contract
   public static final Option<String> TARGET = str("target", "cpu", "the metric to forecast");
   public static final Option<List<String>> COVARIATES =
