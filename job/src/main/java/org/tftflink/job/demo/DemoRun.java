@@ -107,6 +107,7 @@ final class DemoRun {
         StreamExecutionEnvironment env = DemoJobs.environment(s, stateDir, port);
         KafkaPipeline.create(signing.settings(), bootstrap, false).build(env);
         JobClient job = env.executeAsync("tft-flink forecasts (demo)");
+        stop.jobStarted();
         System.out.printf(
             "tft demo: job %s running; Flink web UI on http://localhost:%d%n",
             job.getJobID(), port);
