@@ -43,12 +43,18 @@ public final class DemoCommand implements Command {
         "  --forecasts-out FILE  copy the forecasts topic to a JSON-lines file",
         "  --dlq-out FILE        copy the dead-letter topic to a JSON-lines file",
         "  --summary-json FILE   write the end-of-run summary as JSON",
-        "  --follow              keep running after the data ends, until Ctrl-C",
+        "  --follow              keep running after the data ends, until Ctrl-C or SIGTERM",
+        "                        (without it, the end of the data drains event time: every step is",
+        "                        closed and forecast, then the job stops with a savepoint)",
         "  --port N              web UI port (default 8081)",
         "  --model FILE          publish this model envelope when the job starts (default: the bundled",
         "                        small TFT trained on NAB, " + BUNDLED_MODEL + ")",
         "  --no-model            publish no model: every forecast is the baseline",
-        "  --config FILE, --set key=value   job options (./tft options lists them)");
+        "  --config FILE, --set key=value   job options (./tft options lists them);",
+        "                        demo.max_restarts=N: exit 3 with the root cause after N job restarts",
+        "                        kafka.client.* and kafka.client_properties_file reach the job's Kafka",
+        "                        clients only: the demo's own clients talk to its plaintext embedded broker",
+        "Ctrl-C or SIGTERM stops the demo within 30 s (with a savepoint when the job is healthy).");
   }
 
   @Override
@@ -76,7 +82,21 @@ public final class DemoCommand implements Command {
             args.flag("follow"),
             (int) args.number("port", 8081),
             model(args));
-    DemoSummary summary = new DemoRun(plan).run();
+    DemoSummary summary;
+    try {
+      summary = new DemoRun(plan).run();
+    } catch (DemoRun.JobFailedException e) {
+      System.err.println("tft demo: " + e.getMessage());
+      return 3;
+    } catch (IllegalArgumentException e) {
+      throw e; // the CLI prints it with the usage
+    } catch (Exception e) {
+      // returned, not thrown: the CLI's System.exit then ends the JVM, whose local Flink
+      // threads would otherwise keep it alive
+      System.err.println("tft demo: failed: " + e);
+      e.printStackTrace();
+      return 1;
+    }
     // with --follow a Ctrl-C may leave events unconsumed (not lost: they are in Kafka)
     return summary.reconciled() || plan.follow() ? 0 : 1;
   }

@@ -26,6 +26,9 @@ public final class DeadLetterRecords {
   public static final String HEADER_SOURCE_TOPIC = DeadLetterRecordSerializer.SOURCE_TOPIC;
   public static final String HEADER_SOURCE_PARTITION = DeadLetterRecordSerializer.SOURCE_PARTITION;
   public static final String HEADER_SOURCE_OFFSET = DeadLetterRecordSerializer.SOURCE_OFFSET;
+  public static final String HEADER_ORIGINAL_SIZE = DeadLetterRecordSerializer.ORIGINAL_SIZE;
+  public static final String HEADER_ORIGINAL_SHA256 = DeadLetterRecordSerializer.ORIGINAL_SHA256;
+  public static final String HEADER_TRUNCATED = DeadLetterRecordSerializer.TRUNCATED;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,8 +51,9 @@ public final class DeadLetterRecords {
 
   /**
    * Converts a record consumed from the dead-letter topic into its JSON line (without the newline):
-   * {@code reason}, {@code message}, {@code source}, {@code payloadBase64}, and {@code payload}
-   * when the original bytes are valid UTF-8.
+   * {@code reason}, {@code message}, {@code source}, {@code payloadBase64}, {@code payload} when
+   * the bytes are valid UTF-8, and {@code original} (size, SHA-256, truncated) when the record
+   * carries those headers (dead letters written before they existed do not).
    *
    * @throws IllegalArgumentException when a header is missing or not a number where one is expected
    */
@@ -64,6 +68,12 @@ public final class DeadLetterRecords {
     source.put("offset", number(dlqRecord, HEADER_SOURCE_OFFSET));
     line.put("payloadBase64", Base64.getEncoder().encodeToString(payload));
     decodeUtf8(payload).ifPresent(text -> line.put("payload", text));
+    if (dlqRecord.headers().lastHeader(HEADER_ORIGINAL_SHA256) != null) {
+      ObjectNode original = line.putObject("original");
+      original.put("size", number(dlqRecord, HEADER_ORIGINAL_SIZE));
+      original.put("sha256", requiredHeader(dlqRecord, HEADER_ORIGINAL_SHA256));
+      original.put("truncated", Boolean.parseBoolean(requiredHeader(dlqRecord, HEADER_TRUNCATED)));
+    }
     try {
       return JSON.writeValueAsString(line);
     } catch (JsonProcessingException e) {

@@ -83,4 +83,55 @@ class DemoCommandTest {
                 assertThat(l)
                     .containsAnyOf("\"kind\":\"baseline\"", "\"kind\":\"tft\",\"version\":1,"));
   }
+
+  /**
+   * One host on the four-partition metrics topic: three partitions stay empty and would hold the
+   * watermark until {@code watermark.idleness}; the end of the replay drains event time instead.
+   */
+  @Test
+  void shouldForecastEveryStepOfASingleHostReplayAfterWarmUp(@TempDir Path dir) throws Exception {
+    long t0 = java.time.Instant.parse("2024-03-01T00:00:00Z").toEpochMilli();
+    long step = 300_000;
+    int steps = 300;
+    StringBuilder input = new StringBuilder();
+    for (int i = 0; i < steps; i++) {
+      input.append(
+          String.format(
+              "{\"host\":\"web-1\",\"ts\":\"%s\",\"metrics\":{\"cpu\":%.3f}}%n",
+              java.time.Instant.ofEpochMilli(t0 + i * step), 50 + 20 * Math.sin(i / 12.0)));
+    }
+    Path file = dir.resolve("one-host.jsonl");
+    Files.writeString(file, input);
+
+    int exit =
+        new DemoCommand()
+            .run(
+                List.of(
+                    "--input",
+                    file.toString(),
+                    "--rate",
+                    "0",
+                    "--port",
+                    "0",
+                    "--no-model",
+                    "--forecasts-out",
+                    dir.resolve("forecasts.jsonl").toString(),
+                    "--set",
+                    "state.dir=" + dir.resolve("state")));
+
+    assertThat(exit).isZero();
+    java.util.Set<Long> issued = new java.util.TreeSet<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(dir.resolve("forecasts.jsonl"))) {
+      JsonNode f = json.readTree(line);
+      long at = java.time.Instant.parse(f.get("issuedAt").asText()).toEpochMilli();
+      assertThat(issued.add(at)).as("one forecast at %s", f.get("issuedAt")).isTrue();
+    }
+    // forecast.min_history_steps = 12: the first forecast closes step 11, the last step 299
+    java.util.Set<Long> expected = new java.util.TreeSet<>();
+    for (int s = 11; s < steps; s++) {
+      expected.add(t0 + (s + 1) * step);
+    }
+    assertThat(issued).containsAll(expected);
+  }
 }

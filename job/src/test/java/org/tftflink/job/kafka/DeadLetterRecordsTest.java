@@ -23,6 +23,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.tftflink.model.event.DeadLetterReason;
+import org.tftflink.operators.ingest.DeadLetter;
+import org.tftflink.operators.sink.DeadLetterRecordSerializer;
 
 @ExtendWith(SharedKafka.class)
 class DeadLetterRecordsTest {
@@ -65,22 +68,35 @@ class DeadLetterRecordsTest {
 
   @Test
   void shouldWriteOneLineWithExactlyTheSchemaFieldsWhenConverted() throws Exception {
-    List<ConsumerRecord<byte[], byte[]>> consumed =
-        roundTrip(deadLetter(new byte[0], "empty", "the message is empty", 1, 0L));
+    // written as the job writes it, with every header
+    ProducerRecord<byte[], byte[]> written =
+        new DeadLetterRecordSerializer("unused")
+            .serialize(
+                new DeadLetter(
+                    DeadLetterReason.EMPTY, "the message is empty", new byte[0], "metrics", 1, 0L),
+                null,
+                null);
+    List<ConsumerRecord<byte[], byte[]>> consumed = roundTrip(written);
 
     String line = DeadLetterRecords.toJsonLine(consumed.get(0));
 
     assertThat(line).doesNotContain("\n");
     JsonNode node = JSON.readTree(line);
     assertThat(fieldNames(node))
-        .containsExactly("message", "payload", "payloadBase64", "reason", "source");
+        .containsExactly("message", "original", "payload", "payloadBase64", "reason", "source");
     assertThat(fieldNames(node.get("source"))).containsExactly("offset", "partition", "topic");
     assertThat(node.get("payload").asText()).isEmpty();
+    assertThat(node.at("/original/size").asLong()).isZero();
+    assertThat(node.at("/original/truncated").asBoolean()).isFalse();
+    assertThat(node.at("/original/sha256").asText())
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     // The schema in docs/ lists the same fields as required or optional.
     JsonNode schema = JSON.readTree(new java.io.File("../docs/schemas/dead-letter.schema.json"));
     assertThat(fieldNames(schema.get("properties"))).isEqualTo(fieldNames(node));
     assertThat(fieldNames(schema.get("properties").get("source").get("properties")))
         .isEqualTo(fieldNames(node.get("source")));
+    assertThat(fieldNames(schema.get("properties").get("original").get("properties")))
+        .isEqualTo(fieldNames(node.get("original")));
   }
 
   @Test

@@ -24,11 +24,26 @@ public class MetricRecordDeserializer implements KafkaRecordDeserializationSchem
 
   private final EventParserConfig parserConfig;
   private final List<String> covariates;
+  private final int maxDeadLetterPayloadBytes;
   private transient EventParser parser;
 
   public MetricRecordDeserializer(EventParserConfig parserConfig, List<String> covariates) {
+    this(parserConfig, covariates, DeadLetter.DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  /**
+   * @param maxDeadLetterPayloadBytes dead letters keep at most this many bytes of the message
+   *     (bounded here already, so that a 10 MB message does not travel through the job)
+   */
+  public MetricRecordDeserializer(
+      EventParserConfig parserConfig, List<String> covariates, int maxDeadLetterPayloadBytes) {
+    if (maxDeadLetterPayloadBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxDeadLetterPayloadBytes must be positive, got " + maxDeadLetterPayloadBytes);
+    }
     this.parserConfig = parserConfig;
     this.covariates = List.copyOf(covariates);
+    this.maxDeadLetterPayloadBytes = maxDeadLetterPayloadBytes;
   }
 
   @Override
@@ -55,12 +70,13 @@ public class MetricRecordDeserializer implements KafkaRecordDeserializationSchem
       out.collect(
           IngestRecord.invalid(
               new DeadLetter(
-                  invalid.reason(),
-                  invalid.message(),
-                  bytes,
-                  record.topic(),
-                  record.partition(),
-                  record.offset())));
+                      invalid.reason(),
+                      invalid.message(),
+                      bytes,
+                      record.topic(),
+                      record.partition(),
+                      record.offset())
+                  .boundedTo(maxDeadLetterPayloadBytes)));
     }
   }
 

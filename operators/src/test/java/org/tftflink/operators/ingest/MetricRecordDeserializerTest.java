@@ -71,4 +71,31 @@ class MetricRecordDeserializerTest {
     assertThat(r.deadLetter.reason).isEqualTo("empty");
     assertThat(r.deadLetter.payload).isEmpty();
   }
+
+  @Test
+  void shouldKeepOnlyTheFirstBytesOfAHugeMessageInItsDeadLetter() {
+    MetricRecordDeserializer bounded =
+        new MetricRecordDeserializer(EventParserConfig.forTarget("cpu"), List.of(), 4096);
+    byte[] raw = new byte[2_000_342];
+    java.util.Arrays.fill(raw, (byte) 'p');
+    List<IngestRecord> out = new ArrayList<>();
+    bounded.deserialize(
+        new ConsumerRecord<>("metrics", 0, 9L, null, raw),
+        new Collector<>() {
+          @Override
+          public void collect(IngestRecord record) {
+            out.add(record);
+          }
+
+          @Override
+          public void close() {}
+        });
+
+    DeadLetter letter = out.get(0).deadLetter;
+    assertThat(letter.reason).isEqualTo("oversize");
+    assertThat(letter.payload).hasSize(4096);
+    assertThat(letter.truncated).isTrue();
+    assertThat(letter.originalSize).isEqualTo(2_000_342);
+    assertThat(letter.originalSha256).hasSize(64);
+  }
 }
