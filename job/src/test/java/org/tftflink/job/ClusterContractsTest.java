@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,13 +233,7 @@ class ClusterContractsTest {
   }
 
   private static Schema schema(String file) {
-    Path path = Path.of("..", "docs", "schemas", file);
-    try {
-      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-          .getSchema(JSON.readTree(path.toFile()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return ContractSchemas.schema(file);
   }
 
   /** Waits until {@code min} forecasts are out and the count has not moved for {@code quiet}. */
