@@ -116,7 +116,10 @@ class ClusterContractsTest {
     KafkaPipeline.create(settings, bootstrap, false).build(env);
     JobClient job = env.executeAsync("contracts");
     try {
-      awaitForecasts(job, MIN_FORECASTS, Duration.ofSeconds(2));
+      Map<String, Object> before = ForecastsIssued.await(job, MIN_FORECASTS, Duration.ofSeconds(2));
+      assertThat(before.get(HostForecaster.LATE_EVENTS))
+          .as("late events before the late one")
+          .isIn(null, 0L);
       // a late event once the host's first steps are closed: the job sends it to the dead letters
       Path late = dir.resolve("late.jsonl");
       Files.write(
@@ -234,31 +237,6 @@ class ClusterContractsTest {
 
   private static Schema schema(String file) {
     return ContractSchemas.schema(file);
-  }
-
-  /** Waits until {@code min} forecasts are out and the count has not moved for {@code quiet}. */
-  private static void awaitForecasts(JobClient job, long min, Duration quiet) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long last = -1;
-    long stableSince = System.nanoTime();
-    while (true) {
-      Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
-      long n = acc.get(HostForecaster.FORECASTS) instanceof Long v ? v : 0;
-      if (n != last) {
-        last = n;
-        stableSince = System.nanoTime();
-      }
-      if (n >= min && System.nanoTime() - stableSince > quiet.toNanos()) {
-        assertThat(acc.get(HostForecaster.LATE_EVENTS))
-            .as("late events before the late one")
-            .isIn(null, 0L);
-        return;
-      }
-      assertThat(System.nanoTime())
-          .as("forecasts issued: " + n + ", accumulators " + acc)
-          .isLessThan(deadline);
-      Thread.sleep(250);
-    }
   }
 
   private static Map<String, Object> awaitDeadLetters(JobClient job, long expected)
