@@ -161,6 +161,30 @@ class RunbooksTest {
     second.cancel().get(30, TimeUnit.SECONDS);
   }
 
+  @Test
+  void shouldNameInEachRunbookTheTestThatRunsItAndListItInTheIndex() throws Exception {
+    Path docs = Path.of("..", "savepoints-docs");
+    String index = Files.readString(docs.resolve("README.md"));
+    Set<String> tests = new HashSet<>();
+    for (var m : RunbooksTest.class.getDeclaredMethods()) {
+      tests.add(m.getName());
+    }
+    for (String runbook :
+        List.of(
+            "take-a-savepoint.md",
+            "roll-back-to-a-savepoint.md",
+            "upgrade-the-job.md",
+            "change-the-model-configuration.md")) {
+      String text = Files.readString(docs.resolve(runbook));
+      var named = java.util.regex.Pattern.compile("RunbooksTest#(\\w+)").matcher(text);
+      assertThat(named.find()).as(runbook + " names its test").isTrue();
+      assertThat(tests).as(runbook + ": test " + named.group(1)).contains(named.group(1));
+      assertThat(index)
+          .as("savepoints-docs/README.md links " + runbook)
+          .contains("(" + runbook + ")");
+    }
+  }
+
   /** The forecasts of a job before a stop-with-savepoint and after its restore. */
   record Runs(List<JsonNode> first, List<JsonNode> second) {}
 
