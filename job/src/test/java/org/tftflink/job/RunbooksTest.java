@@ -15,9 +15,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +27,6 @@ import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.SharedKafka;
 import org.tftflink.job.kafka.Topics;
-import org.tftflink.job.replay.Replayer;
 import org.tftflink.job.serving.ModelPublisher;
 import org.tftflink.job.serving.TinyModels;
 import org.tftflink.model.tft.TftConfig;
@@ -81,9 +77,10 @@ class RunbooksTest {
   void shouldTakeASavepointWhileTheJobKeepsRunning(@InjectClusterClient ClusterClient<?> client)
       throws Exception {
     FlinkRest rest = new FlinkRest(client.getWebInterfaceURL());
-    Topics.Names names = topics("rb-take");
-    replay(names, SampleInput.good(0, 20));
-    JobClient job = start(settings(names, names.forecasts()), null);
+    Topics.Names names = RunbookJobs.topics("rb-take");
+    RunbookJobs.replay(stateDir, names, SampleInput.good(0, 20));
+    JobClient job =
+        RunbookJobs.start(RunbookJobs.settings(names, names.forecasts(), IDLENESS), null, STARTED);
     String id = job.getJobID().toHexString();
     rest.awaitRunning(id);
     ForecastsIssued.await(job, 2, QUIET);
@@ -126,12 +123,12 @@ class RunbooksTest {
       @InjectClusterClient ClusterClient<?> client) throws Exception {
     FlinkRest rest = new FlinkRest(client.getWebInterfaceURL());
     String bootstrap = SharedKafka.broker().bootstrapServers();
-    Topics.Names names = topics("rb-rollback");
+    Topics.Names names = RunbookJobs.topics("rb-rollback");
     TftConfig model = TinyModels.config(Options.HORIZON.defaultValue(), 16);
-    Settings settings = settings(names, names.forecasts());
+    Settings settings = RunbookJobs.settings(names, names.forecasts(), IDLENESS);
 
     ModelPublisher.publish(bootstrap, names.models(), TinyModels.envelope(model, 1, 1));
-    JobClient first = start(settings, null);
+    JobClient first = RunbookJobs.start(settings, null, STARTED);
     String firstId = first.getJobID().toHexString();
     rest.awaitRunning(firstId);
     awaitValue(() -> metric(rest, firstId, "modelVersion", "min"), 1, "v1 served by every subtask");
@@ -143,7 +140,7 @@ class RunbooksTest {
     String forward = rest.stopWithSavepoint(firstId, savepoints());
     assertThat(forward).isNotEqualTo(good);
     rest.awaitState(firstId, "FINISHED");
-    JobClient second = start(settings, good);
+    JobClient second = RunbookJobs.start(settings, good, STARTED);
     String secondId = second.getJobID().toHexString();
     rest.awaitRunning(secondId);
     assertThat(rest.restoredFrom(secondId)).isEqualTo(good);
@@ -192,11 +189,12 @@ class RunbooksTest {
       ClusterClient<?> client, String prefix, java.util.function.UnaryOperator<Settings> change)
       throws Exception {
     FlinkRest rest = new FlinkRest(client.getWebInterfaceURL());
-    Topics.Names names = topics(prefix);
+    Topics.Names names = RunbookJobs.topics(prefix);
     String after = names.forecasts() + "-after";
     Topics.createAll(SharedKafka.broker().bootstrapServers(), names.withForecasts(after));
-    replay(names, SampleInput.good(0, 30));
-    JobClient first = start(settings(names, names.forecasts()), null);
+    RunbookJobs.replay(stateDir, names, SampleInput.good(0, 30));
+    JobClient first =
+        RunbookJobs.start(RunbookJobs.settings(names, names.forecasts(), IDLENESS), null, STARTED);
     String firstId = first.getJobID().toHexString();
     rest.awaitRunning(firstId);
     ForecastsIssued.await(first, 20, QUIET);
@@ -204,8 +202,10 @@ class RunbooksTest {
     String savepoint = rest.stopWithSavepoint(firstId, savepoints());
     rest.awaitState(firstId, "FINISHED");
 
-    replay(names, SampleInput.good(30, 20));
-    JobClient second = start(change.apply(settings(names, after)), savepoint);
+    RunbookJobs.replay(stateDir, names, SampleInput.good(30, 20));
+    JobClient second =
+        RunbookJobs.start(
+            change.apply(RunbookJobs.settings(names, after, IDLENESS)), savepoint, STARTED);
     String secondId = second.getJobID().toHexString();
     rest.awaitRunning(secondId);
     assertThat(rest.restoredFrom(secondId)).isEqualTo(savepoint);
@@ -286,46 +286,6 @@ class RunbooksTest {
       Thread.sleep(200);
     }
     throw new AssertionError(what + ": still " + v + " after 2 minutes");
-  }
-
-  /** Submits the job like {@code flink run [-s savepoint] tft-flink-job.jar run --set ...}. */
-  private static JobClient start(Settings settings, String savepoint) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(2);
-    env.enableCheckpointing(500);
-    env.getConfig().setAutoWatermarkInterval(10);
-    KafkaPipeline.create(settings, SharedKafka.broker().bootstrapServers(), false).build(env);
-    StreamGraph graph = env.getStreamGraph();
-    if (savepoint != null) {
-      // the runbooks restore with allowNonRestoredState off: every piece of state must map
-      graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
-    }
-    JobClient job = env.executeAsync(graph);
-    STARTED.add(job);
-    return job;
-  }
-
-  private static Settings settings(Topics.Names names, String forecasts) {
-    return Settings.defaults()
-        .with(Options.TOPIC_METRICS, names.metrics())
-        .with(Options.TOPIC_FORECASTS, forecasts)
-        .with(Options.TOPIC_DLQ, names.metricsDlq())
-        .with(Options.TOPIC_MODELS, names.models())
-        .with(Options.GROUP_ID, names.metrics())
-        .with(Options.IDLENESS, IDLENESS);
-  }
-
-  private static Topics.Names topics(String prefix) {
-    Topics.Names names = Topics.Names.prefixed(prefix);
-    Topics.createAll(SharedKafka.broker().bootstrapServers(), names);
-    return names;
-  }
-
-  private static void replay(Topics.Names names, List<byte[]> lines) throws Exception {
-    Path file = Files.createTempFile(stateDir, "input", ".jsonl");
-    Files.write(file, SampleInput.lines(lines));
-    new Replayer(SharedKafka.broker().bootstrapServers(), names.metrics(), 0, null)
-        .replayJsonLines(file);
   }
 
   private static String savepoints() {
