@@ -143,6 +143,30 @@ class ManifestArgumentsTest {
   }
 
   @Test
+  void shouldExposeThePrometheusReporterPortOnEveryPodForScraping() {
+    JsonNode deployment = Manifests.one("tft-flink.yaml").node();
+    String port = deployment.at("/spec/flinkConfiguration/metrics.reporter.prom.port").asText();
+    assertThat(port).isNotBlank();
+    List<JsonNode> pods =
+        List.of(
+            deployment.at("/spec/podTemplate"),
+            Manifests.one("gpu-taskmanagers.yaml").node().at("/spec/template"));
+    for (JsonNode pod : pods) {
+      assertThat(pod.at("/metadata/annotations/prometheus.io~1port").asText()).isEqualTo(port);
+      assertThat(pod.at("/metadata/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
+      List<String> ports = new ArrayList<>();
+      pod.at("/spec/containers/0/ports")
+          .forEach(
+              p -> {
+                if (p.path("name").asText().equals("metrics")) {
+                  ports.add(p.path("containerPort").asText());
+                }
+              });
+      assertThat(ports).containsExactly(port);
+    }
+  }
+
+  @Test
   void shouldRestoreTheSameDeploymentOnlyFromTheChosenSavepoint() {
     ObjectNode restore =
         (ObjectNode) Manifests.one("restore-from-savepoint.yaml").node().deepCopy();
