@@ -20,7 +20,7 @@ final class ForecastsIssued {
     long last = -1;
     long stableSince = System.nanoTime();
     while (true) {
-      Map<String, Object> acc = job.getAccumulators().get(10, TimeUnit.SECONDS);
+      Map<String, Object> acc = job.getAccumulators().get(60, TimeUnit.SECONDS);
       long n = acc.get(HostForecaster.FORECASTS) instanceof Long v ? v : 0;
       if (n != last) {
         last = n;

@@ -44,8 +44,8 @@ class RunbooksTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration QUIET = Duration.ofSeconds(2);
 
-  /** As in ClusterContractsTest: two hosts leave two of the four partitions empty. */
-  private static final Duration IDLENESS = Duration.ofSeconds(5);
+  /** The default: every metrics partition has data (SampleInput), so none needs to go idle. */
+  private static final Duration IDLENESS = Options.IDLENESS.defaultValue();
 
   private static final String FORECASTER = Uids.HOST_FORECASTER_NAME;
   private static final String MODELS_SOURCE = Uids.MODELS_SOURCE_NAME;
@@ -63,7 +63,7 @@ class RunbooksTest {
     for (JobClient job : STARTED) {
       try {
         if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-          job.cancel().get(30, TimeUnit.SECONDS);
+          job.cancel().get(2, TimeUnit.MINUTES);
         }
       } catch (Exception e) {
         // already gone
@@ -90,7 +90,7 @@ class RunbooksTest {
     assertThat(Path.of(java.net.URI.create(savepoint)).resolve("_metadata")).exists();
     assertThat(rest.latestSavepoint(id)).isEqualTo(savepoint);
     assertThat(rest.state(id)).isEqualTo("RUNNING");
-    job.cancel().get(30, TimeUnit.SECONDS);
+    job.cancel().get(2, TimeUnit.MINUTES);
   }
 
   /** upgrade-the-job.md */
@@ -155,7 +155,7 @@ class RunbooksTest {
     ModelPublisher.publish(bootstrap, names.models(), TinyModels.envelope(model, 3, 2));
     awaitValue(() -> metric(rest, secondId, "modelVersion", "min"), 3, "v3 of epoch 2 served");
     assertThat(metric(rest, secondId, "modelEpoch", "min")).isEqualTo(2);
-    second.cancel().get(30, TimeUnit.SECONDS);
+    second.cancel().get(2, TimeUnit.MINUTES);
   }
 
   @Test
@@ -197,7 +197,7 @@ class RunbooksTest {
         RunbookJobs.start(RunbookJobs.settings(names, names.forecasts(), IDLENESS), null, STARTED);
     String firstId = first.getJobID().toHexString();
     rest.awaitRunning(firstId);
-    ForecastsIssued.await(first, 20, QUIET);
+    ForecastsIssued.await(first, SampleInput.HOSTS.size() * 10, QUIET);
 
     String savepoint = rest.stopWithSavepoint(firstId, savepoints());
     rest.awaitState(firstId, "FINISHED");
@@ -209,8 +209,8 @@ class RunbooksTest {
     String secondId = second.getJobID().toHexString();
     rest.awaitRunning(secondId);
     assertThat(rest.restoredFrom(secondId)).isEqualTo(savepoint);
-    ForecastsIssued.await(second, 20, QUIET);
-    second.cancel().get(30, TimeUnit.SECONDS);
+    ForecastsIssued.await(second, SampleInput.HOSTS.size() * 10, QUIET);
+    second.cancel().get(2, TimeUnit.MINUTES);
     String bootstrap = SharedKafka.broker().bootstrapServers();
     return new Runs(read(bootstrap, names.forecasts()), read(bootstrap, after));
   }

@@ -6,18 +6,40 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tftflink.job.kafka.Topics;
+import org.tftflink.job.replay.HostPartitioner;
 
 /**
- * A small input for tests that run the whole job: two hosts reporting cpu every 5 minutes, and bad
- * lines with the dead-letter reason the job must give each.
+ * A small input for tests that run the whole job: a few hosts reporting cpu every 5 minutes, and
+ * bad lines with the dead-letter reason the job must give each.
  */
 final class SampleInput {
 
   static final Instant START = Instant.parse("2014-03-01T00:00:00Z");
   static final long STEP_MS = 300_000;
-  static final List<String> HOSTS = List.of("web-1", "web-2");
+
+  /**
+   * One host on each partition of the metrics topic: no partition stays empty, so none has to go
+   * idle before the watermark moves, and no event turns late because one partition was read later
+   * than another (on a loaded machine that took seconds).
+   */
+  static final List<String> HOSTS = hostPerPartition(Topics.METRICS_PARTITIONS);
 
   private SampleInput() {}
+
+  private static List<String> hostPerPartition(int partitions) {
+    String[] byPartition = new String[partitions];
+    int found = 0;
+    for (int i = 1; found < partitions; i++) {
+      String host = "web-" + i;
+      int p = HostPartitioner.partition(host, partitions);
+      if (byPartition[p] == null) {
+        byPartition[p] = host;
+        found++;
+      }
+    }
+    return List.of(byPartition);
+  }
 
   /** {@code steps} events per host, interleaved by time, from step {@code from}. */
   static List<byte[]> good(int from, int steps) {
