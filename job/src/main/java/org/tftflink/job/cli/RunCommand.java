@@ -3,7 +3,10 @@ package org.tftflink.job.cli;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tftflink.job.KafkaPipeline;
+import org.tftflink.job.NativeBackend;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
 
@@ -12,6 +15,8 @@ import org.tftflink.job.config.Settings;
  * tft-flink-job.jar run --set kafka.bootstrap=...}) or, started from a plain JVM, a local one.
  */
 public final class RunCommand implements Command {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Override
   public String name() {
@@ -36,6 +41,9 @@ public final class RunCommand implements Command {
       throw new IllegalArgumentException(
           "kafka.bootstrap is required (the embedded broker is for ./tft demo)");
     }
+    // where the job starts (the JobManager in application mode); each TaskManager's ND4J logs
+    // its own "Loaded [...] backend" line when its first model loads
+    LOG.info("ND4J backend: {}", NativeBackend.describe());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(settings.get(Options.PARALLELISM));
     env.enableCheckpointing(settings.get(Options.CHECKPOINT_INTERVAL).toMillis());
