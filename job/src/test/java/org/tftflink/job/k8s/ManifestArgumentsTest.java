@@ -31,12 +31,6 @@ import org.tftflink.operators.Placement;
  */
 class ManifestArgumentsTest {
 
-  /**
-   * TODO: kafka.client_properties_file is being added by the Kafka client options work (SASL/TLS
-   * from a mounted file); until it is in {@link Options}, only this exact key is skipped.
-   */
-  private static final String PENDING_OPTION = "kafka.client_properties_file";
-
   private static final FlinkConfigKeys FLINK_KEYS = new FlinkConfigKeys();
 
   @Test
@@ -59,7 +53,7 @@ class ManifestArgumentsTest {
       assertThat(command).as(d + ": command '" + args.get(0) + "'").isNotNull();
       assertThat(command.name()).isEqualTo("run");
 
-      List<String> accepted = withoutPendingOption(args.subList(1, args.size()), d);
+      List<String> accepted = args.subList(1, args.size());
       // the run command's own parsing: unknown flags, unknown keys and bad values all throw
       Settings settings = Args.parse(accepted, Set.of(), Set.of()).settings(Settings.defaults());
       assertThat(settings.get(Options.BOOTSTRAP)).as(d + " kafka.bootstrap").isNotBlank();
@@ -199,23 +193,6 @@ class ManifestArgumentsTest {
     assertThat(jarUri).startsWith("local:///opt/flink/usrlib/");
     String jarPath = jarUri.substring("local://".length());
     assertThat(lines).anyMatch(l -> l.startsWith("COPY ") && l.endsWith(" " + jarPath));
-  }
-
-  private static List<String> withoutPendingOption(List<String> args, Manifests.Doc d) {
-    boolean pendingExists = Options.all().stream().anyMatch(o -> o.name().equals(PENDING_OPTION));
-    List<String> kept = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      if (!pendingExists
-          && args.get(i).equals("--set")
-          && i + 1 < args.size()
-          && args.get(i + 1).startsWith(PENDING_OPTION + "=")) {
-        assertThat(args.get(i + 1)).as(d + " client properties file").endsWith(".properties");
-        i++;
-        continue;
-      }
-      kept.add(args.get(i));
-    }
-    return kept;
   }
 
   /** The {@code -Dkey=value} arguments of the GPU TaskManagers. */
