@@ -27,6 +27,7 @@ import org.tftflink.model.online.eval.StrategyTrace;
 final class ReportCharts {
   private static final int WIDTH = 1400;
   private static final int HEIGHT = 480;
+  private static final Color DRIFT = new Color(200, 0, 0);
 
   private ReportCharts() {}
 
@@ -69,7 +70,18 @@ final class ReportCharts {
     line(c, "P50", x, mid, new Color(30, 80, 200), 1f);
     line(c, "actual", x, y, Color.BLACK, 1.2f);
     double span = top - bottom;
-    markers(c, "drift marker", s.driftMarkersMs(), top + 0.02 * span, new Color(200, 0, 0));
+    int k = 0;
+    for (long ms : s.driftMarkersMs()) {
+      // a vertical line per marker: the legend names the first only once
+      List<Date> vx = List.of(new Date(ms), new Date(ms));
+      line(
+          c,
+          k++ == 0 ? "drift marker" : "drift marker " + k,
+          vx,
+          List.of(bottom, top),
+          DRIFT,
+          1.5f);
+    }
     for (String type :
         List.of(LearningEvent.PROMOTED, LearningEvent.REJECTED, LearningEvent.ROLLED_BACK)) {
       List<Long> times = new ArrayList<>();
