@@ -66,10 +66,18 @@ final class MeanFigures {
       out.put(e.getKey(), m);
     }
     if (frozen != null) {
+      @SuppressWarnings("unchecked")
+      Object frozenFp =
+          ((Map<String, Object>) out.get(OnlineEvaluation.FROZEN)).get("false_positives");
       for (Object v : out.values()) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) v;
         m.put("qrisk50_vs_frozen", (Double) m.get("qrisk50") / frozen);
+        if (m.get("false_positives") instanceof Integer fp
+            && frozenFp instanceof Integer f
+            && f > 0) {
+          m.put("false_positives_vs_frozen", fp / (double) f);
+        }
       }
     }
     return out;
