@@ -34,6 +34,10 @@ public final class Prequential<M> {
   private final ModelOps<M> ops;
   private final int batch;
   private final Consumer<String> progress;
+  private static final int MIN_BATCH = 8;
+  // arrivals between the last two changes of what is served, and the arrival of the last change
+  private int lastInterval;
+  private int lastChange;
 
   /**
    * @param model the TFT's sizes (encoder, horizon, static inputs) for cutting windows
@@ -63,6 +67,8 @@ public final class Prequential<M> {
    */
   public StrategyTrace<M> run(String name, OnlineConfig config, M initial) {
     long start = System.nanoTime();
+    lastInterval = batch;
+    lastChange = 0;
     StrategyTrace<M> trace = new StrategyTrace<>(name);
     List<Arrival> arrivals = arrivals();
     long startMs = arrivals.isEmpty() ? 0 : arrivals.get(0).timeMs();
@@ -124,6 +130,8 @@ public final class Prequential<M> {
           served = now;
           trace.servedHistory().add(new StrategyTrace.ServedAt<>(a.timeMs(), now));
           ahead.clear();
+          lastInterval = i - lastChange;
+          lastChange = i;
         }
       }
       // 3. forecast the next origin with what is served now
@@ -172,7 +180,10 @@ public final class Prequential<M> {
     long t0 = System.nanoTime();
     List<TftWindow> windows = new ArrayList<>();
     List<Long> keys = new ArrayList<>();
-    for (int i = from; i < arrivals.size() && windows.size() < batch; i++) {
+    // predict about as far ahead as what is served lasted last time: with updates every hour a
+    // full batch would mostly be thrown away at the next promotion
+    int size = Math.max(MIN_BATCH, Math.min(batch, lastInterval + lastInterval / 4));
+    for (int i = from; i < arrivals.size() && windows.size() < size; i++) {
       Arrival a = arrivals.get(i);
       EvalSeries s = series.get(a.series());
       int origin = a.row() + 1;
