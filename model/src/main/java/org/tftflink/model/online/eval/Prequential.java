@@ -107,7 +107,9 @@ public final class Prequential<M> {
                   s.sample(matured, model),
                   forecast,
                   versions.get(a.series()).remove(matured));
+          long t0 = System.nanoTime();
           record(trace, s, a, learner.observe(sample));
+          trace.observeNanos += System.nanoTime() - t0;
         }
       }
       // 2. a due update runs and completes now (the evaluation waits for it)

@@ -26,6 +26,7 @@ public final class StrategyTrace<M> {
   long trainNanos;
   long gateNanos;
   long predictNanos;
+  long observeNanos;
   long samplesTrained;
   long forecasts;
 
@@ -77,6 +78,11 @@ public final class StrategyTrace<M> {
   /** Wall time inside the learner's complete (gate, promotion). */
   public long gateNanos() {
     return gateNanos;
+  }
+
+  /** Wall time inside the learner's observe (drift, buffers, live-error watch). */
+  public long observeNanos() {
+    return observeNanos;
   }
 
   public long predictNanos() {

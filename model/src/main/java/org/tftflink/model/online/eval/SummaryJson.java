@@ -106,6 +106,7 @@ public final class SummaryJson {
     c.put("training_seconds", t.trainNanos() / 1e9);
     c.put("gate_seconds", t.gateNanos() / 1e9);
     c.put("prediction_seconds", t.predictNanos() / 1e9);
+    c.put("observe_seconds", t.observeNanos() / 1e9);
     c.put(
         "training_share_of_wall",
         t.wallNanos() == 0 ? 0.0 : t.trainNanos() / (double) t.wallNanos());
