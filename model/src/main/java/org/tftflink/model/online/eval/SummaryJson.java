@@ -47,7 +47,9 @@ public final class SummaryJson {
       strategies.put(t.strategy(), costs(t));
     }
     root.put("strategies", strategies);
-    root.put("mean_over_series", MeanFigures.of(r));
+    Map<String, Object> means = MeanFigures.of(r);
+    root.put("mean_over_series", means);
+    root.put("targets", TargetCheck.of(means));
     return root;
   }
 
