@@ -47,6 +47,10 @@ public final class HtmlReport {
     h.kv(asMap(summary.get("run")));
     h.h(2, "Means over the series");
     h.table(asMap(summary.get("mean_over_series")));
+    if (!asMap(summary.get("targets")).isEmpty()) {
+      h.h(2, "Issue 8 targets, best online strategy");
+      h.kv(asMap(summary.get("targets")));
+    }
     h.h(2, "Learning per strategy");
     h.table(asMap(summary.get("strategies")));
     Map<String, Object> series = asMap(summary.get("series"));
