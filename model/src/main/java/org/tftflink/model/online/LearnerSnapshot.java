@@ -7,8 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import org.tftflink.model.online.safety.LiveComparison;
 import org.tftflink.model.online.sample.Rng;
-import org.tftflink.model.online.version.ModelVersion;
-import org.tftflink.model.online.version.VersionStatus;
+import org.tftflink.model.online.version.VersionHistory;
 
 /**
  * The learner's state as bytes: magic "TFOL", a format version, then every field of {@link
@@ -60,7 +59,12 @@ final class LearnerSnapshot {
       out.writeInt(st.breaker.consecutiveFailures());
       out.writeLong(st.breaker.openedAtMs());
       out.writeLong(st.breaker.openings());
-      st.detector.write(out);
+      // length-prefixed and named, so a restore with another detector starts that one fresh
+      out.writeUTF(st.detector.name());
+      ByteArrayOutputStream detector = new ByteArrayOutputStream();
+      st.detector.write(new DataOutputStream(detector));
+      out.writeInt(detector.size());
+      out.write(detector.toByteArray());
       st.window.write(out);
       st.replay.write(out);
       st.holdout.write(out);
@@ -68,7 +72,7 @@ final class LearnerSnapshot {
       out.writeBoolean(st.shadow != null);
       if (st.shadow != null) {
         st.shadow.write(out);
-        writeMeta(out, st.shadowMeta);
+        VersionHistory.writeVersion(out, st.shadowMeta);
         byte[] m = st.ops.encode(st.shadowModel);
         out.writeInt(m.length);
         out.write(m);
@@ -123,14 +127,19 @@ final class LearnerSnapshot {
       st.drifts = in.readLong();
       st.active.restoreCounts(in.readLong(), in.readLong());
       st.breaker.restore(in.readInt(), in.readLong(), in.readLong());
-      st.detector.read(in);
+      String detectorName = in.readUTF();
+      byte[] detector = new byte[in.readInt()];
+      in.readFully(detector);
+      if (detectorName.equals(st.detector.name())) {
+        st.detector.read(new DataInputStream(new ByteArrayInputStream(detector)));
+      }
       st.window.read(in);
       st.replay.read(in);
       st.holdout.read(in);
       st.history.read(in, st.ops);
       if (in.readBoolean()) {
         st.shadow = LiveComparison.read(in);
-        st.shadowMeta = readMeta(in);
+        st.shadowMeta = VersionHistory.readVersion(in);
         byte[] m = new byte[in.readInt()];
         in.readFully(m);
         st.shadowModel = st.ops.decode(m);
@@ -142,30 +151,5 @@ final class LearnerSnapshot {
       throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);
     }
     st.forgetInFlight();
-  }
-
-  private static void writeMeta(DataOutputStream out, ModelVersion v) throws IOException {
-    out.writeLong(v.version());
-    out.writeLong(v.parent());
-    out.writeLong(v.restoredFrom());
-    out.writeLong(v.createdAtMs());
-    out.writeUTF(v.status().name());
-    out.writeUTF(v.reason());
-    out.writeDouble(v.trainLoss());
-    out.writeDouble(v.holdoutLoss());
-    out.writeDouble(v.parentHoldoutLoss());
-  }
-
-  private static ModelVersion readMeta(DataInputStream in) throws IOException {
-    return new ModelVersion(
-        in.readLong(),
-        in.readLong(),
-        in.readLong(),
-        in.readLong(),
-        VersionStatus.valueOf(in.readUTF()),
-        in.readUTF(),
-        in.readDouble(),
-        in.readDouble(),
-        in.readDouble());
   }
 }

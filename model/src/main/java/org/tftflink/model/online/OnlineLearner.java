@@ -26,6 +26,7 @@ import org.tftflink.model.tft.TftWindow;
 public final class OnlineLearner<M> {
   final LearnerState<M> st;
   final Promotions<M> promotions;
+  final Commands<M> commands;
 
   /** Starts from {@code initial} as version 1. */
   public OnlineLearner(OnlineConfig config, ModelOps<M> ops, M initial, long startMs) {
@@ -56,6 +57,7 @@ public final class OnlineLearner<M> {
   private OnlineLearner(LearnerState<M> state) {
     this.st = state;
     this.promotions = new Promotions<>(state);
+    this.commands = new Commands<>(state, promotions);
   }
 
   /** The seasonal-naive floor the gate also applies (optional; not part of the snapshot). */
@@ -229,7 +231,7 @@ public final class OnlineLearner<M> {
           e.getMessage());
       return st.drain();
     }
-    String refusal = promotions.apply(c);
+    String refusal = commands.apply(c);
     if (refusal != null) {
       st.emit(
           LearningEvent.COMMAND_REJECTED,

@@ -2,7 +2,6 @@ package org.tftflink.model.online;
 
 import java.util.List;
 import org.tftflink.model.online.config.Strategy;
-import org.tftflink.model.online.control.Command;
 import org.tftflink.model.online.safety.GateDecision;
 import org.tftflink.model.online.safety.LiveComparison;
 import org.tftflink.model.online.update.Candidate;
@@ -12,7 +11,7 @@ import org.tftflink.model.tft.TrainingSample;
 
 /**
  * The learner's decisions about versions: gate, shadow period, promotion or rejection with the
- * circuit breaker, the live watch that rolls a promoted model back, and the operator commands.
+ * circuit breaker, and the live watch that rolls a promoted model back.
  */
 final class Promotions<M> {
   private final LearnerState<M> st;
@@ -148,6 +147,7 @@ final class Promotions<M> {
                 st.clockMs + st.config.rollbackWatchMinutes() * 60_000L)
             : null;
     st.history.prune(st.protectedVersions());
+    st.memberLoss.keySet().retainAll(st.history.withWeights()); // bounded like the weights
     st.emit(
         LearningEvent.PROMOTED,
         meta.version(),
@@ -240,7 +240,7 @@ final class Promotions<M> {
   }
 
   /** A new version carrying {@code target}'s weights; cancels a shadow trial and the watch. */
-  private void restore(long target, String reason) {
+  void restore(long target, String reason) {
     if (st.shadow != null) {
       ModelVersion meta = st.shadowMeta;
       clearShadow();
@@ -277,61 +277,6 @@ final class Promotions<M> {
         previous,
         "reason",
         reason);
-  }
-
-  /** Applies an operator command; returns why it was refused, or null. */
-  String apply(Command c) {
-    switch (c.verb()) {
-      case Command.ROLLBACK, Command.PIN -> {
-        boolean pin = c.verb().equals(Command.PIN);
-        long target = c.version();
-        if (target != st.currentVersion()) {
-          String why = restorable(target);
-          if (why != null) {
-            return why;
-          }
-          restore(target, "command: " + c.verb() + " " + target);
-        } else if (!pin) {
-          return "version " + target + " is already served";
-        }
-        st.pinned |= pin;
-        return null;
-      }
-      case Command.UNPIN -> {
-        if (!st.pinned) {
-          return "not pinned";
-        }
-        st.pinned = false;
-        return null;
-      }
-      case Command.PAUSE -> st.paused = true;
-      case Command.RESUME -> st.paused = false;
-      case Command.UPDATE_NOW -> st.trigger = LearnerState.TRIGGER_NOW;
-      default -> {
-        return "unknown command " + c.verb();
-      }
-    }
-    return null;
-  }
-
-  private String restorable(long target) {
-    var v = st.history.get(target);
-    if (v.isEmpty()) {
-      return "no version " + target + " (latest is " + st.history.latest().version() + ")";
-    }
-    if (v.get().status() == VersionStatus.REJECTED) {
-      return "version " + target + " was rejected and never served";
-    }
-    if (st.history.model(target).isEmpty()) {
-      return "weights of version "
-          + target
-          + " are no longer kept (keep_model_versions = "
-          + st.config.keepModelVersions()
-          + "; kept: "
-          + st.history.withWeights()
-          + ")";
-    }
-    return null;
   }
 
   private static ModelVersion withStatus(ModelVersion m, VersionStatus status, String reason) {

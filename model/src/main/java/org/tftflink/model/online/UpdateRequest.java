@@ -75,4 +75,28 @@ public record UpdateRequest<M>(
     return new UpdateOutcome<>(
         this, candidate, candidateLoss, parentLoss, memberLosses, System.nanoTime() - t0);
   }
+
+  /** The figures, not the samples and models (a request holds thousands of arrays). */
+  @Override
+  public String toString() {
+    return "UpdateRequest[id="
+        + id
+        + ", reason="
+        + reason
+        + ", requestedAtMs="
+        + requestedAtMs
+        + ", parentVersion="
+        + parentVersion
+        + ", train="
+        + train.size()
+        + ", anchors="
+        + anchors.size()
+        + ", holdout="
+        + holdout.size()
+        + ", settings="
+        + settings
+        + ", members="
+        + memberVersions
+        + "]";
+  }
 }

@@ -72,6 +72,22 @@ class OnlineLearnerSafetyTest {
   }
 
   @Test
+  void shouldRejectEveryCandidateThatDoesNotBeatTheBaselineFloor() {
+    OnlineConfig c = SyntheticStream.testConfig(Map.of());
+    SyntheticStream s =
+        new SyntheticStream(
+            new OnlineLearner<>(c, ops, frozen, TRAIN_END * SyntheticStream.STEP_MS)
+                .withBaselineFloor(holdout -> 0.0),
+            ops);
+    s.run(y, TRAIN_END, 600, v -> v);
+    assertThat(s.ofType(LearningEvent.GATE_FAILED))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat((String) e.details().get("reason")).contains("baseline floor"));
+    assertThat(s.ofType(LearningEvent.PROMOTED)).isEmpty();
+    assertThat(s.learner.served().version()).isEqualTo(1);
+  }
+
+  @Test
   void shouldAbortAnUpdateWhoseTrainingLossIsNotFinite() {
     SyntheticStream s = warmedUp(Map.of(), 600);
     long served = s.learner.served().version();

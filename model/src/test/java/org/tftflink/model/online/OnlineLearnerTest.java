@@ -122,6 +122,47 @@ class OnlineLearnerTest {
     assertThat(s.learner.bufferBytes()).isPositive().isLessThanOrEqualTo(bound);
   }
 
+  @Test
+  void restoreWithAnotherDriftDetectorShouldStartThatDetectorFresh() {
+    SyntheticStream s = stream(Map.of());
+    s.run(y, TRAIN_END, SHIFT, v -> v);
+    OnlineConfig adwin = SyntheticStream.testConfig(Map.of("drift_detector", "adwin"));
+    s.learner = OnlineLearner.restore(adwin, ops, s.learner.snapshot());
+    s.run(y, SHIFT, END, v -> v);
+    assertThat(s.ofType(LearningEvent.DRIFT_DETECTED))
+        .anySatisfy(e -> assertThat(e.details()).containsEntry("detector", "adwin"));
+  }
+
+  @Test
+  void anUpdateShouldTrainOnAtMostMaxUpdateSamplesWhateverTheNumberOfHosts() {
+    OnlineConfig c =
+        SyntheticStream.testConfig(
+            Map.of(
+                "max_update_samples",
+                "64",
+                "window_max_samples",
+                "100000",
+                "strategy",
+                "sliding_window"));
+    OnlineLearner<LinearAr> learner =
+        new OnlineLearner<>(c, ops, frozen, TRAIN_END * SyntheticStream.STEP_MS);
+    java.util.IdentityHashMap<Object, String> hostOf = new java.util.IdentityHashMap<>();
+    for (int o = TRAIN_END; o < TRAIN_END + 24; o++) {
+      for (int h = 0; h < 300; h++) {
+        var sample = SyntheticStream.sample(y, o);
+        hostOf.put(sample, "host-" + h);
+        double[][] served = ops.predict(frozen, List.of(sample.window()))[0];
+        learner.observe(
+            new MaturedSample("host-" + h, o * SyntheticStream.STEP_MS, sample, served, 1));
+      }
+    }
+    learner.command("update-now", (TRAIN_END + 24) * SyntheticStream.STEP_MS);
+    UpdateRequest<LinearAr> r =
+        learner.pollUpdate((TRAIN_END + 24) * SyntheticStream.STEP_MS).get();
+    assertThat(r.train()).hasSize(64);
+    assertThat(r.train().stream().map(hostOf::get).distinct().count()).isEqualTo(64);
+  }
+
   private static List<String> json(List<LearningEvent> events) {
     return events.stream().map(LearningEvent::toJson).toList();
   }

@@ -13,7 +13,8 @@ import java.util.Set;
  * files) plus the extras, built only through {@link #defaults()}, {@link #preset}, {@link #load} or
  * {@link #with}, so every instance has passed its validators.
  */
-public final class OnlineConfig {
+public final class OnlineConfig implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** The preset {@link #defaults()} returns. */
   public static final String DEFAULT_PRESET = OnlinePresets.CONSERVATIVE;
@@ -60,7 +61,9 @@ public final class OnlineConfig {
     if (fileOrNull != null) {
       merged.putAll(OnlineConfigFiles.read(fileOrNull));
     }
-    merged.putAll(overrides);
+    if (overrides != null) {
+      merged.putAll(overrides);
+    }
     return fromProperties(merged);
   }
 

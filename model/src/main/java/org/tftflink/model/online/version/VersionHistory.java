@@ -75,15 +75,7 @@ public final class VersionHistory<M> {
   public void write(DataOutput out, ModelOps<M> ops) throws IOException {
     out.writeInt(versions.size());
     for (ModelVersion v : versions) {
-      out.writeLong(v.version());
-      out.writeLong(v.parent());
-      out.writeLong(v.restoredFrom());
-      out.writeLong(v.createdAtMs());
-      out.writeUTF(v.status().name());
-      out.writeUTF(v.reason());
-      out.writeDouble(v.trainLoss());
-      out.writeDouble(v.holdoutLoss());
-      out.writeDouble(v.parentHoldoutLoss());
+      writeVersion(out, v);
     }
     out.writeInt(weights.size());
     for (var e : weights.entrySet()) {
@@ -99,17 +91,7 @@ public final class VersionHistory<M> {
     weights.clear();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      versions.add(
-          new ModelVersion(
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              VersionStatus.valueOf(in.readUTF()),
-              in.readUTF(),
-              in.readDouble(),
-              in.readDouble(),
-              in.readDouble()));
+      versions.add(readVersion(in));
     }
     int w = in.readInt();
     for (int i = 0; i < w; i++) {
@@ -118,5 +100,31 @@ public final class VersionHistory<M> {
       in.readFully(bytes);
       weights.put(version, ops.decode(bytes));
     }
+  }
+
+  /** One version's metadata in binary form (also used for a shadow candidate's). */
+  public static void writeVersion(DataOutput out, ModelVersion v) throws IOException {
+    out.writeLong(v.version());
+    out.writeLong(v.parent());
+    out.writeLong(v.restoredFrom());
+    out.writeLong(v.createdAtMs());
+    out.writeUTF(v.status().name());
+    out.writeUTF(v.reason());
+    out.writeDouble(v.trainLoss());
+    out.writeDouble(v.holdoutLoss());
+    out.writeDouble(v.parentHoldoutLoss());
+  }
+
+  public static ModelVersion readVersion(DataInput in) throws IOException {
+    return new ModelVersion(
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        VersionStatus.valueOf(in.readUTF()),
+        in.readUTF(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble());
   }
 }

@@ -131,4 +131,17 @@ class OnlineConfigTest {
     OnlineConfig a = OnlineConfig.preset("aggressive").with("trainable_blocks", "decoder,output");
     assertThat(OnlineConfig.fromProperties(a.asProperties())).isEqualTo(a);
   }
+
+  @Test
+  void shouldSurviveJavaSerializationForFlinkOperators() throws Exception {
+    OnlineConfig a = OnlineConfig.preset("aggressive").with("update_hours", "1-3");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(a);
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      assertThat(in.readObject()).isEqualTo(a);
+    }
+  }
 }
