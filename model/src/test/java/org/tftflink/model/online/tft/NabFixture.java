@@ -19,6 +19,11 @@ final class NabFixture {
 
   private NabFixture() {}
 
+  /** Event time of a row of the series, epoch milliseconds. */
+  static long timestampMs(int row) {
+    return CsvSeries.load(SERIES).timestampsMs()[row];
+  }
+
   static byte[] envelope() {
     try {
       return Files.readAllBytes(MODEL);

@@ -56,6 +56,43 @@ class TftFineTunerTest {
   }
 
   @Test
+  void shouldContinueTheInitialTrainingsAdamWhenFineTuningFromItsState() {
+    TftModel trained = model(CONFIG, train);
+    TftTrainer uninterrupted = new TftTrainer(trained);
+    TftModel handedOver = model(CONFIG, train);
+    TftTrainer initial = new TftTrainer(handedOver);
+    for (int b = 0; b < 2; b++) {
+      uninterrupted.step(train.subList(16 * b, 16 * b + 16));
+      initial.step(train.subList(16 * b, 16 * b + 16));
+    }
+    uninterrupted.step(train.subList(32, 48));
+
+    TftFineTuner.Session online =
+        new TftFineTuner(handedOver)
+            .start(
+                List.of(),
+                initial.optimizerState(),
+                new FineTuneSettings(
+                    CONFIG.learningRate(),
+                    1,
+                    16,
+                    0,
+                    CONFIG.gradientClipNorm(),
+                    false,
+                    Set.of(),
+                    0,
+                    0,
+                    1));
+    online.step(train.subList(32, 48));
+
+    assertThat(online.optimizerState()).isEqualTo(uninterrupted.optimizerState());
+    trained
+        .parameterValues()
+        .forEach(
+            (n, v) -> assertThat(handedOver.parameterValues().get(n)).as(n).containsExactly(v));
+  }
+
+  @Test
   void shouldLeaveFrozenBlocksAndTheirAdamStateUnchanged() {
     TftModel m = model(CONFIG, train);
     TftFineTuner tuner = new TftFineTuner(m);
