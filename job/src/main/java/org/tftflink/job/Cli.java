@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.EvaluateCommand;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
 import org.tftflink.job.cli.OptionsCommand;
 import org.tftflink.job.cli.PublishCommand;
@@ -23,6 +24,7 @@ public final class Cli {
           new TrainModelCommand(),
           new TrainCommand(),
           new EvaluateOfflineCommand(),
+          new EvaluateCommand(),
           new BenchCommand(),
           new OptionsCommand());
 
