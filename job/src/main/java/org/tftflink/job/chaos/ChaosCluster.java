@@ -47,7 +47,7 @@ public final class ChaosCluster implements AutoCloseable {
         RestartStrategyOptions.RESTART_STRATEGY,
         RestartStrategyOptions.RestartStrategyType.FIXED_DELAY.getMainValue());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
     cluster =
         new MiniCluster(

@@ -17,6 +17,7 @@ public final class ChaosContext implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final Path workDir;
   private final AtomicInteger runs = new AtomicInteger();
+  private final long started = System.nanoTime();
 
   private ChaosContext(EmbeddedKafka kafka, Path workDir) {
     this.kafka = kafka;
@@ -58,7 +59,7 @@ public final class ChaosContext implements AutoCloseable {
 
   /** Prints a progress line (scenarios take seconds to minutes). */
   public void log(String scenario, String message) {
-    System.out.println("  [" + scenario + "] " + message);
+    System.out.printf("  [%s %4.0fs] %s%n", scenario, (System.nanoTime() - started) / 1e9, message);
   }
 
   @Override

@@ -84,6 +84,35 @@ public final class ChaosJob {
     }
   }
 
+  /** The bundled TFT envelope ({@code models/nab-small.tft}: encoder 48 steps, hidden 8). */
+  public static byte[] bundledModel() throws java.io.IOException {
+    try (var in = ChaosJob.class.getResourceAsStream("/models/nab-small.tft")) {
+      if (in == null) {
+        throw new IllegalStateException("the bundled model /models/nab-small.tft is missing");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Publishes the bundled TFT on {@code topic} and waits until {@code subtasks} inference subtasks
+   * serve it, so that the events that follow get TFT forecasts (batched) once warm.
+   */
+  public static void publishBundledModel(
+      ChaosCluster flink, String bootstrap, String topic, int subtasks) throws Exception {
+    org.tftflink.job.serving.ModelPublisher.publish(bootstrap, topic, bundledModel());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Long n =
+          flink.accumulators().get(org.tftflink.operators.serving.ServingMetrics.MODELS_ACCEPTED);
+      if (n != null && n >= subtasks) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the job did not accept the bundled model within 60 s");
+  }
+
   private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
     var parts =
         admin

@@ -10,7 +10,7 @@ public final class ChaosSuite {
 
   /** Every scenario, most important first. */
   public static List<Scenario> scenarios() {
-    return List.of(new PoisonInputScenario());
+    return List.of(new PoisonInputScenario(), new TaskFailureScenario());
   }
 
   public static Optional<Scenario> find(String name) {
