@@ -10,7 +10,8 @@ public final class ChaosSuite {
 
   /** Every scenario, most important first. */
   public static List<Scenario> scenarios() {
-    return List.of(new PoisonInputScenario(), new TaskFailureScenario());
+    return List.of(
+        new PoisonInputScenario(), new TaskFailureScenario(), new ClockTroubleScenario());
   }
 
   public static Optional<Scenario> find(String name) {
