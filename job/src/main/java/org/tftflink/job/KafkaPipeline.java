@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.operators.ingest.DeadLetter;
@@ -40,9 +41,12 @@ public final class KafkaPipeline {
   public static ForecastJob create(Settings settings, String bootstrap, boolean bounded) {
     PipelineConfig config = PipelineConfig.from(settings);
     int dlqPayload = settings.get(Options.DLQ_MAX_PAYLOAD_BYTES);
+    // security (SASL, TLS) and other client settings first: the job's own settings below win
+    Properties client = KafkaClients.properties(settings);
     var source =
         KafkaSource.<IngestRecord>builder()
             .setBootstrapServers(bootstrap)
+            .setProperties(client)
             .setTopics(settings.get(Options.TOPIC_METRICS))
             .setGroupId(settings.get(Options.GROUP_ID))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -58,6 +62,7 @@ public final class KafkaPipeline {
     var models =
         KafkaSource.<byte[]>builder()
             .setBootstrapServers(bootstrap)
+            .setProperties(client)
             .setTopics(settings.get(Options.TOPIC_MODELS))
             .setGroupId(settings.get(Options.GROUP_ID) + "-models")
             .setStartingOffsets(OffsetsInitializer.earliest())
@@ -76,7 +81,7 @@ public final class KafkaPipeline {
                 new ForecastRecordSerializer(settings.get(Options.TOPIC_FORECASTS)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-forecasts")
-            .setKafkaProducerConfig(producerProperties())
+            .setKafkaProducerConfig(producerProperties(client))
             .build();
     KafkaSink<DeadLetter> deadLetters =
         KafkaSink.<DeadLetter>builder()
@@ -85,7 +90,7 @@ public final class KafkaPipeline {
                 new DeadLetterRecordSerializer(settings.get(Options.TOPIC_DLQ), dlqPayload))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-dlq")
-            .setKafkaProducerConfig(deadLetterProducerProperties(dlqPayload))
+            .setKafkaProducerConfig(deadLetterProducerProperties(client, dlqPayload))
             .build();
     return new ForecastJob(config, source.build(), models.build(), forecasts, deadLetters);
   }
@@ -94,19 +99,20 @@ public final class KafkaPipeline {
    * The producer's request limit agrees with the serializer's bound on a record, which is at most 1
    * MiB: what a topic with Kafka's default {@code max.message.bytes} accepts.
    */
-  private static Properties deadLetterProducerProperties(int maxPayloadBytes) {
-    Properties p = producerProperties();
+  private static Properties deadLetterProducerProperties(Properties client, int maxPayloadBytes) {
+    Properties p = producerProperties(client);
     p.setProperty(
         "max.request.size",
         Integer.toString(DeadLetterRecordSerializer.maxRecordBytes(maxPayloadBytes)));
     return p;
   }
 
-  private static Properties producerProperties() {
+  private static Properties producerProperties(Properties client) {
     Properties p = new Properties();
-    p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
     p.setProperty("linger.ms", "20");
     p.setProperty("compression.type", "lz4");
+    p.putAll(client);
+    p.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
     return p;
   }
 }

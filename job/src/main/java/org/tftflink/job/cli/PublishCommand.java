@@ -3,13 +3,17 @@ package org.tftflink.job.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.tftflink.job.config.ModelSigningKey;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.serving.ModelPublisher;
 import org.tftflink.model.tft.envelope.InvalidModelDataException;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
+import org.tftflink.model.tft.envelope.ModelSignature;
 
 /** {@code ./tft publish}: puts a saved model envelope on the model topic, exactly once. */
 public final class PublishCommand implements Command {
@@ -33,7 +37,10 @@ public final class PublishCommand implements Command {
         "  --bootstrap H:P     Kafka bootstrap servers (default: the option kafka.bootstrap)",
         "  --epoch N           publish under this epoch instead of the file's",
         "  --version N         publish as this version instead of the file's",
-        "  --set topic.models=NAME   the model topic (default tft-models)");
+        "  --set topic.models=NAME   the model topic (default tft-models)",
+        "The message is signed (HMAC-SHA256) when a key is configured: the file of",
+        "serving.signing_key_file or the environment variable " + ModelSigningKey.ENV + ".",
+        "Kafka security: --set kafka.client_properties_file=FILE (or kafka.client.<setting>=...)");
   }
 
   @Override
@@ -59,16 +66,22 @@ public final class PublishCommand implements Command {
     long version = (long) args.number("version", model.modelVersion());
     long epoch = (long) args.number("epoch", model.epoch());
     String topic = settings.get(Options.TOPIC_MODELS);
+    byte[] envelope = ModelPublisher.relabel(model, version, epoch);
+    Optional<byte[]> key = ModelSigningKey.load(settings);
+    if (key.isPresent()) {
+      envelope = ModelSignature.sign(envelope, key.get());
+    }
     long offset =
-        ModelPublisher.publish(bootstrap, topic, ModelPublisher.relabel(model, version, epoch));
+        ModelPublisher.publish(KafkaClients.withBootstrap(settings, bootstrap), topic, envelope);
     System.out.printf(
-        "tft publish: model version %d (epoch %d; hidden %d, encoder %d, horizon %d) committed to %s"
-            + " at offset %d%n",
+        "tft publish: model version %d (epoch %d; hidden %d, encoder %d, horizon %d; %s) committed"
+            + " to %s at offset %d%n",
         version,
         epoch,
         model.config().hiddenSize(),
         model.config().encoderLength(),
         model.config().horizon(),
+        key.isPresent() ? "signed" : "unsigned",
         topic,
         offset);
     return 0;

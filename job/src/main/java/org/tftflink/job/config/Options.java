@@ -37,6 +37,21 @@ public final class Options {
   public static final Option<String> GROUP_ID =
       str("kafka.group_id", "tft-flink", "consumer group of the source");
 
+  /**
+   * Options named {@code kafka.client.<setting>} go to every Kafka client of the job as {@code
+   * <setting>} (security.protocol, sasl.*, ssl.*, ...), over the client properties file.
+   */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+  public static final Option<String> KAFKA_CLIENT_PROPERTIES_FILE =
+      str(
+          "kafka.client_properties_file",
+          "",
+          "Kafka client properties (SASL, TLS: security.protocol, sasl.mechanism,"
+              + " sasl.jaas.config, ssl.truststore.location, ...) for every client of the job;"
+              + " kafka.client.<setting>=value options override single entries. Keep secrets"
+              + " in this file, not on the command line");
+
   // contract
   public static final Option<String> TARGET = str("target", "cpu", "the metric to forecast");
   public static final Option<List<String>> COVARIATES =
@@ -183,6 +198,23 @@ public final class Options {
           1024 * 1024
               - org.tftflink.operators.sink.DeadLetterRecordSerializer.RECORD_OVERHEAD_BYTES);
 
+  // signed models
+  public static final Option<Boolean> SERVING_REQUIRE_SIGNATURE =
+      opt(
+          "serving.require_signature",
+          false,
+          "accept only model messages signed (HMAC-SHA256) with the signing key; set true in"
+              + " production, so that write access to the model topic alone cannot inject a model",
+          Options::bool,
+          v -> true,
+          "true or false");
+  public static final Option<String> SERVING_SIGNING_KEY_FILE =
+      str(
+          "serving.signing_key_file",
+          "",
+          "file holding the model signing key (at least 32 bytes); empty = the environment"
+              + " variable TFT_MODEL_SIGNING_KEY, if set. Never on the command line");
+
   // demo
   public static final Option<Integer> DEMO_MAX_RESTARTS =
       integer(
@@ -267,6 +299,14 @@ public final class Options {
       case "h" -> Duration.ofHours(n);
       case "d" -> Duration.ofDays(n);
       default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
+    };
+  }
+
+  static Boolean bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not a boolean");
     };
   }
 

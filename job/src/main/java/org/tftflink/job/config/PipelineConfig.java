@@ -52,7 +52,8 @@ public record PipelineConfig(
         new ServingConfig(
             s.get(Options.SERVING_BATCH_SIZE),
             s.get(Options.SERVING_FLUSH_INTERVAL),
-            s.get(Options.SERVING_TAG_NAMES));
+            s.get(Options.SERVING_TAG_NAMES),
+            ModelSigningKey.policy(s));
     return new PipelineConfig(
         parser,
         grid,

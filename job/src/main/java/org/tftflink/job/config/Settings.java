@@ -31,8 +31,17 @@ public final class Settings {
     return v == null ? option.defaultValue() : (T) v;
   }
 
-  /** A copy with {@code name} set from its string form. */
+  /**
+   * A copy with {@code name} set from its string form; a name under {@link
+   * Options#KAFKA_CLIENT_PREFIX} is a Kafka client setting, kept as given.
+   */
   public Settings with(String name, String raw) {
+    if (name.startsWith(Options.KAFKA_CLIENT_PREFIX)
+        && name.length() > Options.KAFKA_CLIENT_PREFIX.length()) {
+      Map<String, Object> copy = new HashMap<>(values);
+      copy.put(name, raw.trim());
+      return new Settings(copy);
+    }
     Option<?> option = Options.byName(name);
     Map<String, Object> copy = new HashMap<>(values);
     copy.put(name, option.parse(raw));
@@ -43,6 +52,18 @@ public final class Settings {
     Map<String, Object> copy = new HashMap<>(values);
     copy.put(option.name(), value);
     return new Settings(copy);
+  }
+
+  /** The entries set under {@code prefix}, with the prefix removed from their names. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && v instanceof String text) {
+            out.put(k.substring(prefix.length()), text);
+          }
+        });
+    return out;
   }
 
   /** A copy with every entry of a properties file applied. */

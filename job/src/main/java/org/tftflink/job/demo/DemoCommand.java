@@ -52,6 +52,8 @@ public final class DemoCommand implements Command {
         "  --no-model            publish no model: every forecast is the baseline",
         "  --config FILE, --set key=value   job options (./tft options lists them);",
         "                        demo.max_restarts=N: exit 3 with the root cause after N job restarts",
+        "                        kafka.client.* and kafka.client_properties_file reach the job's Kafka",
+        "                        clients only: the demo's own clients talk to its plaintext embedded broker",
         "Ctrl-C or SIGTERM stops the demo within 30 s (with a savepoint when the job is healthy).");
   }
 

@@ -115,14 +115,15 @@ final class DemoRun {
                 .toAbsolutePath()
                 .resolve("demo-" + Instant.now().toEpochMilli());
         int port = plan.port() == 0 ? freePort() : plan.port();
+        DemoSigning signing = DemoSigning.prepare(s, stateDir);
         StreamExecutionEnvironment env = environment(s, stateDir, port);
-        KafkaPipeline.create(s, bootstrap, false).build(env);
+        KafkaPipeline.create(signing.settings(), bootstrap, false).build(env);
         JobClient job = env.executeAsync("tft-flink forecasts (demo)");
         System.out.printf(
             "tft demo: job %s running; Flink web UI on http://localhost:%d%n",
             job.getJobID(), port);
         try {
-          return runJob(job, new JobHealth(job, port), stop, bootstrap, stateDir, start);
+          return runJob(job, new JobHealth(job, port), stop, signing, bootstrap, stateDir, start);
         } finally {
           cancelIfRunning(job);
         }
@@ -151,19 +152,26 @@ final class DemoRun {
   }
 
   private DemoSummary runJob(
-      JobClient job, JobHealth health, DemoStop stop, String bootstrap, Path stateDir, long start)
+      JobClient job,
+      JobHealth health,
+      DemoStop stop,
+      DemoSigning signing,
+      String bootstrap,
+      Path stateDir,
+      long start)
       throws Exception {
     Settings s = plan.settings();
     if (plan.model() != null) {
       ModelData m = ModelDataSerializer.deserialize(plan.model());
-      ModelPublisher.publish(bootstrap, s.get(Options.TOPIC_MODELS), plan.model());
+      ModelPublisher.publish(bootstrap, s.get(Options.TOPIC_MODELS), signing.sign(plan.model()));
       System.out.printf(
-          "tft demo: published TFT model version %d (epoch %d; hidden %d, encoder %d steps) on %s;"
-              + " hosts get TFT forecasts once they have %d steps of history%n",
+          "tft demo: published TFT model version %d (epoch %d; hidden %d, encoder %d steps; %s) on"
+              + " %s; hosts get TFT forecasts once they have %d steps of history%n",
           m.modelVersion(),
           m.epoch(),
           m.config().hiddenSize(),
           m.config().encoderLength(),
+          signing.describe(),
           s.get(Options.TOPIC_MODELS),
           m.config().encoderLength());
       awaitModelAccepted(job, s.get(Options.PARALLELISM), stop);

@@ -93,6 +93,22 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param overrides broker settings applied on top of {@link #defaultBrokerSettings()}
    */
   public static EmbeddedKafka start(Map<String, String> overrides) {
+    return start(overrides, false);
+  }
+
+  /** Name of the client listener of {@link #startWithScramListener()}. */
+  public static final String SCRAM_LISTENER = "SCRAM";
+
+  /**
+   * A broker with a second client listener, {@value #SCRAM_LISTENER}: SASL_PLAINTEXT with
+   * SCRAM-SHA-512 (see {@link #scramBootstrapServers()}); users are created through the Admin API
+   * on the plaintext listener, which the broker also uses for itself.
+   */
+  public static EmbeddedKafka startWithScramListener() {
+    return start(Map.of(), true);
+  }
+
+  private static EmbeddedKafka start(Map<String, String> overrides, boolean scram) {
     long t0 = System.nanoTime();
     Path dataDir = createDataDir();
     KafkaClusterTestKit cluster = null;
@@ -114,7 +130,28 @@ public final class EmbeddedKafka implements AutoCloseable {
       String broker = nodes.brokerListenerName().value();
       String controller = nodes.controllerListenerName().value();
       builder.setConfigProp(
-          "listeners", broker + "://127.0.0.1:0," + controller + "://127.0.0.1:0");
+          "listeners",
+          broker
+              + "://127.0.0.1:0,"
+              + controller
+              + "://127.0.0.1:0"
+              + (scram ? "," + SCRAM_LISTENER + "://127.0.0.1:0" : ""));
+      if (scram) {
+        String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        builder.setConfigProp(
+            "listener.security.protocol.map",
+            broker
+                + ":PLAINTEXT,"
+                + controller
+                + ":PLAINTEXT,"
+                + SCRAM_LISTENER
+                + ":SASL_PLAINTEXT");
+        builder.setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        builder.setConfigProp(name + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        builder.setConfigProp(
+            name + "scram-sha-512.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
       defaultBrokerSettings().forEach(builder::setConfigProp);
       overrides.forEach(builder::setConfigProp);
       cluster = builder.build();
@@ -160,6 +197,21 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The address clients connect to, {@code 127.0.0.1:<port>}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The SASL_PLAINTEXT (SCRAM-SHA-512) listener's address, {@code 127.0.0.1:<port>}.
+   *
+   * @throws IllegalStateException if the broker was not started by {@link
+   *     #startWithScramListener()}
+   */
+  public String scramBootstrapServers() {
+    BrokerServer broker = cluster.brokers().values().iterator().next();
+    try {
+      return "127.0.0.1:" + broker.boundPort(ListenerName.normalised(SCRAM_LISTENER));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("this broker has no " + SCRAM_LISTENER + " listener", e);
+    }
   }
 
   /** Wall time from the call to {@link #start} until the broker accepted clients. */

@@ -46,9 +46,18 @@ public final class ModelPublisher {
    *     intact
    */
   public static long publish(String bootstrap, String topic, byte[] envelope) throws Exception {
+    return publish(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, envelope);
+  }
+
+  /**
+   * {@link #publish(String, String, byte[])} with Kafka client settings (at least {@code
+   * bootstrap.servers}; security settings, for instance) under the publisher's own.
+   */
+  public static long publish(Map<String, Object> clientSettings, String topic, byte[] envelope)
+      throws Exception {
     ModelData model = ModelDataSerializer.deserialize(envelope);
-    Map<String, Object> settings = new HashMap<>(Topics.modelProducerSettings());
-    settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> settings = new HashMap<>(clientSettings);
+    settings.putAll(Topics.modelProducerSettings());
     settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     // one stable id per topic: a new publisher fences a stuck one instead of racing it

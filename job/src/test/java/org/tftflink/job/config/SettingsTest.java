@@ -74,4 +74,17 @@ class SettingsTest {
     List<String> names = Options.all().stream().map(Option::name).toList();
     assertThat(names).doesNotHaveDuplicates().contains("target", "grid.step", "kafka.bootstrap");
   }
+
+  @Test
+  void shouldKeepKafkaClientSettingsUnderTheirPrefixAsGiven() {
+    Settings s =
+        Settings.defaults()
+            .with("kafka.client.security.protocol", "SASL_SSL")
+            .with("kafka.client.sasl.mechanism", " SCRAM-SHA-512 ");
+
+    org.assertj.core.api.Assertions.assertThat(s.withPrefix(Options.KAFKA_CLIENT_PREFIX))
+        .containsExactly(
+            java.util.Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+            java.util.Map.entry("security.protocol", "SASL_SSL"));
+  }
 }

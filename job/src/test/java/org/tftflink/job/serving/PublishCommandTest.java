@@ -59,6 +59,41 @@ class PublishCommandTest {
   }
 
   @Test
+  void shouldSignThePublishedMessageWithTheKeyOfTheKeyFile(@TempDir Path dir) throws Exception {
+    String bootstrap = SharedKafka.broker().bootstrapServers();
+    Topics.createAll(bootstrap, Topics.Names.prefixed("pubsig"));
+    Path file = dir.resolve("model.tft");
+    Files.write(file, TinyModels.envelope(TinyModels.config(3, 8), 1, 1));
+    byte[] key = "s".repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path keyFile = dir.resolve("signing.key");
+    Files.write(keyFile, key);
+
+    int exit =
+        new PublishCommand()
+            .run(
+                List.of(
+                    "--model",
+                    file.toString(),
+                    "--bootstrap",
+                    bootstrap,
+                    "--set",
+                    "topic.models=pubsig-models",
+                    "--set",
+                    "serving.signing_key_file=" + keyFile));
+
+    assertThat(exit).isZero();
+    byte[] message = TopicReaderAccess.readAll(bootstrap, "pubsig-models").get(0).value();
+    assertThat(org.tftflink.model.tft.envelope.ModelSignature.isSigned(message)).isTrue();
+    byte[] envelope = org.tftflink.model.tft.envelope.ModelSignature.verified(message, key);
+    assertThat(ModelDataSerializer.deserialize(envelope).modelVersion()).isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                org.tftflink.model.tft.envelope.ModelSignature.verified(
+                    message, "w".repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hasMessageContaining("does not verify");
+  }
+
+  @Test
   void shouldRefuseAFileThatIsNotAnIntactEnvelope(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("broken.tft");
     byte[] blob = TinyModels.envelope(TinyModels.config(3, 8), 1, 1);

@@ -10,7 +10,8 @@ import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
 
 /**
- * Decides what one message of the {@code tft-models} topic does to the served model: a corrupt or
+ * Decides what one message of the {@code tft-models} topic does to the served model: a message the
+ * signature policy refuses (unsigned when required, or signed with another key), a corrupt or
  * unreadable envelope, a model that does not fit the job, or one the timeline rule refuses is
  * rejected; otherwise the model is built and becomes the served one. Updates the broadcast state
  * value it is given; the same message and state give the same outcome on every subtask.
@@ -41,9 +42,19 @@ public final class ModelMessages {
   }
 
   public Outcome offer(byte[] blob, ServingModelState state) {
+    byte[] envelope;
+    try {
+      envelope = serving.signatures().envelopeToLoad(blob);
+    } catch (InvalidModelDataException e) {
+      return Outcome.rejected(
+          "model message ("
+              + (blob == null ? 0 : blob.length)
+              + " bytes) refused: "
+              + e.getMessage());
+    }
     ModelData data;
     try {
-      data = ModelDataSerializer.deserialize(blob);
+      data = ModelDataSerializer.deserialize(envelope);
     } catch (InvalidModelDataException e) {
       return Outcome.rejected(
           "unreadable model message ("
@@ -85,7 +96,8 @@ public final class ModelMessages {
     } catch (RuntimeException e) {
       return Outcome.rejected(id + " cannot be built: " + e.getMessage());
     }
-    ModelTimeline.accept(state, blob, data.epoch(), data.modelVersion());
+    // the state keeps the bare envelope: a restore rebuilds it without the key
+    ModelTimeline.accept(state, envelope, data.epoch(), data.modelVersion());
     return new Outcome(model, refOf(data), verdict, null);
   }
 

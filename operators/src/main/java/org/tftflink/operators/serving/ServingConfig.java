@@ -3,6 +3,7 @@ package org.tftflink.operators.serving;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import org.tftflink.model.tft.envelope.SignaturePolicy;
 
 /**
  * How the inference operator serves the TFT: requests per model call, how long a request may wait
@@ -11,9 +12,16 @@ import java.util.List;
  * @param batchSize requests predicted in one call; 1 turns batching off
  * @param flushInterval processing time after which a partly filled batch is predicted anyway
  * @param tagNames tag names whose values follow the host as static categoricals, in this order
+ * @param signatures which model messages are accepted: signed ones only, or unsigned too
  */
-public record ServingConfig(int batchSize, Duration flushInterval, List<String> tagNames)
+public record ServingConfig(
+    int batchSize, Duration flushInterval, List<String> tagNames, SignaturePolicy signatures)
     implements Serializable {
+
+  /** Accepting unsigned model messages (no key configured). */
+  public ServingConfig(int batchSize, Duration flushInterval, List<String> tagNames) {
+    this(batchSize, flushInterval, tagNames, SignaturePolicy.none());
+  }
 
   public ServingConfig {
     if (batchSize < 1) {
@@ -24,6 +32,7 @@ public record ServingConfig(int batchSize, Duration flushInterval, List<String> 
           "serving flush interval must be positive, got " + flushInterval);
     }
     tagNames = List.copyOf(tagNames);
+    signatures = signatures == null ? SignaturePolicy.none() : signatures;
   }
 
   /** Batches of 256, flushed after 200 ms, host as the only static categorical. */

@@ -62,12 +62,14 @@ public final class ForecasterHarness {
   /** A harness not yet opened, e.g. to initialize it from a snapshot first. */
   public static KeyedBroadcastOperatorTestHarness<String, MetricPoint, byte[], Forecast> create(
       int batchSize) throws Exception {
+    return create(new ServingConfig(batchSize, Duration.ofMillis(FLUSH_MS), List.of()));
+  }
+
+  /** A harness not yet opened, serving with {@code serving} (its flush interval FLUSH_MS). */
+  public static KeyedBroadcastOperatorTestHarness<String, MetricPoint, byte[], Forecast> create(
+      ServingConfig serving) throws Exception {
     var forecaster =
-        new HostForecaster(
-            grid(),
-            new SeasonalNaiveForecaster(baseline()),
-            2,
-            new ServingConfig(batchSize, Duration.ofMillis(FLUSH_MS), List.of()));
+        new HostForecaster(grid(), new SeasonalNaiveForecaster(baseline()), 2, serving);
     return new KeyedBroadcastOperatorTestHarness<>(
         new BatchingBroadcastOperator(forecaster, FLUSH_MS), p -> p.host, Types.STRING, 128, 1, 0);
   }

@@ -54,9 +54,15 @@ public final class ModelDataSerializer {
   }
 
   /**
+   * Reads an envelope, or the envelope inside a signed message ({@link ModelSignature}) without
+   * checking its signature.
+   *
    * @throws InvalidModelDataException if the blob is not a complete, intact envelope of this format
    */
-  public static ModelData deserialize(byte[] blob) {
+  public static ModelData deserialize(byte[] message) {
+    // a signed message holds the envelope unchanged; verifying it is the reader's policy
+    // (SignaturePolicy), reading it is the same for everyone
+    byte[] blob = ModelSignature.envelopeOf(message);
     if (blob == null || blob.length < 16) {
       throw new InvalidModelDataException(
           "model blob is too short ("
