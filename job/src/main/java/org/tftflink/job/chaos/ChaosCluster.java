@@ -49,6 +49,8 @@ public final class ChaosCluster implements AutoCloseable {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
+    // the REST API's metrics are fetched from the task managers at most this often
+    conf.setString("metrics.fetcher.update-interval", "500");
     cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()
@@ -57,6 +59,7 @@ public final class ChaosCluster implements AutoCloseable {
                 .setNumSlotsPerTaskManager(4)
                 .build());
     cluster.start();
+    ChaosSuite.timing("minicluster started");
   }
 
   /** Submits {@code job} with {@code parallelism} and checkpoints on. */
@@ -70,6 +73,7 @@ public final class ChaosCluster implements AutoCloseable {
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(name);
     job = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+    ChaosSuite.timing("submitted");
     return job;
   }
 
@@ -87,6 +91,7 @@ public final class ChaosCluster implements AutoCloseable {
         all &= v.getExecutionState() == org.apache.flink.runtime.execution.ExecutionState.RUNNING;
       }
       if (all) {
+        ChaosSuite.timing("running");
         return;
       }
       Thread.sleep(100);
@@ -138,6 +143,14 @@ public final class ChaosCluster implements AutoCloseable {
    */
   public Map<String, Object> drainAndStop(Duration max) throws Exception {
     restarts();
+    var cp = checkpoints();
+    ChaosSuite.timing(
+        "checkpoints completed "
+            + cp.getCounts().getNumberOfCompletedCheckpoints()
+            + " failed "
+            + cp.getCounts().getNumberOfFailedCheckpoints()
+            + " avg ms "
+            + cp.getSummaryStats().getEndToEndDurationStats().getAverage());
     cluster
         .stopWithSavepoint(
             job,
@@ -145,7 +158,10 @@ public final class ChaosCluster implements AutoCloseable {
             true,
             SavepointFormatType.CANONICAL)
         .get(max.toMillis(), TimeUnit.MILLISECONDS);
-    return awaitFinished(max);
+    ChaosSuite.timing("savepoint done");
+    var r = awaitFinished(max);
+    ChaosSuite.timing("finished");
+    return r;
   }
 
   /** The REST API's address (for per-operator metrics such as RocksDB's key estimates). */
@@ -164,5 +180,6 @@ public final class ChaosCluster implements AutoCloseable {
   @Override
   public void close() throws Exception {
     cluster.close();
+    ChaosSuite.timing("minicluster closed");
   }
 }

@@ -66,6 +66,7 @@ public final class ChaosJob {
           done &= e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
         }
         if (done) {
+          ChaosSuite.timing("consumed");
           return;
         }
         if (System.nanoTime() > deadline) {

@@ -11,7 +11,13 @@ public final class ChaosSuite {
   /** Every scenario, most important first. */
   public static List<Scenario> scenarios() {
     return List.of(
-        new PoisonInputScenario(), new TaskFailureScenario(), new ClockTroubleScenario());
+        new PoisonInputScenario(),
+        new TaskFailureScenario(),
+        new HostChurnScenario(),
+        new ClockTroubleScenario(),
+        new HostileModelScenario(),
+        new LoadSoakScenario(1_000),
+        new LoadSoakScenario(10_000));
   }
 
   public static Optional<Scenario> find(String name) {
@@ -19,6 +25,12 @@ public final class ChaosSuite {
   }
 
   private ChaosSuite() {}
+
+  static volatile long TIMING_T0 = System.nanoTime();
+
+  static void timing(String what) {
+    System.out.printf("    [timing %5.1fs] %s%n", (System.nanoTime() - TIMING_T0) / 1e9, what);
+  }
 
   /**
    * Runs {@code which} on one shared broker, printing each verdict line as it comes; a scenario
@@ -29,6 +41,7 @@ public final class ChaosSuite {
     try (ChaosContext ctx = ChaosContext.start()) {
       for (Scenario s : which) {
         out.printf("chaos: %s (%s: %s) ...%n", s.name(), profile, s.parameters(profile));
+        TIMING_T0 = System.nanoTime();
         long t0 = System.nanoTime();
         Verdict v;
         try {

@@ -44,6 +44,7 @@ final class CommittedRecords {
         }
         c.poll(Duration.ofMillis(200)).forEach(each);
       }
+      ChaosSuite.timing("read " + topic);
     }
   }
 }
