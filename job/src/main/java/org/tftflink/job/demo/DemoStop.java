@@ -22,12 +22,18 @@ final class DemoStop implements AutoCloseable {
   private final CountDownLatch requested = new CountDownLatch(1);
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final Thread hook;
+  private volatile boolean jobStarted;
 
   DemoStop() {
     hook =
         new Thread(
             () -> {
               requested.countDown();
+              if (!jobStarted) {
+                // nothing to stop with a savepoint yet: let the JVM (and the broker) go now
+                finished.complete(null);
+                return;
+              }
               try {
                 finished.get(HOLD.toMillis(), TimeUnit.MILLISECONDS);
               } catch (Exception e) {
@@ -36,6 +42,11 @@ final class DemoStop implements AutoCloseable {
             },
             "demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** From now on a signal waits for the demo to stop its job (with a savepoint if it can). */
+  void jobStarted() {
+    jobStarted = true;
   }
 
   /** Whether a signal asked the demo to stop. */

@@ -42,7 +42,7 @@ public record DemoSummary(
             ? " (reconciled)"
             : " ("
                 + unconsumed
-                + " not consumed before the stop: still in Kafka, the savepoint resumes them)",
+                + " not consumed before the stop: still in Kafka, where a resumed run reads them)",
         duplicates,
         forecastsOut,
         forecastsByModel,

@@ -29,9 +29,11 @@ public final class Replayer {
   public static final int PROGRESS_EVERY = 1_000;
 
   /**
-   * Largest single message the replayer sends; bigger test lines must reach the job's size check.
+   * Largest single message the replayer sends: 16 MiB, the largest parser.max_message_bytes, so
+   * that a 10 MB line of a replayed file reaches the job's size check (and its dead letter); it
+   * fits the producer's default 32 MiB buffer and the embedded broker's limit.
    */
-  public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final Map<String, Object> producerSettings;
   private final String topic;
