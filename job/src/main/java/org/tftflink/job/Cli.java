@@ -3,6 +3,7 @@ package org.tftflink.job;
 import java.util.Arrays;
 import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
+import org.tftflink.job.cli.ChaosCommand;
 import org.tftflink.job.cli.Command;
 import org.tftflink.job.cli.EvaluateCommand;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
@@ -26,6 +27,7 @@ public final class Cli {
           new EvaluateOfflineCommand(),
           new EvaluateCommand(),
           new BenchCommand(),
+          new ChaosCommand(),
           new OptionsCommand());
 
   private Cli() {}

@@ -1,5 +1,6 @@
 package org.tftflink.job;
 
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -32,6 +33,7 @@ public final class ForecastJob {
   private final Source<byte[], ?, ?> models;
   private final Sink<Forecast> forecasts;
   private final Sink<DeadLetter> deadLetters;
+  private UnaryOperator<DataStream<MetricPoint>> validHook = UnaryOperator.identity();
 
   /**
    * @param models model envelopes (ModelDataSerializer format), in publication order
@@ -47,6 +49,15 @@ public final class ForecastJob {
     this.models = models;
     this.forecasts = forecasts;
     this.deadLetters = deadLetters;
+  }
+
+  /**
+   * Routes the valid events through {@code hook} before keyBy(host): the chaos suite's
+   * failure-injecting operator; production never sets it.
+   */
+  public ForecastJob withValidEventsThrough(UnaryOperator<DataStream<MetricPoint>> hook) {
+    this.validHook = hook;
+    return this;
   }
 
   /** Adds the job's graph to {@code env}. */
@@ -84,7 +95,8 @@ public final class ForecastJob {
             config.minHistorySteps(),
             config.serving());
     SingleOutputStreamOperator<Forecast> forecast =
-        valid
+        validHook
+            .apply(valid)
             .keyBy(p -> p.host)
             .connect(served)
             .transform(
