@@ -151,6 +151,12 @@ class ClusterContractsTest {
     List<String> expected = new ArrayList<>(SampleInput.bad().values());
     expected.add("late");
     assertThat(reasons).containsExactlyInAnyOrderElementsOf(expected);
+    // and the web UI / Prometheus count them by reason (the parser's ones; late ones: eventsLate)
+    assertThat(exported.get("flink_taskmanager_job_task_operator_reason_deadLetters"))
+        .as("dead letters by reason")
+        .isNotNull();
+    assertThat(exported.get("flink_taskmanager_job_task_operator_reason_deadLetters").get("reason"))
+        .containsExactlyInAnyOrderElementsOf(new java.util.TreeSet<>(SampleInput.bad().values()));
   }
 
   @Test

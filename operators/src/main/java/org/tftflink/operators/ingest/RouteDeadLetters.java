@@ -1,5 +1,7 @@
 package org.tftflink.operators.ingest;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -20,8 +22,18 @@ public class RouteDeadLetters extends ProcessFunction<IngestRecord, MetricPoint>
   public static final String EVENTS_IN = "events_in";
   public static final String PARSE_DEAD_LETTERS = "parse_dead_letters";
 
+  /**
+   * Dead letters by reason: metric group {@code reason=<code>}, counter {@code deadLetters}
+   * (Prometheus: {@code flink_taskmanager_job_task_operator_reason_deadLetters{reason="..."}}).
+   */
+  public static final String REASON_GROUP = "reason";
+
+  public static final String BY_REASON = "deadLetters";
+
   private transient Counter eventsIn;
   private transient Counter deadLetters;
+  // one counter per reason code, registered on first use: Prometheus gets a reason label
+  private transient Map<String, Counter> deadLettersByReason;
   private transient LongCounter eventsInTotal;
   private transient LongCounter deadLettersTotal;
 
@@ -29,6 +41,7 @@ public class RouteDeadLetters extends ProcessFunction<IngestRecord, MetricPoint>
   public void open(OpenContext openContext) {
     eventsIn = getRuntimeContext().getMetricGroup().counter("eventsIn");
     deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    deadLettersByReason = new HashMap<>();
     eventsInTotal = getRuntimeContext().getLongCounter(EVENTS_IN);
     deadLettersTotal = getRuntimeContext().getLongCounter(PARSE_DEAD_LETTERS);
   }
@@ -41,6 +54,12 @@ public class RouteDeadLetters extends ProcessFunction<IngestRecord, MetricPoint>
       out.collect(record.point);
     } else {
       deadLetters.inc();
+      deadLettersByReason
+          .computeIfAbsent(
+              record.deadLetter.reason,
+              r ->
+                  getRuntimeContext().getMetricGroup().addGroup(REASON_GROUP, r).counter(BY_REASON))
+          .inc();
       deadLettersTotal.add(1);
       ctx.output(DEAD_LETTERS, record.deadLetter);
     }
