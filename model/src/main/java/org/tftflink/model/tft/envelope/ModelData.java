@@ -11,12 +11,14 @@ import org.tftflink.model.tft.TftModel;
 /**
  * One published model version as a value: lineage (version, epoch, parent, restoredFrom),
  * event-time creation, training and validation figures, the configuration and the weights with
- * their SHA-256.
+ * their SHA-256, and optionally the optimizer state that an online update continues from.
  *
  * @param parentVersion the version this one was trained from, or {@link #NONE}
  * @param restoredFrom the earlier version whose weights a rollback republished, or {@link #NONE}
  * @param createdAtMs event time of creation, epoch milliseconds
  * @param weights the blob of {@link WeightsCodec}
+ * @param optimizer Adam's state after the training that produced these weights, or {@code null}
+ *     when not kept (format-1 envelopes, copies published for serving only)
  */
 public record ModelData(
     long modelVersion,
@@ -27,7 +29,8 @@ public record ModelData(
     Map<String, Double> trainingFigures,
     Map<String, Double> validationFigures,
     TftConfig config,
-    byte[] weights) {
+    byte[] weights,
+    OptimizerState optimizer) {
 
   /** Marks an absent parent or restore source. */
   public static final long NONE = -1;
@@ -36,6 +39,45 @@ public record ModelData(
     trainingFigures = java.util.Collections.unmodifiableMap(new TreeMap<>(trainingFigures));
     validationFigures = java.util.Collections.unmodifiableMap(new TreeMap<>(validationFigures));
     weights = weights.clone();
+  }
+
+  /** A version without optimizer state. */
+  public ModelData(
+      long modelVersion,
+      long epoch,
+      long parentVersion,
+      long restoredFrom,
+      long createdAtMs,
+      Map<String, Double> trainingFigures,
+      Map<String, Double> validationFigures,
+      TftConfig config,
+      byte[] weights) {
+    this(
+        modelVersion,
+        epoch,
+        parentVersion,
+        restoredFrom,
+        createdAtMs,
+        trainingFigures,
+        validationFigures,
+        config,
+        weights,
+        null);
+  }
+
+  /** The same version with the given optimizer state ({@code null}: none). */
+  public ModelData withOptimizer(OptimizerState state) {
+    return new ModelData(
+        modelVersion,
+        epoch,
+        parentVersion,
+        restoredFrom,
+        createdAtMs,
+        trainingFigures,
+        validationFigures,
+        config,
+        weights,
+        state);
   }
 
   /** Packs a model's current weights and scaler with the given lineage and figures. */
@@ -94,7 +136,8 @@ public record ModelData(
         && trainingFigures.equals(m.trainingFigures)
         && validationFigures.equals(m.validationFigures)
         && config.equals(m.config)
-        && Arrays.equals(weights, m.weights);
+        && Arrays.equals(weights, m.weights)
+        && java.util.Objects.equals(optimizer, m.optimizer);
   }
 
   @Override
@@ -116,6 +159,8 @@ public record ModelData(
         + createdAtMs
         + ", weights="
         + weights.length
-        + " bytes]";
+        + " bytes, optimizer="
+        + (optimizer == null ? "none" : optimizer)
+        + "]";
   }
 }

@@ -15,12 +15,18 @@ import java.util.zip.CRC32;
 
 /**
  * Binary envelope of {@link ModelData}: magic, format version, header, config, figures, SHA-256 and
- * weights, then a CRC-32 of everything before it, so that any corrupted or truncated blob is
- * rejected before loading.
+ * weights, (format 2) the optional optimizer section, then a CRC-32 of everything before it, so
+ * that any corrupted or truncated blob is rejected before loading.
  */
 public final class ModelDataSerializer {
-  /** Current format; readers reject any other. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Current format, written by {@link #serialize}. Format 2 adds the optimizer section after the
+   * weights; format-1 envelopes still read, without optimizer state.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The first format, without optimizer section; still read, never written. */
+  static final int FORMAT_VERSION_1 = 1;
 
   private static final int MAGIC = 0x54465431; // "TFT1"
 
@@ -41,6 +47,7 @@ public final class ModelDataSerializer {
       writeFigures(out, m.validationFigures());
       out.write(m.weightsSha256());
       writeBytes(out, m.weights());
+      writeBytes(out, OptimizerStateCodec.encode(m.optimizer()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,11 +84,13 @@ public final class ModelDataSerializer {
             "not a TFT model envelope (magic " + Integer.toHexString(magic) + ")");
       }
       int format = in.readInt();
-      if (format != FORMAT_VERSION) {
+      if (format != FORMAT_VERSION && format != FORMAT_VERSION_1) {
         throw new InvalidModelDataException(
             "unsupported envelope format version "
                 + format
                 + " (this reader: "
+                + FORMAT_VERSION_1
+                + " and "
                 + FORMAT_VERSION
                 + ")");
       }
@@ -99,6 +108,8 @@ public final class ModelDataSerializer {
       Map<String, Double> validation = readFigures(in);
       byte[] sha = in.readNBytes(32);
       byte[] weights = readBytes(in);
+      OptimizerState optimizer =
+          format == FORMAT_VERSION_1 ? null : OptimizerStateCodec.decode(readBytes(in));
       if (in.available() > 0) {
         throw new InvalidModelDataException(
             "model envelope has " + in.available() + " unexpected trailing bytes");
@@ -115,7 +126,8 @@ public final class ModelDataSerializer {
           training,
           validation,
           TftConfigCodec.decode(config),
-          weights);
+          weights,
+          optimizer);
     } catch (EOFException e) {
       throw new InvalidModelDataException("model envelope is truncated", e);
     } catch (IOException | IllegalArgumentException e) {

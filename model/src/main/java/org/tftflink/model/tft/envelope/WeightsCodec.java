@@ -20,10 +20,17 @@ import org.tftflink.model.tft.data.FeatureScaler;
 public final class WeightsCodec {
   private WeightsCodec() {}
 
+  /** What a weights blob holds, without building a graph (which costs a second or more). */
+  public record Contents(FeatureScaler scaler, Map<String, double[]> parameters) {}
+
   public static byte[] encode(TftModel model) {
+    return encode(model.scaler(), model.parameterValues());
+  }
+
+  /** The blob of a scaler and parameter values by scoped name, in their map's order. */
+  public static byte[] encode(FeatureScaler s, Map<String, double[]> params) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      FeatureScaler s = model.scaler();
       for (double[] a :
           new double[][] {
             s.observedMean(),
@@ -35,7 +42,6 @@ public final class WeightsCodec {
           }) {
         writeArray(out, a);
       }
-      Map<String, double[]> params = model.parameterValues();
       out.writeInt(params.size());
       for (Map.Entry<String, double[]> e : params.entrySet()) {
         out.writeUTF(e.getKey());
@@ -48,6 +54,12 @@ public final class WeightsCodec {
   }
 
   public static TftModel decode(TftConfig config, byte[] blob) {
+    Contents c = read(blob);
+    return TftModel.restore(config, c.scaler(), c.parameters());
+  }
+
+  /** The scaler and parameter values of a blob. */
+  public static Contents read(byte[] blob) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
       FeatureScaler scaler =
           new FeatureScaler(
@@ -62,7 +74,7 @@ public final class WeightsCodec {
       for (int i = 0; i < n; i++) {
         params.put(in.readUTF(), readArray(in));
       }
-      return TftModel.restore(config, scaler, params);
+      return new Contents(scaler, params);
     } catch (IOException e) {
       throw new InvalidModelDataException(
           "weights blob is truncated or malformed: " + e.getMessage(), e);

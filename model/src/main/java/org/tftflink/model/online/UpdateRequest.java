@@ -1,0 +1,49 @@
+package org.tftflink.model.online;
+
+import java.util.List;
+import org.tftflink.model.online.update.ModelOps;
+import org.tftflink.model.online.update.UpdateSettings;
+import org.tftflink.model.tft.TrainingSample;
+
+/**
+ * Everything one update needs, copied out of the learner so that {@link #run} is pure and may run
+ * on another thread while the learner keeps observing.
+ *
+ * @param id the update's sequence number (1, 2, ...), echoed by its outcome
+ * @param reason why it runs: schedule, drift, command or periodic
+ * @param requestedAtMs the learner's event time when the update was requested
+ * @param parentVersion the version trained from
+ * @param parent the model trained from
+ * @param train the samples to train on (new and replayed)
+ * @param anchors replayed samples for EWC / distillation (may be empty)
+ * @param holdout the gate's samples, never trained on
+ * @param settings learning rate, epochs, warm restart and the rest
+ * @param memberVersions ensemble members whose hold-out loss is refreshed (may be empty)
+ * @param members their models, same order
+ */
+public record UpdateRequest<M>(
+    long id,
+    String reason,
+    long requestedAtMs,
+    long parentVersion,
+    M parent,
+    List<TrainingSample> train,
+    List<TrainingSample> anchors,
+    List<TrainingSample> holdout,
+    UpdateSettings settings,
+    List<Long> memberVersions,
+    List<M> members) {
+
+  public UpdateRequest {
+    train = List.copyOf(train);
+    anchors = List.copyOf(anchors);
+    holdout = List.copyOf(holdout);
+    memberVersions = List.copyOf(memberVersions);
+    members = List.copyOf(members);
+  }
+
+  /** Trains the candidate and scores it, its parent and the ensemble members on the hold-out. */
+  public UpdateOutcome<M> run(ModelOps<M> ops) {
+    throw new UnsupportedOperationException("not yet");
+  }
+}

@@ -1,0 +1,36 @@
+package org.tftflink.model.online.update;
+
+import java.util.List;
+import org.tftflink.model.tft.TftWindow;
+import org.tftflink.model.tft.TrainingSample;
+
+/**
+ * What the learning core needs from a forecaster; values of M are immutable, implementations never
+ * mutate inputs. The TFT implements it (org.tftflink.model.online.tft.TftModelOps); tests of the
+ * core use a small real model (a linear autoregressive quantile model trained by SGD), never mocks.
+ */
+public interface ModelOps<M> {
+  double[] quantiles();
+
+  /** [window][horizon][quantile] in original units. */
+  double[][][] predict(M model, List<TftWindow> windows);
+
+  /**
+   * Mean pinball loss over observed horizon points, on the model's training scale (lower is
+   * better).
+   */
+  double loss(M model, List<TrainingSample> samples);
+
+  /**
+   * A candidate trained from parent's weights (and optimizer state unless settings.resetOptimizer);
+   * anchors = replayed samples for EWC / distillation, may be empty. Deterministic for a given
+   * seed.
+   */
+  Candidate<M> train(
+      M parent, List<TrainingSample> train, List<TrainingSample> anchors, UpdateSettings settings);
+
+  /** Bytes for state and audit (the TFT: its envelope incl. optimizer state), and back. */
+  byte[] encode(M model);
+
+  M decode(byte[] bytes);
+}
