@@ -202,13 +202,13 @@ final class OnlineKeys {
               oneOf("seed", "page_hinkley", "adwin")),
           new Key(
               "page_hinkley_delta",
-              "0.005",
-              "Page-Hinkley: tolerated change of the relative error",
+              "0.1",
+              "Page-Hinkley: tolerated rise of the error, in units of the baseline error",
               doubleIn(0, 100, false)),
           new Key(
               "page_hinkley_lambda",
-              "50",
-              "Page-Hinkley: alarm threshold of the cumulative statistic (relative errors)",
+              "30",
+              "Page-Hinkley: alarm threshold of the cumulative rise, in baseline-error units",
               doubleIn(0, 1e6, true)),
           new Key(
               "adwin_delta",

@@ -10,12 +10,11 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.data.EncodedBatch;
+import org.tftflink.model.tft.envelope.OptimizerState;
 import org.tftflink.model.tft.graph.TftGraph;
 
 /**
@@ -35,10 +34,9 @@ public final class TftTrainer {
   private final int microBatch;
   private final TftConfig config;
   private final Map<String, INDArray> params;
-  private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
-  private final Adam adam;
+  private final BatchGradient gradient;
+  private final AdamUpdate optimizer;
   private final org.nd4j.linalg.api.rng.Random random;
-  private int iteration;
 
   public TftTrainer(TftModel model) {
     this(model, model.config().learningRate());
@@ -57,12 +55,8 @@ public final class TftTrainer {
     this.microBatch = Math.min(microBatch, model.config().batchSize());
     this.config = model.config();
     this.params = model.parameters();
-    this.adam = new Adam(learningRate);
-    for (Map.Entry<String, INDArray> e : params.entrySet()) {
-      INDArray state =
-          Nd4j.zeros(e.getValue().dataType(), 1, adam.stateSize(e.getValue().length()));
-      updaters.put(e.getKey(), adam.instantiate(state, true));
-    }
+    this.gradient = new BatchGradient(model, this.microBatch);
+    this.optimizer = new AdamUpdate(params, learningRate, null);
     this.random = Nd4j.getRandomFactory().getNewRandomInstance(config.seed());
   }
 
@@ -80,59 +74,22 @@ public final class TftTrainer {
       throw new IllegalArgumentException(
           "a training step takes 1.." + config.batchSize() + " samples, got " + batch.size());
     }
-    List<EncodedBatch> passes = new ArrayList<>();
-    double[] noActuals = new double[config.horizon()];
-    java.util.Arrays.fill(noActuals, Double.NaN);
-    double observed = 0;
-    for (int from = 0; from < batch.size(); from += microBatch) {
-      List<TrainingSample> pass =
-          new ArrayList<>(batch.subList(from, Math.min(batch.size(), from + microBatch)));
-      while (pass.size() < microBatch) {
-        pass.add(new TrainingSample(batch.get(0).window(), noActuals));
-      }
-      EncodedBatch encoded = encode(pass);
-      passes.add(encoded);
-      observed += weight(encoded);
-    }
-    Map<String, INDArray> grads = new LinkedHashMap<>();
-    double loss = 0;
-    for (EncodedBatch encoded : passes) {
-      double share = observed == 0 ? 0 : weight(encoded) / observed;
-      TftGraph.Backward backward =
-          model.graph().backward(model.withMasks(encoded, random), TftGraph.LOSS);
-      loss += share * backward.loss();
-      backward
-          .gradients()
-          .forEach(
-              (name, g) -> {
-                INDArray scaled = g.muli(share);
-                grads.merge(name, scaled, INDArray::addi);
-              });
-    }
-    double sumSq = 0;
-    for (INDArray g : grads.values()) {
-      double n = g.norm2Number().doubleValue();
-      sumSq += n * n;
-    }
-    double norm = Math.sqrt(sumSq);
-    double factor =
-        config.gradientClipNorm() > 0 && norm > config.gradientClipNorm()
-            ? config.gradientClipNorm() / norm
-            : 1.0;
-    for (Map.Entry<String, INDArray> e : params.entrySet()) {
-      INDArray g = grads.get(e.getKey());
-      if (factor != 1.0) {
-        g.muli(factor);
-      }
-      updaters.get(e.getKey()).applyUpdater(g, iteration, 0);
-      e.getValue().subi(g);
-    }
-    iteration++;
-    return loss;
+    BatchGradient.Result r = gradient.compute(batch, null, random);
+    Map<String, INDArray> grads = r.gradients();
+    optimizer.apply(
+        grads,
+        params.keySet(),
+        AdamUpdate.globalNorm(grads, params.keySet()),
+        config.gradientClipNorm());
+    return r.loss();
   }
 
-  private static double weight(EncodedBatch encoded) {
-    return encoded.feeds().get(TftGraph.TARGET_WEIGHT).sumNumber().doubleValue();
+  /**
+   * Adam's current state (moments, iteration, learning rate), for the envelope: after {@link #fit}
+   * the moments are those of the last epoch run, while the weights are the best epoch's.
+   */
+  public OptimizerState optimizerState() {
+    return optimizer.state();
   }
 
   /**
@@ -144,8 +101,9 @@ public final class TftTrainer {
     double points = 0;
     int batch = Math.max(config.batchSize(), 256);
     for (int from = 0; from < samples.size(); from += batch) {
-      EncodedBatch encoded = encode(samples.subList(from, Math.min(samples.size(), from + batch)));
-      double w = weight(encoded);
+      EncodedBatch encoded =
+          gradient.encode(samples.subList(from, Math.min(samples.size(), from + batch)));
+      double w = BatchGradient.weight(encoded);
       weighted += model.output(encoded, TftGraph.LOSS).get(TftGraph.LOSS).getDouble(0) * w;
       points += w;
     }
@@ -188,7 +146,7 @@ public final class TftTrainer {
       }
       seen += Math.min(order.size(), (long) batches * config.batchSize());
       double trainSeconds = (System.currentTimeMillis() - epochStart) / 1000.0;
-      double learningRate = adam.getLearningRate();
+      double learningRate = optimizer.learningRate();
       double valLoss = validation.isEmpty() ? lossSum / batches : loss(validation);
       boolean improved = valLoss < bestLoss;
       if (improved) {
@@ -201,7 +159,7 @@ public final class TftTrainer {
         if (config.plateauDecay() < 1) {
           // back to the best weights, on with smaller steps (the Adam moments carry over)
           restore(best);
-          adam.setLearningRate(adam.getLearningRate() * config.plateauDecay());
+          optimizer.setLearningRate(optimizer.learningRate() * config.plateauDecay());
         }
       }
       long elapsed = System.currentTimeMillis() - start;
@@ -234,14 +192,6 @@ public final class TftTrainer {
     boolean early = sinceBest >= config.earlyStoppingPatience();
     return new TrainingResult(
         reports, bestEpoch, bestLoss, seen, System.currentTimeMillis() - start, early, byBudget);
-  }
-
-  private EncodedBatch encode(List<TrainingSample> batch) {
-    return model
-        .encoder()
-        .encode(
-            batch.stream().map(TrainingSample::window).toList(),
-            batch.stream().map(TrainingSample::futureTarget).toList());
   }
 
   private Map<String, INDArray> snapshot() {

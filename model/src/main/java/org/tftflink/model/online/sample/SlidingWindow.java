@@ -1,0 +1,83 @@
+package org.tftflink.model.online.sample;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tftflink.model.online.MaturedSample;
+
+/**
+ * The recent trainable samples of all hosts, by event time ({@code sliding_window_hours} of
+ * origins), capped at {@code window_max_samples}: beyond the cap a random sample leaves, so the
+ * window stays a recency-weighted subsample whatever the number of hosts.
+ */
+public final class SlidingWindow {
+  private final long spanMs;
+  private final int maxSamples;
+  private final List<Sequenced> entries = new ArrayList<>();
+
+  public SlidingWindow(double hours, int maxSamples) {
+    this.spanMs = (long) (hours * 3_600_000L);
+    this.maxSamples = maxSamples;
+  }
+
+  /** Adds a sample (with its arrival number), dropping a random one when over the cap. */
+  public void add(long seq, MaturedSample s, Rng rng) {
+    entries.add(new Sequenced(seq, s));
+    if (entries.size() > maxSamples) {
+      entries.remove(rng.nextInt(entries.size()));
+    }
+  }
+
+  /** Drops samples whose origin is older than the span before {@code nowMs}. */
+  public void evict(long nowMs) {
+    long oldest = nowMs - spanMs;
+    entries.removeIf(e -> e.sample().originMs() < oldest);
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /** All samples, in arrival order. */
+  public List<Sequenced> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** Samples that arrived after arrival number {@code seq}, in arrival order. */
+  public List<Sequenced> since(long seq) {
+    List<Sequenced> out = new ArrayList<>();
+    for (Sequenced e : entries) {
+      if (e.seq() > seq) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  public long bytes() {
+    long b = 0;
+    for (Sequenced e : entries) {
+      b += 32 + SampleCodec.bytes(e.sample());
+    }
+    return b;
+  }
+
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(entries.size());
+    for (Sequenced e : entries) {
+      out.writeLong(e.seq());
+      SampleCodec.write(out, e.sample());
+    }
+  }
+
+  public void read(DataInput in) throws IOException {
+    entries.clear();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      long seq = in.readLong();
+      entries.add(new Sequenced(seq, SampleCodec.read(in)));
+    }
+  }
+}
