@@ -1,19 +1,67 @@
 package org.tftflink.model.online;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.online.config.Strategy;
+import org.tftflink.model.online.control.Command;
+import org.tftflink.model.online.safety.BaselineFloor;
+import org.tftflink.model.online.strategy.EnsembleWeights;
+import org.tftflink.model.online.strategy.LearningRateSchedule;
+import org.tftflink.model.online.strategy.UpdatePlan;
+import org.tftflink.model.online.strategy.UpdatePlanner;
 import org.tftflink.model.online.update.ModelOps;
+import org.tftflink.model.online.update.UpdateSettings;
+import org.tftflink.model.online.version.ModelVersion;
+import org.tftflink.model.online.version.VersionStatus;
 import org.tftflink.model.tft.TftWindow;
 
 /**
  * The online-learning orchestrator the Flink trainer and {@code ./tft evaluate} both drive:
  * prequential samples in, update requests out, gated candidates back in, learning events out.
+ * Deterministic (one seeded generator) and driven by event time only; the state it keeps lives in
+ * {@link LearnerState}, the promotion and rollback rules in {@link Promotions}.
  */
 public final class OnlineLearner<M> {
+  final LearnerState<M> st;
+  final Promotions<M> promotions;
 
+  /** Starts from {@code initial} as version 1. */
   public OnlineLearner(OnlineConfig config, ModelOps<M> ops, M initial, long startMs) {
-    throw new UnsupportedOperationException("not yet");
+    this(config, ops, initial, 1, startMs);
+  }
+
+  /** Starts from {@code initial} as the given version (the caller's envelope's). */
+  public OnlineLearner(
+      OnlineConfig config, ModelOps<M> ops, M initial, long initialVersion, long startMs) {
+    this(new LearnerState<>(config, ops));
+    st.clockMs = startMs;
+    st.lastUpdateMs = startMs;
+    st.history.add(
+        new ModelVersion(
+            initialVersion,
+            0,
+            0,
+            startMs,
+            VersionStatus.INITIAL,
+            "initial",
+            Double.NaN,
+            Double.NaN,
+            Double.NaN),
+        initial);
+    st.served.add(initialVersion);
+  }
+
+  private OnlineLearner(LearnerState<M> state) {
+    this.st = state;
+    this.promotions = new Promotions<>(state);
+  }
+
+  /** The seasonal-naive floor the gate also applies (optional; not part of the snapshot). */
+  public OnlineLearner<M> withBaselineFloor(BaselineFloor floor) {
+    st.floor = floor;
+    return this;
   }
 
   /**
@@ -21,20 +69,145 @@ public final class OnlineLearner<M> {
    * and the live-error monitor.
    */
   public List<LearningEvent> observe(MaturedSample s) {
-    throw new UnsupportedOperationException("not yet");
+    st.scores.requireShape(s);
+    st.advance(s.originMs());
+    st.seq++;
+
+    if (st.config.driftDetectionEnabled() && st.detector.update(st.scores.relativeError(s))) {
+      st.drifts++;
+      st.trigger = LearnerState.TRIGGER_DRIFT;
+      st.emit(
+          LearningEvent.DRIFT_DETECTED,
+          st.currentVersion(),
+          "detector",
+          st.detector.name(),
+          "statistic",
+          st.detector.statistic(),
+          "threshold",
+          st.detector.threshold(),
+          "host",
+          s.host());
+    }
+    promotions.onLiveSample(s);
+    if (st.holdout.isHoldout(s)) {
+      st.holdout.add(s);
+    } else if (st.active.accept(s)) {
+      st.window.add(st.seq, s, st.rng);
+      double weight = st.scores.pinball(s) / Math.max(st.scores.meanAbsActual(s), 1e-9);
+      st.replay.offer(st.seq, s, weight, st.rng);
+    }
+    st.window.evict(st.clockMs);
+    st.holdout.evict(st.clockMs);
+    return st.drain();
   }
 
   /**
-   * An update if one is due (schedule, drift or update-now; enough samples; breaker closed; not
-   * paused; inside the update hours), holding copies of what it needs.
+   * An update if one is due (schedule, drift or update-now; enough new samples; breaker closed; not
+   * paused or pinned; inside the update hours), holding copies of what it needs. Events it causes
+   * (update_started, breaker_closed) come with the next observe, complete or command, or from
+   * {@link #drainEvents()}.
    */
   public Optional<UpdateRequest<M>> pollUpdate(long eventTimeMs) {
-    throw new UnsupportedOperationException("not yet");
+    st.advance(eventTimeMs);
+    if (!st.config.enabled() || st.paused || st.pinned || st.inFlight != 0 || st.shadow != null) {
+      return Optional.empty();
+    }
+    if (st.breaker.isOpen()) {
+      if (!st.breaker.closeIfCooled(st.clockMs)) {
+        return Optional.empty();
+      }
+      st.emit(LearningEvent.BREAKER_CLOSED, st.currentVersion(), "after_ms", st.clockMs);
+    }
+    String reason = dueReason();
+    if (reason == null) {
+      return Optional.empty();
+    }
+    if (st.config.enableValidation() && st.holdout.size() == 0) {
+      return Optional.empty(); // nothing to gate with yet
+    }
+    return Optional.of(request(reason));
+  }
+
+  private String dueReason() {
+    int fresh = st.window.since(st.trainedSeq).size();
+    boolean inHours =
+        st.config.updateHours().isEmpty()
+            || st.config.updateHours().contains(st.hourOfDay(st.clockMs));
+    if (st.trigger.equals(LearnerState.TRIGGER_NOW) && fresh >= 1) {
+      return "command";
+    }
+    if (!inHours) {
+      return null;
+    }
+    if (st.trigger.equals(LearnerState.TRIGGER_DRIFT) && fresh >= st.config.onlineBatchSize()) {
+      return "drift";
+    }
+    long intervalMs = st.config.updateFrequencyMinutes() * 60_000L;
+    if (st.clockMs - st.lastUpdateMs >= intervalMs && fresh >= st.config.minSamplesForUpdate()) {
+      return st.config.strategy() == Strategy.PERIODIC ? "periodic" : "schedule";
+    }
+    return null;
+  }
+
+  private UpdateRequest<M> request(String reason) {
+    UpdatePlan plan = UpdatePlanner.plan(st.config, st.window, st.trainedSeq, st.replay, st.rng);
+    boolean drift = reason.equals("drift");
+    UpdateSettings settings =
+        LearningRateSchedule.settings(st.config, st.updates, drift, st.rng.nextLong());
+    st.beginUpdate();
+    List<Long> memberVersions = new ArrayList<>();
+    List<M> members = new ArrayList<>();
+    if (st.config.strategy() == Strategy.ENSEMBLE) {
+      for (long v : st.served) {
+        memberVersions.add(v);
+        members.add(st.model(v));
+      }
+    }
+    var holdout = st.holdout.trainingSamples();
+    st.inFlightBaseline = st.floor == null ? Double.NaN : st.floor.loss(holdout);
+    UpdateRequest<M> r =
+        new UpdateRequest<>(
+            st.inFlight,
+            reason,
+            st.clockMs,
+            st.currentVersion(),
+            st.model(st.currentVersion()),
+            plan.train(),
+            plan.anchors(),
+            holdout,
+            settings,
+            memberVersions,
+            members);
+    st.emit(
+        LearningEvent.UPDATE_STARTED,
+        st.currentVersion(),
+        "update",
+        r.id(),
+        "reason",
+        reason,
+        "samples",
+        plan.train().size(),
+        "new",
+        plan.fresh(),
+        "replayed",
+        plan.replayed(),
+        "anchors",
+        plan.anchors().size(),
+        "holdout",
+        holdout.size(),
+        "learning_rate",
+        settings.learningRate(),
+        "epochs",
+        settings.epochs(),
+        "reset_optimizer",
+        settings.resetOptimizer());
+    return r;
   }
 
   /** Gate (hold-out), shadow, promote or reject, breaker, versions. */
   public List<LearningEvent> complete(UpdateOutcome<M> outcome) {
-    throw new UnsupportedOperationException("not yet");
+    promotions.complete(outcome);
+    return st.drain();
   }
 
   /**
@@ -42,26 +215,108 @@ public final class OnlineLearner<M> {
    * command_rejected event, never an exception.
    */
   public List<LearningEvent> command(String commandLine, long eventTimeMs) {
-    throw new UnsupportedOperationException("not yet");
+    st.advance(eventTimeMs);
+    Command c;
+    try {
+      c = Command.parse(commandLine);
+    } catch (IllegalArgumentException e) {
+      st.emit(
+          LearningEvent.COMMAND_REJECTED,
+          st.currentVersion(),
+          "command",
+          String.valueOf(commandLine),
+          "reason",
+          e.getMessage());
+      return st.drain();
+    }
+    String refusal = promotions.apply(c);
+    if (refusal != null) {
+      st.emit(
+          LearningEvent.COMMAND_REJECTED,
+          st.currentVersion(),
+          "command",
+          commandLine.trim(),
+          "reason",
+          refusal);
+    } else {
+      st.emit(LearningEvent.COMMAND_APPLIED, st.currentVersion(), "command", commandLine.trim());
+    }
+    return st.drain();
+  }
+
+  /** Events caused by {@link #pollUpdate} not yet returned by another call. */
+  public List<LearningEvent> drainEvents() {
+    return st.drain();
   }
 
   /** One member unless the strategy is ensemble. */
   public Served<M> served() {
-    throw new UnsupportedOperationException("not yet");
+    List<M> models = new ArrayList<>();
+    for (long v : st.served) {
+      models.add(st.model(v));
+    }
+    return new Served<>(st.served, models, st.servedWeights());
   }
 
   /** With what is served (weighted quantile average for an ensemble). */
   public double[][][] forecast(List<TftWindow> windows) {
-    throw new UnsupportedOperationException("not yet");
+    Served<M> s = served();
+    if (s.models().size() == 1) {
+      return st.ops.predict(s.models().get(0), windows);
+    }
+    List<double[][][]> each = new ArrayList<>();
+    for (M m : s.models()) {
+      each.add(st.ops.predict(m, windows));
+    }
+    return EnsembleWeights.combine(each, s.weights());
   }
 
   /** The whole learner state (buffers, versions, detectors, breaker, schedule) for Flink state. */
   public byte[] snapshot() {
-    throw new UnsupportedOperationException("not yet");
+    return LearnerSnapshot.write(st);
   }
 
+  /**
+   * A learner continuing from a snapshot. An update in flight when the snapshot was taken is
+   * forgotten and becomes due again (its outcome can no longer be completed).
+   */
   public static <M> OnlineLearner<M> restore(
       OnlineConfig config, ModelOps<M> ops, byte[] snapshot) {
-    throw new UnsupportedOperationException("not yet");
+    LearnerState<M> state = new LearnerState<>(config, ops);
+    LearnerSnapshot.read(state, snapshot);
+    return new OnlineLearner<>(state);
+  }
+
+  public LearnerCounters counters() {
+    return st.counters();
+  }
+
+  /** Every version made so far, oldest first. */
+  public List<ModelVersion> versions() {
+    return st.history.all();
+  }
+
+  /** The learner's event-time clock (the latest time it has seen). */
+  public long clockMs() {
+    return st.clockMs;
+  }
+
+  /** Whether a gated candidate is being scored in shadow mode. */
+  public boolean inShadow() {
+    return st.shadow != null;
+  }
+
+  public boolean breakerOpen() {
+    return st.breaker.isOpen();
+  }
+
+  /** Heap bytes of the window, replay buffer and hold-out (models not included). */
+  public long bufferBytes() {
+    return st.window.bytes() + st.replay.bytes() + st.holdout.bytes();
+  }
+
+  /** Samples in the window, the replay buffer and the hold-out. */
+  public int[] bufferSizes() {
+    return new int[] {st.window.size(), st.replay.size(), st.holdout.size()};
   }
 }

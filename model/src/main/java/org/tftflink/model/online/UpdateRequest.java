@@ -1,6 +1,7 @@
 package org.tftflink.model.online;
 
 import java.util.List;
+import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.online.update.ModelOps;
 import org.tftflink.model.online.update.UpdateSettings;
 import org.tftflink.model.tft.TrainingSample;
@@ -44,6 +45,34 @@ public record UpdateRequest<M>(
 
   /** Trains the candidate and scores it, its parent and the ensemble members on the hold-out. */
   public UpdateOutcome<M> run(ModelOps<M> ops) {
-    throw new UnsupportedOperationException("not yet");
+    long t0 = System.nanoTime(); // measured for the report only, never for a decision
+    Candidate<M> candidate;
+    try {
+      candidate = ops.train(parent, train, anchors, settings);
+    } catch (RuntimeException e) {
+      // a model that throws while training must not take the learner down; the update fails
+      candidate = new Candidate<>(null, Double.NaN, 0, train.size(), "training failed: " + e);
+    }
+    if (!candidate.aborted() && !Double.isFinite(candidate.trainLoss())) {
+      candidate =
+          new Candidate<>(
+              null,
+              candidate.trainLoss(),
+              candidate.steps(),
+              candidate.samples(),
+              "non-finite training loss " + candidate.trainLoss());
+    }
+    double candidateLoss = Double.NaN;
+    double parentLoss = Double.NaN;
+    if (!candidate.aborted() && !holdout.isEmpty()) {
+      candidateLoss = ops.loss(candidate.model(), holdout);
+      parentLoss = ops.loss(parent, holdout);
+    }
+    double[] memberLosses = new double[members.size()];
+    for (int i = 0; i < members.size(); i++) {
+      memberLosses[i] = holdout.isEmpty() ? Double.NaN : ops.loss(members.get(i), holdout);
+    }
+    return new UpdateOutcome<>(
+        this, candidate, candidateLoss, parentLoss, memberLosses, System.nanoTime() - t0);
   }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.envelope.OptimizerState;
@@ -56,16 +55,14 @@ public final class TftFineTuner {
     Random shuffle = new Random(settings.seed());
     double lastEpochLoss = Double.NaN;
     int samples = 0;
-    outer:
-    for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+    for (int epoch = 0; epoch < settings.epochs() && !capped(session, settings); epoch++) {
       List<TrainingSample> order = new ArrayList<>(train);
       Collections.shuffle(order, shuffle);
       double sum = 0;
       int batches = 0;
-      for (int from = 0; from < order.size(); from += settings.batchSize()) {
-        if (settings.maxSteps() > 0 && session.steps() >= settings.maxSteps()) {
-          break outer;
-        }
+      for (int from = 0;
+          from < order.size() && !capped(session, settings);
+          from += settings.batchSize()) {
         List<TrainingSample> batch =
             order.subList(from, Math.min(order.size(), from + settings.batchSize()));
         sum += session.step(batch);
@@ -76,9 +73,14 @@ public final class TftFineTuner {
         samples += batch.size();
         batches++;
       }
+      // a step cap may end an epoch early: its loss is then over the batches it ran
       lastEpochLoss = sum / batches;
     }
     return new Result(session.optimizerState(), lastEpochLoss, session.steps(), samples, null);
+  }
+
+  private static boolean capped(Session session, FineTuneSettings settings) {
+    return settings.maxSteps() > 0 && session.steps() >= settings.maxSteps();
   }
 
   /**
@@ -107,7 +109,7 @@ public final class TftFineTuner {
       params.forEach((k, v) -> start.put(k, v.dup()));
       this.trainable = ModelBlocks.trainable(s.trainableBlocks(), params.keySet());
       this.adam = new AdamUpdate(params, s.learningRate(), s.resetOptimizer() ? null : saved);
-      this.random = Nd4j.getRandomFactory().getNewRandomInstance(s.seed());
+      this.random = DropoutRandom.seeded(s.seed());
       this.ewc =
           s.ewcWeight() > 0 && !anchors.isEmpty()
               ? ElasticWeightConsolidation.estimate(

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
@@ -57,7 +56,7 @@ public final class TftTrainer {
     this.params = model.parameters();
     this.gradient = new BatchGradient(model, this.microBatch);
     this.optimizer = new AdamUpdate(params, learningRate, null);
-    this.random = Nd4j.getRandomFactory().getNewRandomInstance(config.seed());
+    this.random = DropoutRandom.seeded(config.seed());
   }
 
   /**

@@ -92,9 +92,9 @@ class DriftDetectorTest {
   }
 
   @Test
-  void adwinAndSeedShouldRaiseNoFalseAlarmIn20000StationarySamples() {
+  void adwinAndSeedShouldRaiseNoFalseAlarmIn10000StationarySamples() {
     for (long seed = 1; seed <= 5; seed++) {
-      double[] x = errorStream(seed, 20_000, Integer.MAX_VALUE, 1.0);
+      double[] x = errorStream(seed, 10_000, Integer.MAX_VALUE, 1.0);
       assertThat(countDetections(new Adwin(0.002), x)).as("adwin seed %d", seed).isZero();
       assertThat(countDetections(new SeedDriftDetector(100, 0.5), x)).as("seed %d", seed).isZero();
     }

@@ -91,6 +91,7 @@ class TftFineTunerTest {
     assertThat(r.steps()).isEqualTo(3);
     assertThat(r.samples()).isEqualTo(48);
     assertThat(r.optimizer().iteration()).isEqualTo(3);
+    assertThat(r.trainLoss()).isFinite();
   }
 
   @Test
@@ -139,14 +140,17 @@ class TftFineTunerTest {
 
   @Test
   void shouldGiveIdenticalWeightsWhenSeedIsTheSame() {
-    TftModel a = model(CONFIG.toBuilder().dropout(0.1).build(), train);
-    TftModel b = model(CONFIG.toBuilder().dropout(0.1).build(), train);
-    FineTuneSettings s = FineTuneSettings.of(1e-2, 2, 24, 11);
+    // seed 0 included: ND4J leaves a generator asked for with seed 0 unseeded
+    for (long seed : new long[] {11, 0}) {
+      TftModel a = model(CONFIG.toBuilder().dropout(0.1).build(), train);
+      TftModel b = model(CONFIG.toBuilder().dropout(0.1).build(), train);
+      FineTuneSettings s = FineTuneSettings.of(1e-2, 2, 24, seed);
 
-    new TftFineTuner(a).tune(train, List.of(), null, s);
-    new TftFineTuner(b).tune(train, List.of(), null, s);
+      new TftFineTuner(a).tune(train, List.of(), null, s);
+      new TftFineTuner(b).tune(train, List.of(), null, s);
 
-    a.parameterValues()
-        .forEach((n, v) -> assertThat(b.parameterValues().get(n)).as(n).containsExactly(v));
+      a.parameterValues()
+          .forEach((n, v) -> assertThat(b.parameterValues().get(n)).as(n).containsExactly(v));
+    }
   }
 }

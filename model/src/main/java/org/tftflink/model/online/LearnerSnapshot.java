@@ -1,0 +1,171 @@
+package org.tftflink.model.online;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.tftflink.model.online.safety.LiveComparison;
+import org.tftflink.model.online.sample.Rng;
+import org.tftflink.model.online.version.ModelVersion;
+import org.tftflink.model.online.version.VersionStatus;
+
+/**
+ * The learner's state as bytes: magic "TFOL", a format version, then every field of {@link
+ * LearnerState} in a fixed order; models are written with {@code ModelOps.encode}. A reader refuses
+ * an unknown format version rather than guessing.
+ */
+final class LearnerSnapshot {
+  static final int MAGIC = 0x54464f4c; // "TFOL"
+  static final int FORMAT_VERSION = 1;
+
+  private LearnerSnapshot() {}
+
+  static <M> byte[] write(LearnerState<M> st) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT_VERSION);
+      out.writeLong(st.rng.state());
+      out.writeLong(st.clockMs);
+      out.writeLong(st.seq);
+      out.writeLong(st.trainedSeq);
+      out.writeLong(st.lastUpdateMs);
+      out.writeUTF(st.trigger);
+      out.writeBoolean(st.paused);
+      out.writeBoolean(st.pinned);
+      out.writeLong(st.nextRequestId);
+      out.writeLong(st.inFlight);
+      out.writeDouble(st.inFlightBaseline);
+      out.writeLong(st.inFlightPrevTrainedSeq);
+      out.writeLong(st.inFlightPrevLastUpdateMs);
+      out.writeUTF(st.inFlightPrevTrigger);
+      out.writeInt(st.served.size());
+      for (long v : st.served) {
+        out.writeLong(v);
+      }
+      out.writeInt(st.memberLoss.size());
+      for (var e : st.memberLoss.entrySet()) {
+        out.writeLong(e.getKey());
+        out.writeDouble(e.getValue());
+      }
+      out.writeLong(st.updates);
+      out.writeLong(st.promotions);
+      out.writeLong(st.rejections);
+      out.writeLong(st.aborted);
+      out.writeLong(st.rollbacks);
+      out.writeLong(st.drifts);
+      out.writeLong(st.active.seen());
+      out.writeLong(st.active.skipped());
+      out.writeInt(st.breaker.consecutiveFailures());
+      out.writeLong(st.breaker.openedAtMs());
+      out.writeLong(st.breaker.openings());
+      st.detector.write(out);
+      st.window.write(out);
+      st.replay.write(out);
+      st.holdout.write(out);
+      st.history.write(out, st.ops);
+      out.writeBoolean(st.shadow != null);
+      if (st.shadow != null) {
+        st.shadow.write(out);
+        writeMeta(out, st.shadowMeta);
+        byte[] m = st.ops.encode(st.shadowModel);
+        out.writeInt(m.length);
+        out.write(m);
+      }
+      out.writeBoolean(st.watch != null);
+      if (st.watch != null) {
+        st.watch.write(out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the learner snapshot", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static <M> void read(LearnerState<M> st, byte[] snapshot) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not an online-learner snapshot (bad magic)");
+      }
+      int format = in.readInt();
+      if (format != FORMAT_VERSION) {
+        throw new IllegalArgumentException(
+            "online-learner snapshot format " + format + ", this build reads " + FORMAT_VERSION);
+      }
+      st.rng = new Rng(in.readLong());
+      st.clockMs = in.readLong();
+      st.seq = in.readLong();
+      st.trainedSeq = in.readLong();
+      st.lastUpdateMs = in.readLong();
+      st.trigger = in.readUTF();
+      st.paused = in.readBoolean();
+      st.pinned = in.readBoolean();
+      st.nextRequestId = in.readLong();
+      st.inFlight = in.readLong();
+      st.inFlightBaseline = in.readDouble();
+      st.inFlightPrevTrainedSeq = in.readLong();
+      st.inFlightPrevLastUpdateMs = in.readLong();
+      st.inFlightPrevTrigger = in.readUTF();
+      int served = in.readInt();
+      for (int i = 0; i < served; i++) {
+        st.served.add(in.readLong());
+      }
+      int losses = in.readInt();
+      for (int i = 0; i < losses; i++) {
+        st.memberLoss.put(in.readLong(), in.readDouble());
+      }
+      st.updates = in.readLong();
+      st.promotions = in.readLong();
+      st.rejections = in.readLong();
+      st.aborted = in.readLong();
+      st.rollbacks = in.readLong();
+      st.drifts = in.readLong();
+      st.active.restoreCounts(in.readLong(), in.readLong());
+      st.breaker.restore(in.readInt(), in.readLong(), in.readLong());
+      st.detector.read(in);
+      st.window.read(in);
+      st.replay.read(in);
+      st.holdout.read(in);
+      st.history.read(in, st.ops);
+      if (in.readBoolean()) {
+        st.shadow = LiveComparison.read(in);
+        st.shadowMeta = readMeta(in);
+        byte[] m = new byte[in.readInt()];
+        in.readFully(m);
+        st.shadowModel = st.ops.decode(m);
+      }
+      if (in.readBoolean()) {
+        st.watch = LiveComparison.read(in);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);
+    }
+    st.forgetInFlight();
+  }
+
+  private static void writeMeta(DataOutputStream out, ModelVersion v) throws IOException {
+    out.writeLong(v.version());
+    out.writeLong(v.parent());
+    out.writeLong(v.restoredFrom());
+    out.writeLong(v.createdAtMs());
+    out.writeUTF(v.status().name());
+    out.writeUTF(v.reason());
+    out.writeDouble(v.trainLoss());
+    out.writeDouble(v.holdoutLoss());
+    out.writeDouble(v.parentHoldoutLoss());
+  }
+
+  private static ModelVersion readMeta(DataInputStream in) throws IOException {
+    return new ModelVersion(
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        VersionStatus.valueOf(in.readUTF()),
+        in.readUTF(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble());
+  }
+}

@@ -1,0 +1,353 @@
+package org.tftflink.model.online;
+
+import java.util.List;
+import org.tftflink.model.online.config.Strategy;
+import org.tftflink.model.online.control.Command;
+import org.tftflink.model.online.safety.GateDecision;
+import org.tftflink.model.online.safety.LiveComparison;
+import org.tftflink.model.online.update.Candidate;
+import org.tftflink.model.online.version.ModelVersion;
+import org.tftflink.model.online.version.VersionStatus;
+import org.tftflink.model.tft.TrainingSample;
+
+/**
+ * The learner's decisions about versions: gate, shadow period, promotion or rejection with the
+ * circuit breaker, the live watch that rolls a promoted model back, and the operator commands.
+ */
+final class Promotions<M> {
+  private final LearnerState<M> st;
+
+  Promotions(LearnerState<M> st) {
+    this.st = st;
+  }
+
+  void complete(UpdateOutcome<M> outcome) {
+    UpdateRequest<M> r = outcome.request();
+    if (r.id() != st.inFlight) {
+      st.emit(
+          LearningEvent.REJECTED,
+          st.currentVersion(),
+          "update",
+          r.id(),
+          "reason",
+          "stale outcome: update " + r.id() + " is not in flight (restored or completed twice)");
+      return;
+    }
+    st.inFlight = 0;
+    st.updates++;
+    Candidate<M> c = outcome.candidate();
+    st.emit(
+        LearningEvent.UPDATE_FINISHED,
+        st.currentVersion(),
+        "update",
+        r.id(),
+        "train_loss",
+        c.trainLoss(),
+        "steps",
+        c.steps(),
+        "samples",
+        c.samples(),
+        "aborted",
+        c.aborted());
+    for (int i = 0; i < r.memberVersions().size(); i++) {
+      st.memberLoss.put(r.memberVersions().get(i), outcome.memberHoldoutLosses()[i]);
+    }
+    ModelVersion meta =
+        new ModelVersion(
+            st.history.nextVersion(),
+            r.parentVersion(),
+            0,
+            st.clockMs,
+            VersionStatus.PROMOTED,
+            r.reason(),
+            c.trainLoss(),
+            outcome.candidateHoldoutLoss(),
+            outcome.parentHoldoutLoss());
+    if (c.aborted()) {
+      st.aborted++;
+      reject(meta, "aborted: " + c.abortReason(), true);
+      return;
+    }
+    if (r.parentVersion() != st.currentVersion()) {
+      reject(
+          meta,
+          "stale: trained from version "
+              + r.parentVersion()
+              + " but version "
+              + st.currentVersion()
+              + " is served now",
+          false);
+      return;
+    }
+    GateDecision d =
+        st.gate.decide(
+            outcome.candidateHoldoutLoss(), outcome.parentHoldoutLoss(), st.inFlightBaseline);
+    String type = d.passed() ? LearningEvent.GATE_PASSED : LearningEvent.GATE_FAILED;
+    st.emit(
+        type,
+        meta.version(),
+        "reason",
+        d.reason(),
+        "ratio",
+        d.ratio(),
+        "holdout_loss",
+        outcome.candidateHoldoutLoss(),
+        "parent_holdout_loss",
+        outcome.parentHoldoutLoss(),
+        "baseline_holdout_loss",
+        st.inFlightBaseline,
+        "holdout",
+        r.holdout().size());
+    if (!d.passed()) {
+      reject(meta, d.reason(), true);
+      return;
+    }
+    if (st.config.shadowMinutes() > 0) {
+      long until = st.clockMs + st.config.shadowMinutes() * 60_000L;
+      st.shadow = new LiveComparison(meta.version(), st.currentVersion(), st.clockMs, until);
+      st.shadowModel = c.model();
+      st.shadowMeta = meta;
+      return;
+    }
+    promote(meta, c.model());
+  }
+
+  private void reject(ModelVersion meta, String why, boolean failure) {
+    st.history.add(withStatus(meta, VersionStatus.REJECTED, meta.reason() + "; " + why), null);
+    st.rejections++;
+    st.emit(LearningEvent.REJECTED, meta.version(), "reason", why, "parent", meta.parent());
+    if (failure && st.breaker.recordFailure(st.clockMs)) {
+      st.emit(
+          LearningEvent.BREAKER_OPENED,
+          st.currentVersion(),
+          "consecutive_failures",
+          st.breaker.consecutiveFailures(),
+          "cooldown_minutes",
+          st.config.breakerCooldownMinutes());
+    }
+  }
+
+  private void promote(ModelVersion meta, M model) {
+    st.history.add(meta, model);
+    st.promotions++;
+    st.breaker.recordSuccess();
+    st.memberLoss.put(meta.version(), meta.holdoutLoss());
+    if (st.config.strategy() != Strategy.ENSEMBLE) {
+      st.served.clear();
+    }
+    st.served.add(0, meta.version());
+    while (st.served.size() > st.config.ensembleSize()) {
+      st.served.remove(st.served.size() - 1);
+    }
+    st.watch =
+        st.config.enableRollback()
+            ? new LiveComparison(
+                meta.version(),
+                meta.parent(),
+                st.clockMs,
+                st.clockMs + st.config.rollbackWatchMinutes() * 60_000L)
+            : null;
+    st.history.prune(st.protectedVersions());
+    st.emit(
+        LearningEvent.PROMOTED,
+        meta.version(),
+        "parent",
+        meta.parent(),
+        "reason",
+        meta.reason(),
+        "holdout_loss",
+        meta.holdoutLoss(),
+        "parent_holdout_loss",
+        meta.parentHoldoutLoss(),
+        "served",
+        List.copyOf(st.served),
+        "weights",
+        toList(st.servedWeights()));
+  }
+
+  /** Shadow scoring and the rollback watch, on each live (already served and scored) sample. */
+  void onLiveSample(MaturedSample s) {
+    int batch = st.config.onlineBatchSize();
+    if (st.shadow != null) {
+      st.shadow.add(s);
+      if (st.shadow.pendingCount() >= batch || st.shadow.over(st.clockMs)) {
+        score(st.shadow, st.shadowModel, st.model(st.currentVersion()));
+      }
+      if (st.shadow.over(st.clockMs) && st.shadow.count() >= st.config.shadowMinSamples()) {
+        decideShadow();
+      }
+    }
+    LiveComparison w = st.watch;
+    if (w != null) {
+      w.add(s);
+      if (w.pendingCount() >= batch) {
+        score(w, st.model(w.challenger()), st.model(w.reference()));
+      }
+      if (w.count() >= st.config.rollbackMinSamples()
+          && st.gate.worse(w.challengerLoss(), w.referenceLoss(), st.config.rollbackTolerance())) {
+        restore(
+            w.reference(),
+            String.format(
+                "automatic: live loss %.6g of version %d against %.6g of its parent on %d samples",
+                w.challengerLoss(), w.challenger(), w.referenceLoss(), w.count()));
+      } else if (w.over(st.clockMs)) {
+        st.watch = null;
+        st.history.prune(st.protectedVersions());
+      }
+    }
+  }
+
+  private void score(LiveComparison cmp, M challenger, M reference) {
+    List<TrainingSample> batch = cmp.drain();
+    if (!batch.isEmpty()) {
+      cmp.record(st.ops.loss(challenger, batch), st.ops.loss(reference, batch), batch.size());
+    }
+  }
+
+  private void decideShadow() {
+    LiveComparison sh = st.shadow;
+    boolean lost = st.gate.worse(sh.challengerLoss(), sh.referenceLoss(), 0);
+    ModelVersion meta = st.shadowMeta;
+    M model = st.shadowModel;
+    clearShadow();
+    st.emit(
+        LearningEvent.SHADOW_RESULT,
+        meta.version(),
+        "samples",
+        sh.count(),
+        "candidate_loss",
+        sh.challengerLoss(),
+        "served_loss",
+        sh.referenceLoss(),
+        "passed",
+        !lost);
+    if (lost) {
+      reject(
+          meta,
+          String.format(
+              "shadow: live loss %.6g against the served model's %.6g",
+              sh.challengerLoss(), sh.referenceLoss()),
+          true);
+    } else {
+      promote(meta, model);
+    }
+  }
+
+  private void clearShadow() {
+    st.shadow = null;
+    st.shadowModel = null;
+    st.shadowMeta = null;
+  }
+
+  /** A new version carrying {@code target}'s weights; cancels a shadow trial and the watch. */
+  private void restore(long target, String reason) {
+    if (st.shadow != null) {
+      ModelVersion meta = st.shadowMeta;
+      clearShadow();
+      reject(meta, "shadow cancelled by a rollback", false);
+    }
+    long previous = st.currentVersion();
+    M m = st.model(target);
+    ModelVersion v =
+        new ModelVersion(
+            st.history.nextVersion(),
+            previous,
+            target,
+            st.clockMs,
+            VersionStatus.RESTORED,
+            reason,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN);
+    st.history.add(v, m);
+    st.served.clear();
+    st.served.add(v.version());
+    if (st.memberLoss.containsKey(target)) {
+      st.memberLoss.put(v.version(), st.memberLoss.get(target));
+    }
+    st.watch = null;
+    st.rollbacks++;
+    st.history.prune(st.protectedVersions());
+    st.emit(
+        LearningEvent.ROLLED_BACK,
+        v.version(),
+        "restored_from",
+        target,
+        "replaced",
+        previous,
+        "reason",
+        reason);
+  }
+
+  /** Applies an operator command; returns why it was refused, or null. */
+  String apply(Command c) {
+    switch (c.verb()) {
+      case Command.ROLLBACK, Command.PIN -> {
+        boolean pin = c.verb().equals(Command.PIN);
+        long target = c.version();
+        if (target != st.currentVersion()) {
+          String why = restorable(target);
+          if (why != null) {
+            return why;
+          }
+          restore(target, "command: " + c.verb() + " " + target);
+        } else if (!pin) {
+          return "version " + target + " is already served";
+        }
+        st.pinned |= pin;
+        return null;
+      }
+      case Command.UNPIN -> {
+        if (!st.pinned) {
+          return "not pinned";
+        }
+        st.pinned = false;
+        return null;
+      }
+      case Command.PAUSE -> st.paused = true;
+      case Command.RESUME -> st.paused = false;
+      case Command.UPDATE_NOW -> st.trigger = LearnerState.TRIGGER_NOW;
+      default -> {
+        return "unknown command " + c.verb();
+      }
+    }
+    return null;
+  }
+
+  private String restorable(long target) {
+    var v = st.history.get(target);
+    if (v.isEmpty()) {
+      return "no version " + target + " (latest is " + st.history.latest().version() + ")";
+    }
+    if (v.get().status() == VersionStatus.REJECTED) {
+      return "version " + target + " was rejected and never served";
+    }
+    if (st.history.model(target).isEmpty()) {
+      return "weights of version "
+          + target
+          + " are no longer kept (keep_model_versions = "
+          + st.config.keepModelVersions()
+          + "; kept: "
+          + st.history.withWeights()
+          + ")";
+    }
+    return null;
+  }
+
+  private static ModelVersion withStatus(ModelVersion m, VersionStatus status, String reason) {
+    return new ModelVersion(
+        m.version(),
+        m.parent(),
+        m.restoredFrom(),
+        m.createdAtMs(),
+        status,
+        reason,
+        m.trainLoss(),
+        m.holdoutLoss(),
+        m.parentHoldoutLoss());
+  }
+
+  private static List<Double> toList(double[] v) {
+    return java.util.Arrays.stream(v).boxed().toList();
+  }
+}
