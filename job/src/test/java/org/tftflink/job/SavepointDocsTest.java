@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tftflink.operators.Uids;
 import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.online.OnlineTrainer;
 import org.tftflink.operators.serving.ServingModelState;
 
 /** savepoints-docs/README.md names every operator uid and state of the code, and nothing else. */
@@ -32,6 +33,9 @@ class SavepointDocsTest {
         .contains("`" + HostForecaster.OPEN_STEPS_STATE + "`")
         .contains("`" + HostForecaster.LAST_STEP_STATE + "`")
         .contains("`" + HostForecaster.PENDING_STATE + "`")
+        .contains("`" + OnlineTrainer.LEARNER_STATE + "`")
+        .contains("`" + OnlineTrainer.EPOCH_STATE + "`")
+        .contains("`" + OnlineTrainer.SERVED_STATE + "`")
         .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
         .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {

@@ -18,7 +18,7 @@ import org.tftflink.operators.serving.ServingConfig;
 
 /**
  * The state of {@code host-history-forecast} as layout 3 wrote it (history ring of {@code
- * max(encoder, baseline history)} = 8 rows, no pending forecasts), for the migration test. The
+ * max(encoder, baseline history)} = 12 rows, no pending forecasts), for the migration test. The
  * files under {@code src/test/resources/layout3/} were written by {@link #main} with the operator
  * code of ce30b81 (layout 3), before layout 4; they must not be regenerated with newer code.
  */
