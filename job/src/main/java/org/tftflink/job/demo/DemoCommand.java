@@ -48,6 +48,8 @@ public final class DemoCommand implements Command {
         "  --model FILE          publish this model envelope when the job starts (default: the bundled",
         "                        small TFT trained on NAB, " + BUNDLED_MODEL + ")",
         "  --no-model            publish no model: every forecast is the baseline",
+        "  --online on|off       learn online from the replay (default on; off never updates the model)",
+        "  --model-events-out FILE  copy the trainer's audit topic (tft-model-events) to a file",
         "  --config FILE, --set key=value   job options (./tft options lists them)");
   }
 
@@ -56,11 +58,28 @@ public final class DemoCommand implements Command {
     Args args =
         Args.parse(
             argv,
-            Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port", "model"),
+            Set.of(
+                "input",
+                "rate",
+                "forecasts-out",
+                "dlq-out",
+                "summary-json",
+                "port",
+                "model",
+                "online",
+                "model-events-out"),
             Set.of("follow", "no-model"));
     Settings settings =
         args.settings(
             Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
+    // learning is on by default (online.enabled); --online overrides a config file's value
+    String online = args.get("online", null);
+    if (online != null) {
+      if (!online.equals("on") && !online.equals("off")) {
+        throw new IllegalArgumentException("--online takes on or off, got '" + online + "'");
+      }
+      settings = settings.with("online.enabled", String.valueOf(online.equals("on")));
+    }
     Path input = args.path("input");
     if (input != null && !Files.isReadable(input)) {
       throw new IllegalArgumentException("--input " + input + " is not a readable file");
@@ -75,7 +94,8 @@ public final class DemoCommand implements Command {
             args.path("summary-json"),
             args.flag("follow"),
             (int) args.number("port", 8081),
-            model(args));
+            model(args),
+            args.path("model-events-out"));
     DemoSummary summary = new DemoRun(plan).run();
     // with --follow a Ctrl-C may leave events unconsumed (not lost: they are in Kafka)
     return summary.reconciled() || plan.follow() ? 0 : 1;

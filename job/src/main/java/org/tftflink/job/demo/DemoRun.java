@@ -61,7 +61,8 @@ final class DemoRun {
       Path summaryJson,
       boolean follow,
       int port,
-      byte[] model) {}
+      byte[] model,
+      Path modelEventsOut) {}
 
   private final Plan plan;
   private final ObjectMapper json = new ObjectMapper();
@@ -95,7 +96,8 @@ final class DemoRun {
       StreamExecutionEnvironment env = LocalFlink.withWebUi(conf);
       env.setParallelism(s.get(Options.PARALLELISM));
       env.enableCheckpointing(s.get(Options.CHECKPOINT_INTERVAL).toMillis());
-      KafkaPipeline.create(s, bootstrap, false).build(env);
+      // with learning on (online.enabled) the trainer starts from the model published below
+      KafkaPipeline.create(s, bootstrap, false, plan.model()).build(env);
       JobClient job = env.executeAsync("tft-flink forecasts (demo)");
       System.out.printf(
           "tft demo: job %s running; Flink web UI on http://localhost:%d%n",
@@ -128,7 +130,14 @@ final class DemoRun {
                   s.get(Options.TOPIC_DLQ),
                   plan.dlqOut(),
                   DeadLetterRecords::toJsonLine,
-                  this::countDeadLetter)) {
+                  this::countDeadLetter);
+          TopicTap modelEvents =
+              new TopicTap(
+                  bootstrap,
+                  s.get(Options.TOPIC_MODEL_EVENTS),
+                  plan.modelEventsOut(),
+                  r -> new String(r.value(), StandardCharsets.UTF_8),
+                  DemoRun::printVersionEvent)) {
         AtomicLong sent = new AtomicLong();
         Replayer replayer =
             new Replayer(
@@ -299,6 +308,14 @@ final class DemoRun {
     }
   }
 
+  /** Prints the trainer's promotions and rollbacks as they are committed. */
+  private static void printVersionEvent(ConsumerRecord<byte[], byte[]> r) {
+    String line = new String(r.value(), StandardCharsets.UTF_8);
+    if (line.contains("\"type\":\"promoted\"") || line.contains("\"type\":\"rolled_back\"")) {
+      System.out.println("tft demo: trainer " + line);
+    }
+  }
+
   private void countForecast(ConsumerRecord<byte[], byte[]> r) {
     if (r.key() != null) {
       hosts.add(new String(r.key(), StandardCharsets.UTF_8));
@@ -331,7 +348,9 @@ final class DemoRun {
             .withMetrics(s.get(Options.TOPIC_METRICS))
             .withForecasts(s.get(Options.TOPIC_FORECASTS))
             .withMetricsDlq(s.get(Options.TOPIC_DLQ))
-            .withModels(s.get(Options.TOPIC_MODELS)));
+            .withModels(s.get(Options.TOPIC_MODELS))
+            .withModelEvents(s.get(Options.TOPIC_MODEL_EVENTS))
+            .withControl(s.get(Options.TOPIC_CONTROL)));
   }
 
   /** The job's own counts, read from its accumulators (they reach the client with heartbeats). */
