@@ -3,6 +3,7 @@ package org.tftflink.job;
 import java.util.Arrays;
 import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
+import org.tftflink.job.cli.ChaosCommand;
 import org.tftflink.job.cli.Command;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
 import org.tftflink.job.cli.OptionsCommand;
@@ -24,6 +25,7 @@ public final class Cli {
           new TrainCommand(),
           new EvaluateOfflineCommand(),
           new BenchCommand(),
+          new ChaosCommand(),
           new OptionsCommand());
 
   private Cli() {}

@@ -1,5 +1,6 @@
 package org.tftflink.job;
 
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,6 +41,7 @@ public final class ForecastJob {
   private final Sink<Forecast> forecasts;
   private final Sink<DeadLetter> deadLetters;
   private Learning learning;
+  private UnaryOperator<DataStream<MetricPoint>> validHook = UnaryOperator.identity();
 
   /**
    * The online trainer's part of the graph: its configuration, the control commands, and where
@@ -72,6 +74,15 @@ public final class ForecastJob {
   /** This job with the online trainer (null: serving only). */
   public ForecastJob withLearning(Learning learning) {
     this.learning = learning;
+    return this;
+  }
+
+  /**
+   * Routes the valid events through {@code hook} before keyBy(host): the chaos suite's
+   * failure-injecting operator; production never sets it.
+   */
+  public ForecastJob withValidEventsThrough(UnaryOperator<DataStream<MetricPoint>> hook) {
+    this.validHook = hook;
     return this;
   }
 
@@ -110,7 +121,8 @@ public final class ForecastJob {
             config.minHistorySteps(),
             config.serving());
     SingleOutputStreamOperator<Forecast> forecast =
-        valid
+        validHook
+            .apply(valid)
             .keyBy(p -> p.host)
             .connect(served)
             .transform(

@@ -27,7 +27,8 @@ public enum DeadLetterReason {
   // appended after LATE so that the ordinals of the older reasons stay unchanged
   TOO_MANY_METRICS(
       "too_many_metrics", "the field 'metrics' has more entries than the configured maximum"),
-  TOO_MANY_TAGS("too_many_tags", "the field 'tags' has more entries than the configured maximum");
+  TOO_MANY_TAGS("too_many_tags", "the field 'tags' has more entries than the configured maximum"),
+  BAD_HOST("bad_host", "the field 'host' contains control characters");
 
   private final String code;
   private final String description;

@@ -1,6 +1,7 @@
 package org.tftflink.model.event;
 
 import static org.tftflink.model.event.DeadLetterReason.ABSURD_TIMESTAMP;
+import static org.tftflink.model.event.DeadLetterReason.BAD_HOST;
 import static org.tftflink.model.event.DeadLetterReason.BAD_METRICS;
 import static org.tftflink.model.event.DeadLetterReason.BAD_TAGS;
 import static org.tftflink.model.event.DeadLetterReason.BAD_TIMESTAMP;
@@ -92,6 +93,12 @@ final class EventDraft {
                   + maxHostLength
                   + ": "
                   + ValueText.quoted(text));
+    } else if (text.chars().anyMatch(Character::isISOControl)) {
+      // a key of control characters would reach logs, terminals and dashboards unescaped
+      hostProblem =
+          invalid(
+              BAD_HOST,
+              "field 'host' must not contain control characters, got " + ValueText.quoted(text));
     } else {
       host = text;
     }

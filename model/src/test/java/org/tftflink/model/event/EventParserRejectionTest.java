@@ -3,6 +3,7 @@ package org.tftflink.model.event;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.tftflink.model.event.DeadLetterReason.ABSURD_TIMESTAMP;
+import static org.tftflink.model.event.DeadLetterReason.BAD_HOST;
 import static org.tftflink.model.event.DeadLetterReason.BAD_METRICS;
 import static org.tftflink.model.event.DeadLetterReason.BAD_TAGS;
 import static org.tftflink.model.event.DeadLetterReason.BAD_TIMESTAMP;
@@ -167,6 +168,8 @@ class EventParserRejectionTest {
             "254",
             "253",
             "h".repeat(100) + "\"...(254 chars)"),
+        bad(BAD_HOST, host("\"\\u0001\\u0007\\u001b\""), "'host'", "control characters"),
+        bad(BAD_HOST, host("\"web\\n17\""), "'host'", "\"web\\u000a17\""),
         bad(MISSING_TIMESTAMP, with(HOST, "", METRICS, ""), "'ts' is missing"),
         bad(MISSING_TIMESTAMP, ts("null"), "'ts' is null"),
         bad(BAD_TIMESTAMP, ts("\"yesterday\""), "'ts'", "\"yesterday\""),

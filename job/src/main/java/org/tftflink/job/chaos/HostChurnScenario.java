@@ -1,0 +1,130 @@
+package org.tftflink.job.chaos;
+
+import java.time.Duration;
+import java.util.Map;
+import org.tftflink.job.config.Options;
+import org.tftflink.job.config.Settings;
+import org.tftflink.job.kafka.Topics;
+
+/**
+ * Host churn: many distinct hosts report once, then fall silent while four steady hosts (one per
+ * partition) move event time past {@code grid.max_gap_steps}: every churned host expires, RocksDB's
+ * key estimates for the keyed state and its timers fall back to the steady hosts' few, and the heap
+ * stays bounded. A host seen once still gets the forecasts its imputed steps allow, no more.
+ */
+public final class HostChurnScenario implements Scenario {
+
+  private static final int STEADY = 4;
+  private static final String FORECASTER = "Per-host step grid";
+
+  @Override
+  public String name() {
+    return "host-churn";
+  }
+
+  @Override
+  public String description() {
+    return "distinct hosts reporting once, then silence past grid.max_gap_steps: keyed state and"
+        + " timers back to ~0, heap bounded";
+  }
+
+  @Override
+  public String parameters(Profile profile) {
+    return (profile == Profile.SHORT ? "10,000" : "100,000") + " hosts once + 4 steady hosts";
+  }
+
+  @Override
+  public Verdict run(ChaosContext ctx, Profile profile) throws Exception {
+    int churn = profile == Profile.SHORT ? 10_000 : 100_000;
+    Topics.Names names = ctx.freshTopics(name());
+    String group = names.metrics() + "-job";
+    Settings settings = ChaosJob.settings(names, group);
+    int minHistory = settings.get(Options.MIN_HISTORY);
+    int maxGap = settings.get(Options.MAX_GAP_STEPS);
+    int steps = maxGap + 8;
+    Verdict v = new Verdict(name());
+    ChaosEvents valid = new ChaosEvents(minHistory);
+    long heapBefore = usedHeapAfterGc();
+    try (ChaosCluster flink = new ChaosCluster(ctx.stateDir(name()), Duration.ofSeconds(2), 3);
+        ChaosProducer out = new ChaosProducer(ctx.bootstrap(), names.metrics())) {
+      flink.submit(ChaosJob.create(settings, ctx.bootstrap()), 2, name());
+      flink.awaitRunning(Duration.ofSeconds(60));
+      OperatorMetrics metrics = new OperatorMetrics(flink.restAddress(), flink.jobId().toString());
+      for (int i = 0; i < churn; i++) {
+        String host = "churn-" + i;
+        out.send(i % Topics.METRICS_PARTITIONS, host, ChaosEvents.event(host, 0, 10 + i % 50));
+        // seen once: steps up to max_gap are imputed, and forecast once history is long enough
+        valid.expectContiguous(host, maxGap + 1);
+      }
+      out.send(0, "steady-0", ChaosEvents.event("steady-0", 0, 1));
+      out.flush();
+      ChaosJob.awaitConsumed(ctx.bootstrap(), names.metrics(), group, Duration.ofMinutes(3));
+      double keysPeak = rocksDbKeys(metrics);
+      long heapPeak = usedHeap();
+      ctx.log(name(), String.format("%,d hosts in; RocksDB keys ~%,.0f", churn, keysPeak));
+      for (int s = 0; s < steps; s++) {
+        for (int h = 0; h < STEADY; h++) {
+          if (s > 0 || h > 0) {
+            out.send(h, "steady-" + h, ChaosEvents.event("steady-" + h, s, 40 + h));
+          }
+        }
+        out.flush();
+      }
+      for (int h = 0; h < STEADY; h++) {
+        valid.expectContiguous("steady-" + h, steps);
+      }
+      ChaosJob.awaitConsumed(ctx.bootstrap(), names.metrics(), group, Duration.ofMinutes(3));
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      double expired = 0;
+      while (System.nanoTime() < deadline && expired < churn) {
+        expired = metrics.total(FORECASTER, ".hostsExpired");
+        Thread.sleep(500);
+      }
+      // RocksDB's estimates follow memtable and SST statistics: give a checkpoint time to flush
+      Thread.sleep(3_000);
+      double keysAfter = rocksDbKeys(metrics);
+      long heapAfter = usedHeapAfterGc();
+      Map<String, Object> acc = flink.drainAndStop(Duration.ofMinutes(3));
+      v.figure("hosts", churn + STEADY).figure("events", churn + (long) STEADY * steps);
+      v.figure("hosts expired", (long) expired);
+      v.figure("rocksdb keys peak", Math.round(keysPeak));
+      v.figure("rocksdb keys after", Math.round(keysAfter));
+      v.figure(
+          "heap MB before/peak/after", mb(heapBefore) + "/" + mb(heapPeak) + "/" + mb(heapAfter));
+      v.figure("restarts", flink.restarts());
+      v.expectEqual("hosts expired", churn, (long) expired);
+      v.check(keysPeak >= churn, "RocksDB held ~" + keysPeak + " keys with " + churn + " hosts in");
+      // the steady hosts keep a history, open steps, a last step and a timer each
+      v.check(
+          keysAfter <= 4 * STEADY * 4 + churn / 100.0,
+          "RocksDB still holds ~" + Math.round(keysAfter) + " keys after every host expired");
+      v.check(
+          heapAfter < heapBefore + 512L * 1024 * 1024,
+          "heap grew from " + mb(heapBefore) + " MB to " + mb(heapAfter) + " MB");
+      v.expectEqual("restarts", 0, flink.restarts());
+      v.figure("accepted", acc.get(org.tftflink.operators.forecast.HostForecaster.ACCEPTED));
+    }
+    Reconciliation.forecasts(ctx.bootstrap(), names.forecasts(), valid.expected())
+        .into(v, "forecasts");
+    return v;
+  }
+
+  /** RocksDB's estimated keys over every column family of the keyed operator (state and timers). */
+  private static double rocksDbKeys(OperatorMetrics metrics) throws Exception {
+    return metrics.total(FORECASTER, "estimate-num-keys");
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    return usedHeap();
+  }
+
+  private static long usedHeap() {
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+
+  private static long mb(long bytes) {
+    return bytes >> 20;
+  }
+}
