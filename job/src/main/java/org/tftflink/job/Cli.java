@@ -5,6 +5,7 @@ import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.ChaosCommand;
 import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.EvaluateCommand;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
 import org.tftflink.job.cli.OptionsCommand;
 import org.tftflink.job.cli.PublishCommand;
@@ -24,6 +25,7 @@ public final class Cli {
           new TrainModelCommand(),
           new TrainCommand(),
           new EvaluateOfflineCommand(),
+          new EvaluateCommand(),
           new BenchCommand(),
           new ChaosCommand(),
           new OptionsCommand());
