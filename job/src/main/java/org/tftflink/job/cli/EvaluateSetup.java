@@ -2,7 +2,6 @@ package org.tftflink.job.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +18,8 @@ import org.tftflink.model.online.tft.TftWeights;
 import org.tftflink.model.online.update.ModelOps;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
-import org.tftflink.model.tft.TrainingSample;
-import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.eval.OfflineEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
-import org.tftflink.model.tft.train.TftTrainer;
 import org.tftflink.model.tft.train.TrainingResult;
 
 /**
@@ -96,37 +93,30 @@ final class EvaluateSetup {
             "tft evaluate: training the frozen TFT (hidden %d, encoder %d, horizon %d) on %d series",
             config.hiddenSize(), config.encoderLength(), config.horizon(), series.size()));
     long t0 = System.nanoTime();
-    List<TrainingSample> train = new ArrayList<>();
-    List<TrainingSample> validation = new ArrayList<>();
-    for (OfflineSplit split : FrozenTraining.splits(series, config, ett)) {
-      train.addAll(split.train());
-      validation.addAll(split.validation());
-    }
-    TftModel frozen =
-        TftModel.create(
-            config, FeatureScaler.fit(config, train.stream().map(TrainingSample::window).toList()));
-    // trained here rather than by OfflineEvaluation.train to keep the trainer's Adam moments:
-    // the learners' first update continues from them, as an update of a published model would
-    TftTrainer trainer = new TftTrainer(frozen);
-    TrainingResult t =
-        trainer.fit(
-            train,
-            validation,
+    List<OfflineSplit> splits = FrozenTraining.splits(series, config, ett);
+    // the trained model keeps its Adam moments: the learners' first update continues from them,
+    // as an update of a published model would
+    OfflineEvaluation.Trained trained =
+        OfflineEvaluation.train(
+            splits,
+            config,
             Duration.ofMillis((long) (trainMinutes * 60_000)),
             line -> progress.accept("  " + line));
+    TftModel frozen = trained.model();
+    TrainingResult t = trained.training();
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("hidden", config.hiddenSize());
     model.put("attention_heads", config.attentionHeads());
     model.put("encoder", config.encoderLength());
     model.put("horizon", config.horizon());
     model.put("parameters", frozen.parameterCount());
-    model.put("training_windows", train.size());
+    model.put("training_windows", splits.stream().mapToInt(x -> x.train().size()).sum());
     model.put("best_epoch", t.bestEpoch());
     model.put("validation_loss", t.bestValidationLoss());
     model.put("training_seconds", (System.nanoTime() - t0) / 1e9);
     run.put("frozen_model", model);
     run.put("online_config", settings.online().asProperties());
-    TftWeights initial = TftWeights.of(frozen, trainer.optimizerState());
+    TftWeights initial = TftWeights.of(frozen, trained.optimizer());
     TftBinding<TftWeights> binding =
         new TftBinding<>(new TftModelOps(initial), initial, new TftExplainer());
     return evaluate(series, config, binding, settings, run, progress);
