@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.bench.FlopEstimate;
 
 /**
  * Pins the parameters of {@link TftConfig#pfParity()}, module by module, against PyTorch
@@ -35,7 +36,7 @@ import org.tftflink.model.tft.TftConfig;
  * </ul>
  *
  * <p>Only the first two change the arithmetic per time step (the linear skips are about 2.3 of the
- * model's 15.7 MFLOP of matrix products per sample); the static network runs once per window.
+ * model's 15.6 MFLOP of matrix products per sample); the static network runs once per window.
  */
 class PfParityParameterCountTest {
   private static final int PF_TOTAL = 79_127;
@@ -123,6 +124,14 @@ class PfParityParameterCountTest {
             - (pfGrn(10 * DC, 10, 10, H) + skipDifference(10 * DC, 10));
     assertThat(reference).isEqualTo(112_711);
     assertThat(reference - parity).isEqualTo(extra);
+  }
+
+  @Test
+  void shouldEstimateTheMatmulFlopsOfTheGraphsActualWidths() {
+    // per-variable GRNs at hidden 16: 15.6 MFLOP for pfParity, 22.6 for the reference (it said
+    // 34.6, counting them at hidden 32)
+    assertThat(FlopEstimate.forwardPerSample(TftConfig.pfParity())).isEqualTo(15_584_976.0);
+    assertThat(FlopEstimate.forwardPerSample(TftConfig.reference())).isEqualTo(22_624_512.0);
   }
 
   private static long total(TftConfig c) {
