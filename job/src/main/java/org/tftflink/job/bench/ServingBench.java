@@ -38,7 +38,8 @@ import org.tftflink.operators.serving.ModelFit;
 import org.tftflink.operators.serving.ServingMetrics;
 
 /**
- * {@code ./tft bench serving}: the reference TFT (hidden 32, encoder 168, horizon 24; cpu only)
+ * {@code ./tft bench serving}: the TFT of {@code ./tft bench model}, {@link TftConfig#pfParity()}
+ * (hidden 32, encoder 168, horizon 24; the target cpu and six covariates, so 10 encoder variables),
  * served by the job between two Kafka topics, for {@code hosts} hosts, with batching on and off.
  * (1) Throughput: a pre-loaded bounded input whose last {@code tftSteps} steps per host are
  * forecast by the TFT; TFT forecasts per second of model time and per second of job time. (2)
@@ -59,7 +60,10 @@ public final class ServingBench {
   private final int hosts;
   private final int parallelism;
   private final int latencyWaves;
-  private final TftConfig model = TftConfig.reference().toBuilder().observedReals(1).build();
+  // the model JMH times (TftBenchmark), so that the stream's share of the model's throughput is
+  // the ratio of the two benchmarks' figures
+  private final TftConfig model = TftConfig.pfParity();
+  final List<String> covariates = covariates(model.observedReals() - 1);
 
   public ServingBench(int hosts, int parallelism, int latencyWaves) {
     this.hosts = hosts;
@@ -77,7 +81,8 @@ public final class ServingBench {
       String bootstrap = kafka.bootstrapServers();
       createTopics(bootstrap);
       ModelPublisher.publish(bootstrap, "sb-models", envelope());
-      List<ReplayMessage> input = BenchWorkload.events(hosts, warmupSteps() + tftSteps + 1);
+      List<ReplayMessage> input =
+          BenchWorkload.events(hosts, warmupSteps() + tftSteps + 1, covariates);
       long loaded = new Replayer(bootstrap, "sb-metrics", 0, null).replay(input.iterator());
       StreamExecutionEnvironment env = environment(state);
       KafkaPipeline.create(settings(batchSize), bootstrap, true).build(env);
@@ -109,7 +114,8 @@ public final class ServingBench {
       String bootstrap = kafka.bootstrapServers();
       createTopics(bootstrap);
       ModelPublisher.publish(bootstrap, "sb-models", envelope());
-      List<ReplayMessage> all = BenchWorkload.events(hosts, warmupSteps() + latencyWaves + 1);
+      List<ReplayMessage> all =
+          BenchWorkload.events(hosts, warmupSteps() + latencyWaves + 1, covariates);
       Replayer replayer = new Replayer(bootstrap, "sb-metrics", 0, null);
       replayer.replay(all.subList(0, warmupSteps() * hosts).iterator());
       StreamExecutionEnvironment env = environment(state);
@@ -226,7 +232,7 @@ public final class ServingBench {
     throw new IllegalStateException("the job did not accept the warm-up history in 10 minutes");
   }
 
-  private byte[] envelope() {
+  byte[] envelope() {
     TftModel m = TftModel.create(model, FeatureScaler.identity(model));
     return ModelDataSerializer.serialize(
         ModelData.of(
@@ -240,7 +246,7 @@ public final class ServingBench {
             Map.of()));
   }
 
-  private Settings settings(int batchSize) {
+  Settings settings(int batchSize) {
     return Settings.defaults()
         .with(Options.TOPIC_METRICS, "sb-metrics")
         .with(Options.TOPIC_FORECASTS, "sb-forecasts")
@@ -248,6 +254,7 @@ public final class ServingBench {
         .with(Options.TOPIC_MODELS, "sb-models")
         .with(Options.GROUP_ID, "sb")
         .with(Options.HORIZON, model.horizon())
+        .with(Options.COVARIATES, covariates)
         .with(Options.SERVING_BATCH_SIZE, batchSize);
   }
 
@@ -259,8 +266,13 @@ public final class ServingBench {
     Topics.createAll(bootstrap, Topics.Names.prefixed("sb"));
   }
 
-  /** The reference model's description, for the report. */
+  /** Covariate metric names {@code m1..mN} beside the target cpu. */
+  private static List<String> covariates(int n) {
+    return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "m" + i).toList();
+  }
+
+  /** The model's description, for the report. */
   public String model() {
-    return String.valueOf(model);
+    return "TftConfig.pfParity(), as in ./tft bench model: " + model;
   }
 }

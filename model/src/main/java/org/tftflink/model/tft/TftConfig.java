@@ -160,6 +160,19 @@ public record TftConfig(
     return builder().build();
   }
 
+  /**
+   * The reference configuration with PyTorch Forecasting's inputs, for like-for-like speed figures
+   * against {@code ../shared/bench/pf_tft_bench.py}: the same 10 encoder and 3 decoder variables
+   * (no missing indicators, which PF does not have) and no target-scale inputs (PF's default,
+   * {@code add_target_scales=False}). It has 90,367 parameters to PF's 79,127; BENCHMARKS.md ("Like
+   * with like") and {@code PfParityParameterCountTest} give the difference module by module. {@code
+   * ./tft bench model} and {@code ./tft bench serving} both run it, so their ratio is the stream's
+   * share of the model's throughput.
+   */
+  public static TftConfig pfParity() {
+    return builder().missingIndicators(false).targetScaleInputs(false).build();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TftConfig c && toString().equals(c.toString());

@@ -16,7 +16,10 @@ public final class FlopEstimate {
     double tDec = c.horizon();
     double t = tEnc + tDec;
     double dk = h / c.attentionHeads();
-    double perVarGrn = dc * h * 2 + h * h + 2 * h * h; // skip + fc1, fc2, GLU value and gate
+    // per-variable GRNs run at hidden min(dc, h), as in VariableSelectionNetwork: skip dc -> h,
+    // fc1 and fc2 at that width, GLU value and gate to h
+    double hv = Math.min(dc, h);
+    double perVarGrn = (dc == h ? 0 : dc * h) + dc * hv + hv * hv + 2 * hv * h;
     double vsnEnc = c.encoderVariables() * perVarGrn + flatGrn(c.encoderVariables(), dc, h);
     double vsnDec = c.decoderVariables() * perVarGrn + flatGrn(c.decoderVariables(), dc, h);
     double lstm = c.lstmLayers() * 8 * h * h; // input and recurrent projections, 4 gates each

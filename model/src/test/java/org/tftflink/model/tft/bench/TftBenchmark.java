@@ -30,10 +30,12 @@ import org.tftflink.model.tft.graph.TftGraph;
 import org.tftflink.model.tft.train.TftTrainer;
 
 /**
- * Throughput of the reference TFT (hidden 32, 4 heads, encoder 168, horizon 24, 7 observed, 2
- * known): forward calls per second at batch 1/64/256/1024 (samples/s = calls/s × batch) and
- * training steps per second at batch 128 (samples/s = steps/s × 128). Forward includes encoding the
- * windows, as the operator will pay it.
+ * Throughput of the TFT (hidden 32, 4 heads, encoder 168, horizon 24, 7 observed, 2 known): forward
+ * calls per second at batch 1/64/256/1024 (samples/s = calls/s × batch) and training steps per
+ * second at batch 128 (samples/s = steps/s × 128). Forward includes encoding the windows, as the
+ * operator will pay it. The configuration is {@link TftConfig#pfParity()} by default, the inputs of
+ * PyTorch Forecasting's benchmark and the model of {@code ./tft bench serving}; {@code -p
+ * config=reference} runs {@link TftConfig#reference()} (missing indicators: 17 encoder variables).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,8 +52,14 @@ import org.tftflink.model.tft.train.TftTrainer;
 @Measurement(iterations = 3, time = 5)
 public class TftBenchmark {
 
-  static TftConfig reference() {
-    return TftConfig.reference();
+  static TftConfig config(String name) {
+    return switch (name) {
+      case "pf" -> TftConfig.pfParity();
+      case "reference" -> TftConfig.reference();
+      default ->
+          throw new IllegalArgumentException(
+              "unknown config '" + name + "': use pf (TftConfig.pfParity) or reference");
+    };
   }
 
   /** A model and a prepared batch of windows. */
@@ -60,12 +68,15 @@ public class TftBenchmark {
     @Param({"1", "64", "256", "1024"})
     public int batch;
 
+    @Param({"pf"})
+    public String config;
+
     TftModel model;
     List<TftWindow> windows;
 
     @Setup(Level.Trial)
     public void setUp() {
-      TftConfig c = reference();
+      TftConfig c = config(config);
       windows = TestWindows.windows(c, batch, 1);
       model = TftModel.create(c, FeatureScaler.fit(c, windows));
     }
@@ -77,9 +88,12 @@ public class TftBenchmark {
     TftTrainer trainer;
     List<TrainingSample> samples;
 
+    @Param({"pf"})
+    public String config;
+
     @Setup(Level.Trial)
     public void setUp() {
-      TftConfig c = reference();
+      TftConfig c = config(config);
       List<TftWindow> w = TestWindows.windows(c, 128, 2);
       List<double[]> f = TestWindows.futures(c, 128, 3);
       samples =
@@ -104,10 +118,10 @@ public class TftBenchmark {
   }
 
   public static void main(String[] args) throws RunnerException {
-    TftConfig c = reference();
+    TftConfig c = TftConfig.pfParity();
     TftModel m = TftModel.create(c, FeatureScaler.identity(c));
     System.out.printf(
-        "reference config: %d parameters, ~%.1f MFLOP forward per sample (matmuls)%n",
+        "pf-parity config: %d parameters, ~%.1f MFLOP forward per sample (matmuls)%n",
         m.parameterCount(), FlopEstimate.forwardPerSample(c) / 1e6);
     new Runner(
             new OptionsBuilder()
