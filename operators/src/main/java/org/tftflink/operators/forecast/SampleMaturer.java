@@ -1,0 +1,98 @@
+package org.tftflink.operators.forecast;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.tftflink.model.forecast.Forecast;
+import org.tftflink.model.grid.HostHistory;
+import org.tftflink.model.online.MaturedSample;
+import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.TftWindow;
+import org.tftflink.model.tft.TrainingSample;
+import org.tftflink.operators.serving.TftWindows;
+
+/**
+ * Keeps a host's served TFT forecasts until their horizon has matured and then turns the oldest
+ * into a training sample: the window the model saw (cut again from the history ring), the horizon's
+ * actuals, the served quantiles and version. At most one horizon of forecasts waits per host (one
+ * per step, each leaving once its last step closes); the state is cleared whenever the history
+ * restarts or expires.
+ */
+final class SampleMaturer {
+
+  /** Keyed by host: origin step (the host's newest step when issued) to the served forecast. */
+  static final String PENDING_STATE = "pending-forecasts";
+
+  private final int horizon;
+  private final long stepMillis;
+  private final List<String> tagNames;
+  private final MapState<Long, PendingForecast> pending;
+  private final Counter matured;
+  private final Counter unmatched;
+
+  SampleMaturer(RuntimeContext context, int horizon, long stepMillis, List<String> tagNames) {
+    this.horizon = horizon;
+    this.stepMillis = stepMillis;
+    this.tagNames = tagNames;
+    this.pending =
+        context.getMapState(
+            new MapStateDescriptor<>(
+                PENDING_STATE, Types.LONG, TypeInformation.of(PendingForecast.class)));
+    var metrics = context.getMetricGroup();
+    this.matured = metrics.counter("samplesMatured");
+    this.unmatched = metrics.counter("samplesUnmatched");
+  }
+
+  /** Records a served TFT forecast; the current key must be its host. */
+  void record(Forecast f) throws Exception {
+    long originStep = f.issuedAtMillis() / stepMillis - 1;
+    pending.put(
+        originStep, new PendingForecast(f.model().version(), f.model().epoch(), f.values()));
+  }
+
+  /**
+   * Called after the host's newest step closed: the sample of the forecast whose last horizon step
+   * this was, if one waits and the history still holds its encoder and horizon.
+   *
+   * @param config the served TFT's configuration (null while the baseline serves)
+   */
+  Optional<MaturedSample> mature(String host, HostHistory h, TftConfig config) throws Exception {
+    long origin = h.lastStep - horizon;
+    PendingForecast p = pending.get(origin);
+    if (p == null) {
+      return Optional.empty();
+    }
+    pending.remove(origin);
+    int end = h.size - horizon; // rows [0, end) were known when the forecast was issued
+    if (config == null
+        || config.horizon() != horizon
+        || end < config.encoderLength()
+        || h.stepOfRow(end - 1) != origin) {
+      unmatched.inc(); // the model's shape changed, or the ring cannot show its window
+      return Optional.empty();
+    }
+    TftWindow window = TftWindows.ending(config, host, h, end, stepMillis, tagNames);
+    double[] actuals = new double[horizon];
+    for (int i = 0; i < horizon; i++) {
+      actuals[i] = h.isMissing(end + i, 0) ? Double.NaN : h.value(end + i, 0);
+    }
+    matured.inc();
+    return Optional.of(
+        new MaturedSample(
+            host,
+            (origin + 1) * stepMillis,
+            new TrainingSample(window, actuals),
+            p.forecast(),
+            p.version));
+  }
+
+  /** Drops the host's waiting forecasts (history restarted or expired). */
+  void clear() {
+    pending.clear();
+  }
+}

@@ -1,0 +1,130 @@
+package org.tftflink.operators.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tftflink.operators.forecast.ForecasterHarness.ENCODER;
+import static org.tftflink.operators.forecast.ForecasterHarness.HORIZON;
+import static org.tftflink.operators.forecast.ForecasterHarness.MAX_GAP;
+import static org.tftflink.operators.forecast.ForecasterHarness.STEP;
+
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tftflink.model.forecast.Forecast;
+import org.tftflink.model.forecast.ModelRef;
+import org.tftflink.model.online.MaturedSample;
+import org.tftflink.operators.ingest.MetricPoint;
+
+/** Served TFT forecasts mature into training samples exactly when their horizon has closed. */
+class HostForecasterSamplesTest {
+
+  private KeyedBroadcastOperatorTestHarness<String, MetricPoint, byte[], Forecast> harness;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  static double value(String host, long s) {
+    return 20 + (s % 4) * 3 + host.charAt(0) % 5;
+  }
+
+  private void step(long s, Set<String> hosts) throws Exception {
+    for (String host : hosts) {
+      long ts = s * STEP + 10;
+      harness.processElement(
+          new MetricPoint(host, ts, new double[] {value(host, s)}, new String[0], new byte[0])
+              .from("metrics", 0, ts),
+          ts);
+    }
+    harness.processWatermark((s + 1) * STEP - 1);
+  }
+
+  private List<MaturedSample> samples() {
+    var out = harness.getSideOutput(HostForecaster.SAMPLES);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private static StateBackend backend(String name) {
+    return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"heap", "rocksdb"})
+  void shouldEmitASampleExactlyWhenItsHorizonMatures(String backend) throws Exception {
+    harness = ForecasterHarness.create(1);
+    harness.setStateBackend(backend(backend));
+    harness.open();
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    // the TFT's first forecast is issued when step ENCODER - 1 closes (ENCODER rows held)
+    long origin = ENCODER - 1;
+    for (long s = 0; s < origin + HORIZON; s++) {
+      step(s, Set.of("a", "b"));
+    }
+    assertThat(samples()).isEmpty();
+    Forecast servedForA =
+        harness.extractOutputValues().stream()
+            .filter(f -> f.host().equals("a") && f.model().kind().equals(ModelRef.TFT))
+            .findFirst()
+            .orElseThrow();
+
+    step(origin + HORIZON, Set.of("a", "b"));
+
+    assertThat(samples()).extracting(MaturedSample::host).containsExactlyInAnyOrder("a", "b");
+    MaturedSample a = samples().stream().filter(x -> x.host().equals("a")).findFirst().get();
+    assertThat(a.originMs()).isEqualTo((origin + 1) * STEP).isEqualTo(servedForA.issuedAtMillis());
+    assertThat(a.servedVersion()).isEqualTo(1);
+    assertThat(a.served()).isDeepEqualTo(servedForA.values());
+    assertThat(a.sample().futureTarget())
+        .containsExactly(value("a", origin + 1), value("a", origin + 2), value("a", origin + 3));
+    assertThat(a.sample().window().targetHistory())
+        .containsExactly(
+            java.util.stream.LongStream.range(0, ENCODER)
+                .mapToDouble(s -> value("a", s))
+                .toArray());
+
+    step(origin + HORIZON + 1, Set.of("a", "b"));
+    assertThat(samples()).hasSize(4); // one more per host and step from now on
+  }
+
+  @Test
+  void shouldMarkAMissingActualAsNaN() throws Exception {
+    harness = ForecasterHarness.open(1);
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    long origin = ENCODER - 1;
+    for (long s = 0; s <= origin + HORIZON; s++) {
+      step(s, s == origin + 2 ? Set.of() : Set.of("a"));
+    }
+
+    assertThat(samples()).hasSize(1);
+    double[] actuals = samples().get(0).sample().futureTarget();
+    assertThat(actuals[0]).isEqualTo(value("a", origin + 1));
+    assertThat(actuals[1]).isNaN();
+    assertThat(actuals[2]).isEqualTo(value("a", origin + 3));
+  }
+
+  @Test
+  void shouldClearPendingForecastsWhenAHostExpires() throws Exception {
+    harness = ForecasterHarness.open(1);
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    for (long s = 0; s < ENCODER + 1; s++) {
+      step(s, Set.of("a"));
+    }
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isPositive();
+
+    for (long s = ENCODER + 1; s < ENCODER + 1 + MAX_GAP + 1; s++) {
+      step(s, Set.of());
+    }
+
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isZero();
+  }
+}
