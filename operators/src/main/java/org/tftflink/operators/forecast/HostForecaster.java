@@ -171,7 +171,8 @@ public class HostForecaster
   }
 
   /**
-   * A TFT forecast leaving the batch: waits for its actuals under its host's key, then goes out.
+   * A TFT forecast leaving the batch: waits for its actuals under its host's key (unless the host
+   * expired or its horizon closed while it waited in the batch), then goes out.
    */
   private void servedTft(Forecast f, long timestamp) {
     counted();
@@ -179,7 +180,7 @@ public class HostForecaster
         f.host(),
         () -> {
           try {
-            maturer.record(f);
+            maturer.record(f, steps.newestStep());
           } catch (Exception e) {
             throw new IllegalStateException("cannot keep the forecast of host " + f.host(), e);
           }

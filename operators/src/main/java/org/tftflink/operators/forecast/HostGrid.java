@@ -102,6 +102,11 @@ final class HostGrid {
     return null;
   }
 
+  /** The current host's newest closed step, or null if it has none (new, or expired). */
+  Long newestStep() throws Exception {
+    return lastClosedStep.value();
+  }
+
   /**
    * Closes {@code step} (observed, or imputed if it directly follows the history and the input has
    * not ended); returns the updated history, or null if nothing was closed (already closed, no

@@ -48,9 +48,20 @@ final class SampleMaturer {
     this.unmatched = metrics.counter("samplesUnmatched");
   }
 
-  /** Records a served TFT forecast; the current key must be its host. */
-  void record(Forecast f) throws Exception {
+  /**
+   * Records a served TFT forecast if it can still mature; the current key must be its host. A
+   * forecast leaves the inference batch at the next flush, and the host's steps may have moved on
+   * meanwhile (one watermark can close many steps): if the host has expired ({@code newestStep}
+   * null) or its horizon has already closed, it would wait in state forever, so it is only counted.
+   *
+   * @param newestStep the host's newest closed step now, or null if it has no history
+   */
+  void record(Forecast f, Long newestStep) throws Exception {
     long originStep = f.issuedAtMillis() / stepMillis - 1;
+    if (newestStep == null || newestStep - originStep >= horizon) {
+      unmatched.inc();
+      return;
+    }
     pending.put(
         originStep, new PendingForecast(f.model().version(), f.model().epoch(), f.values()));
   }

@@ -8,7 +8,13 @@ import static org.tftflink.operators.forecast.ForecasterHarness.STEP;
 
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -126,5 +132,77 @@ class HostForecasterSamplesTest {
     }
 
     assertThat(ForecasterHarness.keyedStateEntries(harness)).isZero();
+  }
+
+  @Test
+  void shouldKeepNoPendingForecastOfAHostThatExpiredWhileItWaitedInTheBatch() throws Exception {
+    // a batch larger than one host's requests: a forecast waits there until the next flush
+    harness = ForecasterHarness.open(64);
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    for (long s = 0; s < ENCODER + 1; s++) {
+      step(s, Set.of("a"));
+    }
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isPositive();
+
+    // one watermark far ahead (a catch-up after idleness): every imputed step, a TFT request and
+    // the expiry happen within it, before any flush
+    harness.processWatermark((ENCODER + 1 + MAX_GAP + 2) * STEP);
+    harness.setProcessingTime(harness.getProcessingTime() + ForecasterHarness.FLUSH_MS + 1);
+
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isZero();
+  }
+
+  @Test
+  void shouldKeepNoForecastThatCanNoLongerMatureWhenItsHorizonClosedBeforeTheFlush()
+      throws Exception {
+    harness = ForecasterHarness.open(64);
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    for (long s = 0; s < ENCODER + 1; s++) {
+      step(s, Set.of("a"));
+    }
+    // the host's next HORIZON + 1 steps arrive, then one watermark closes them all: the forecast
+    // of the first is still in the batch when its horizon closes
+    long from = ENCODER + 1;
+    for (long s = from; s <= from + HORIZON; s++) {
+      long ts = s * STEP + 10;
+      harness.processElement(
+          new MetricPoint("a", ts, new double[] {value("a", s)}, new String[0], new byte[0])
+              .from("metrics", 0, ts),
+          ts);
+    }
+    harness.processWatermark((from + HORIZON + 1) * STEP - 1);
+    harness.setProcessingTime(harness.getProcessingTime() + ForecasterHarness.FLUSH_MS + 1);
+    for (long s = from + HORIZON + 1; s < from + 3 * HORIZON; s++) {
+      step(s, Set.of("a"));
+    }
+    harness.setProcessingTime(harness.getProcessingTime() + ForecasterHarness.FLUSH_MS + 1);
+    // the forecast issued at the first of those steps can no longer mature: it is not kept
+    assertThat(pendingOrigins("a"))
+        .hasSize(HORIZON)
+        .allMatch(o -> o > from + 3 * HORIZON - 1 - HORIZON);
+  }
+
+  /** The origin steps of the host's waiting forecasts, read from its keyed state. */
+  private List<Long> pendingOrigins(String host) throws Exception {
+    var backend = harness.getOperator().getKeyedStateBackend();
+    Object previous = backend.getCurrentKey();
+    backend.setCurrentKey(host);
+    try {
+      MapState<Long, PendingForecast> pending =
+          backend.getPartitionedState(
+              VoidNamespace.INSTANCE,
+              VoidNamespaceSerializer.INSTANCE,
+              new MapStateDescriptor<>(
+                  SampleMaturer.PENDING_STATE,
+                  Types.LONG,
+                  TypeInformation.of(PendingForecast.class)));
+      List<Long> out = new java.util.ArrayList<>();
+      pending.keys().forEach(out::add);
+      return out;
+    } finally {
+      if (previous != null) {
+        backend.setCurrentKey(previous);
+      }
+    }
   }
 }
