@@ -26,6 +26,7 @@ import org.tftflink.operators.serving.ModelTimeline;
 import org.tftflink.operators.serving.ServedModel;
 import org.tftflink.operators.serving.ServingConfig;
 import org.tftflink.operators.serving.ServingModelState;
+import org.tftflink.operators.serving.SideOutputs;
 
 /**
  * Issues one forecast per host per step and matures the served ones into training samples. Three
@@ -91,6 +92,7 @@ public class HostForecaster
   private transient InferenceBatcher.Emitter emitter;
   private transient Runnable armFlush;
   private transient KeyScope keys;
+  private transient SideOutputs sideOutputs;
 
   /** The model restored with the broadcast state, served from open() on. */
   private transient ServingModelState restored;
@@ -118,10 +120,12 @@ public class HostForecaster
   }
 
   @Override
-  public void attach(InferenceBatcher.Emitter emitter, Runnable armFlush, KeyScope keys) {
+  public void attach(
+      InferenceBatcher.Emitter emitter, Runnable armFlush, KeyScope keys, SideOutputs sideOutputs) {
     this.emitter = emitter;
     this.armFlush = armFlush;
     this.keys = keys;
+    this.sideOutputs = sideOutputs;
   }
 
   /**
@@ -171,8 +175,9 @@ public class HostForecaster
   }
 
   /**
-   * A TFT forecast leaving the batch: waits for its actuals under its host's key (unless the host
-   * expired or its horizon closed while it waited in the batch), then goes out.
+   * A TFT forecast leaving the batch: waits for its actuals under its host's key, or, if its
+   * horizon closed while it waited in the batch (one watermark can close many steps: a replay, a
+   * catch-up), matures at once from the history; then goes out.
    */
   private void servedTft(Forecast f, long timestamp) {
     counted();
@@ -180,7 +185,15 @@ public class HostForecaster
         f.host(),
         () -> {
           try {
-            maturer.record(f, steps.newestStep());
+            maturer
+                .record(f, steps.newestStep(), steps::history, served.config())
+                .ifPresent(
+                    s ->
+                        sideOutputs.emit(
+                            SAMPLES,
+                            s,
+                            grid.closeTimeOf(
+                                s.originMs() / grid.stepMillis() - 1 + maturer.horizon())));
           } catch (Exception e) {
             throw new IllegalStateException("cannot keep the forecast of host " + f.host(), e);
           }

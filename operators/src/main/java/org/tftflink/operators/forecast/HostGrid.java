@@ -102,6 +102,11 @@ final class HostGrid {
     return null;
   }
 
+  /** The current host's history ring, or null if it has none. */
+  HostHistory history() throws Exception {
+    return history.value();
+  }
+
   /** The current host's newest closed step, or null if it has none (new, or expired). */
   Long newestStep() throws Exception {
     return lastClosedStep.value();

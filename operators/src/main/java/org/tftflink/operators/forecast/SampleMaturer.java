@@ -48,22 +48,38 @@ final class SampleMaturer {
     this.unmatched = metrics.counter("samplesUnmatched");
   }
 
+  int horizon() {
+    return horizon;
+  }
+
+  /** Reads the host's history ring only when it is needed. */
+  interface HistoryRead {
+    HostHistory get() throws Exception;
+  }
+
   /**
-   * Records a served TFT forecast if it can still mature; the current key must be its host. A
+   * Records a served TFT forecast until its horizon closes; the current key must be its host. A
    * forecast leaves the inference batch at the next flush, and the host's steps may have moved on
-   * meanwhile (one watermark can close many steps): if the host has expired ({@code newestStep}
-   * null) or its horizon has already closed, it would wait in state forever, so it is only counted.
+   * meanwhile (one watermark can close many steps): if its horizon has closed already, its sample
+   * is cut from the history now (the ring holds encoder + horizon rows and more) and returned; if
+   * the host has expired ({@code newestStep} null) it is only counted.
    *
    * @param newestStep the host's newest closed step now, or null if it has no history
+   * @param config the served TFT's configuration
    */
-  void record(Forecast f, Long newestStep) throws Exception {
+  Optional<MaturedSample> record(Forecast f, Long newestStep, HistoryRead history, TftConfig config)
+      throws Exception {
     long originStep = f.issuedAtMillis() / stepMillis - 1;
-    if (newestStep == null || newestStep - originStep >= horizon) {
+    PendingForecast p = new PendingForecast(f.model().version(), f.model().epoch(), f.values());
+    if (newestStep == null) {
       unmatched.inc();
-      return;
+      return Optional.empty();
     }
-    pending.put(
-        originStep, new PendingForecast(f.model().version(), f.model().epoch(), f.values()));
+    if (newestStep - originStep < horizon) {
+      pending.put(originStep, p);
+      return Optional.empty();
+    }
+    return sample(f.host(), history.get(), config, originStep, p);
   }
 
   /**
@@ -79,9 +95,18 @@ final class SampleMaturer {
       return Optional.empty();
     }
     pending.remove(origin);
-    int end = h.size - horizon; // rows [0, end) were known when the forecast was issued
-    if (config == null
+    return sample(host, h, config, origin, p);
+  }
+
+  private Optional<MaturedSample> sample(
+      String host, HostHistory h, TftConfig config, long origin, PendingForecast p) {
+    // rows [0, end) were known when the forecast was issued; [end, end + horizon) are its actuals
+    long sinceOrigin = h == null ? -1 : h.lastStep - origin;
+    int end = h == null ? -1 : (int) (h.size - sinceOrigin);
+    if (h == null
+        || config == null
         || config.horizon() != horizon
+        || sinceOrigin < horizon
         || end < config.encoderLength()
         || h.stepOfRow(end - 1) != origin) {
       unmatched.inc(); // the model's shape changed, or the ring cannot show its window

@@ -27,8 +27,10 @@ public interface BatchedForecaster {
    * @param armFlush asks for a flush timer once a request waits in an empty batch
    * @param keys runs an action under a host's key (a batch is flushed under some other key, or
    *     none)
+   * @param sideOutputs the operator's side outputs, for what a flush produces besides forecasts
    */
-  void attach(InferenceBatcher.Emitter emitter, Runnable armFlush, KeyScope keys);
+  void attach(
+      InferenceBatcher.Emitter emitter, Runnable armFlush, KeyScope keys, SideOutputs sideOutputs);
 
   /** Predicts every buffered request now. */
   void flush();

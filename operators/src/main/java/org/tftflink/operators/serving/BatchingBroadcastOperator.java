@@ -61,7 +61,13 @@ public class BatchingBroadcastOperator
         .attach(
             (forecast, timestamp) -> output.collect(new StreamRecord<>(forecast, timestamp)),
             this::armFlush,
-            this::runAs);
+            this::runAs,
+            new SideOutputs() {
+              @Override
+              public <T> void emit(org.apache.flink.util.OutputTag<T> tag, T value, long ts) {
+                output.collect(tag, new StreamRecord<>(value, ts));
+              }
+            });
     super.open();
     super.processWatermarkStatus(WatermarkStatus.IDLE, MODEL_INPUT);
   }

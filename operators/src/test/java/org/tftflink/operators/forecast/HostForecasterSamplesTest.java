@@ -153,8 +153,7 @@ class HostForecasterSamplesTest {
   }
 
   @Test
-  void shouldKeepNoForecastThatCanNoLongerMatureWhenItsHorizonClosedBeforeTheFlush()
-      throws Exception {
+  void shouldMatureAtOnceAForecastWhoseHorizonClosedWhileItWaitedInTheBatch() throws Exception {
     harness = ForecasterHarness.open(64);
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
     for (long s = 0; s < ENCODER + 1; s++) {
@@ -171,12 +170,22 @@ class HostForecasterSamplesTest {
           ts);
     }
     harness.processWatermark((from + HORIZON + 1) * STEP - 1);
+    int before = samples().size();
     harness.setProcessingTime(harness.getProcessingTime() + ForecasterHarness.FLUSH_MS + 1);
+
+    // the forecast issued at the first of those steps leaves the batch with its horizon closed:
+    // its sample comes at once, from the history (a replay loses no sample to batching)
+    assertThat(samples().subList(before, samples().size()))
+        .extracting(MaturedSample::originMs)
+        .containsExactly((from + 1) * STEP);
+    MaturedSample late = samples().get(samples().size() - 1);
+    assertThat(late.sample().futureTarget())
+        .containsExactly(value("a", from + 1), value("a", from + 2), value("a", from + 3));
     for (long s = from + HORIZON + 1; s < from + 3 * HORIZON; s++) {
       step(s, Set.of("a"));
     }
     harness.setProcessingTime(harness.getProcessingTime() + ForecasterHarness.FLUSH_MS + 1);
-    // the forecast issued at the first of those steps can no longer mature: it is not kept
+    // and it was not kept waiting: only the last HORIZON forecasts wait
     assertThat(pendingOrigins("a"))
         .hasSize(HORIZON)
         .allMatch(o -> o > from + 3 * HORIZON - 1 - HORIZON);
