@@ -23,6 +23,7 @@ import org.tftflink.operators.ingest.RouteDeadLetters;
 import org.tftflink.operators.online.OnlineTrainer;
 import org.tftflink.operators.online.TrainerConfig;
 import org.tftflink.operators.online.TrainerShards;
+import org.tftflink.operators.online.TrainingExecutor;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 
 /**
@@ -53,7 +54,25 @@ public final class ForecastJob {
       TrainerConfig trainer,
       Source<String, ?, ?> commands,
       Sink<byte[]> versions,
-      Sink<String> events) {}
+      Sink<String> events,
+      TrainingExecutor executor) {
+
+    public Learning(
+        TrainerConfig trainer,
+        Source<String, ?, ?> commands,
+        Sink<byte[]> versions,
+        Sink<String> events) {
+      this(trainer, commands, versions, events, TrainingExecutor.singleThread());
+    }
+
+    /**
+     * The same with updates on threads from {@code executor}: tests hold an update there to fail
+     * the job in the middle of it; production keeps the default single thread.
+     */
+    public Learning withExecutor(TrainingExecutor executor) {
+      return new Learning(trainer, commands, versions, events, executor);
+    }
+  }
 
   /**
    * @param models model envelopes (ModelDataSerializer format), in publication order
@@ -75,6 +94,11 @@ public final class ForecastJob {
   public ForecastJob withLearning(Learning learning) {
     this.learning = learning;
     return this;
+  }
+
+  /** The online trainer's part, or null when the job only serves. */
+  public Learning learning() {
+    return learning;
   }
 
   /**
@@ -165,7 +189,7 @@ public final class ForecastJob {
             .transform(
                 Uids.ONLINE_TRAINER_NAME,
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
-                new OnlineTrainer(learning.trainer()))
+                new OnlineTrainer(learning.trainer(), learning.executor()))
             .uid(Uids.ONLINE_TRAINER);
     versions.sinkTo(learning.versions()).uid(Uids.MODELS_SINK).name(Uids.MODELS_SINK_NAME);
     versions

@@ -11,6 +11,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.tftflink.job.config.ModelSigningKey;
 import org.tftflink.job.config.OnlineSettings;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
@@ -18,6 +19,7 @@ import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.forecast.Forecast;
+import org.tftflink.model.tft.envelope.ModelSignature;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricRecordDeserializer;
@@ -86,7 +88,8 @@ public final class KafkaPipeline {
             .setRecordSerializer(
                 KafkaRecordSerializationSchema.<byte[]>builder()
                     .setTopic(settings.get(Options.TOPIC_MODELS))
-                    .setValueSerializationSchema(new Envelopes())
+                    .setValueSerializationSchema(
+                        new Envelopes(ModelSigningKey.load(settings).orElse(null)))
                     .build())
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-models")
@@ -107,11 +110,22 @@ public final class KafkaPipeline {
     return new ForecastJob.Learning(trainer, commands.build(), versions, events);
   }
 
-  /** Model envelopes go out as they are. */
+  /**
+   * Model envelopes go out signed with the model signing key when one is configured (inference may
+   * require signatures: the trainer's versions must pass as the published ones do), else as they
+   * are.
+   */
   private static final class Envelopes implements SerializationSchema<byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final byte[] key;
+
+    Envelopes(byte[] key) {
+      this.key = key;
+    }
+
     @Override
     public byte[] serialize(byte[] envelope) {
-      return envelope;
+      return key == null ? envelope : ModelSignature.sign(envelope, key);
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.tft.envelope.ModelSignature;
 import org.tftflink.operators.online.TrainerConfig;
 
 /**
@@ -54,6 +55,8 @@ public final class OnlineSettings {
     if (model == null) {
       return null;
     }
-    return TrainerConfig.of(online, s.get(Options.TRAINING_MODE).equals("sync"), model);
+    // a signed message (as published) is accepted too: the trainer learns from its envelope
+    return TrainerConfig.of(
+        online, s.get(Options.TRAINING_MODE).equals("sync"), ModelSignature.envelopeOf(model));
   }
 }
