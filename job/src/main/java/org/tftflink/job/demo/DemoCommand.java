@@ -50,8 +50,9 @@ public final class DemoCommand implements Command {
         "  --model FILE          publish this model envelope when the job starts (default: the bundled",
         "                        small TFT trained on NAB, " + BUNDLED_MODEL + ")",
         "  --no-model            publish no model: every forecast is the baseline",
-        "  --online on|off       learn online from the replay (default off until the in-job trainer is",
-        "                        proven end to end; off never updates the model)",
+        "  --online on|off       learn online from the replay (default on: the trainer's versions and",
+        "                        decisions appear in the console; off never updates the model; both",
+        "                        start from the same model)",
         "  --model-events-out FILE  copy the trainer's audit topic (tft-model-events) to a file",
         "  --config FILE, --set key=value   job options (./tft options lists them);",
         "                        demo.max_restarts=N: exit 3 with the root cause after N job restarts",
@@ -79,8 +80,8 @@ public final class DemoCommand implements Command {
     Settings settings =
         args.settings(
             Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
-    // TODO: on by default once an end-to-end run shows the in-job trainer publishing versions
-    String online = args.get("online", "off");
+    // on by default: OnlineLearningEndToEndTest shows learned versions reaching serving
+    String online = args.get("online", "on");
     if (!online.equals("on") && !online.equals("off")) {
       throw new IllegalArgumentException("--online takes on or off, got '" + online + "'");
     }
