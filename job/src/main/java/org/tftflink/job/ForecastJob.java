@@ -2,6 +2,7 @@ package org.tftflink.job;
 
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -11,6 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.tftflink.job.config.PipelineConfig;
 import org.tftflink.model.baseline.SeasonalNaiveForecaster;
 import org.tftflink.model.forecast.Forecast;
+import org.tftflink.model.online.MaturedSample;
 import org.tftflink.operators.Uids;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.DeadLetter;
@@ -18,13 +20,19 @@ import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.ingest.MetricWatermarks;
 import org.tftflink.operators.ingest.RouteDeadLetters;
+import org.tftflink.operators.online.OnlineTrainer;
+import org.tftflink.operators.online.TrainerConfig;
+import org.tftflink.operators.online.TrainerShards;
+import org.tftflink.operators.online.TrainingExecutor;
 import org.tftflink.operators.serving.BatchingBroadcastOperator;
 
 /**
  * The forecasting job, as in DESIGN.md section 1: metrics -> parse + validate (bad -> dead letters)
  * -> keyBy(host) on event time -> per-host step grid and forecast, with the served TFT broadcast
- * from the model topic -> forecasts. Sources and sinks are injected, so tests and benchmarks run
- * the same graph as production ({@link KafkaPipeline} builds the Kafka ones).
+ * from the model topic -> forecasts; with learning, matured samples -> keyBy(trainer shard) -> the
+ * online trainer (with the control commands) -> versions to the model topic, decisions to the audit
+ * topic. Sources and sinks are injected, so tests and benchmarks run the same graph as production
+ * ({@link KafkaPipeline} builds the Kafka ones).
  */
 public final class ForecastJob {
 
@@ -33,7 +41,38 @@ public final class ForecastJob {
   private final Source<byte[], ?, ?> models;
   private final Sink<Forecast> forecasts;
   private final Sink<DeadLetter> deadLetters;
+  private Learning learning;
   private UnaryOperator<DataStream<MetricPoint>> validHook = UnaryOperator.identity();
+
+  /**
+   * The online trainer's part of the graph: its configuration, the control commands, and where
+   * versions and audit lines go.
+   *
+   * @param versions promoted versions, to the model topic the broadcast above reads
+   */
+  public record Learning(
+      TrainerConfig trainer,
+      Source<String, ?, ?> commands,
+      Sink<byte[]> versions,
+      Sink<String> events,
+      TrainingExecutor executor) {
+
+    public Learning(
+        TrainerConfig trainer,
+        Source<String, ?, ?> commands,
+        Sink<byte[]> versions,
+        Sink<String> events) {
+      this(trainer, commands, versions, events, TrainingExecutor.singleThread());
+    }
+
+    /**
+     * The same with updates on threads from {@code executor}: tests hold an update there to fail
+     * the job in the middle of it; production keeps the default single thread.
+     */
+    public Learning withExecutor(TrainingExecutor executor) {
+      return new Learning(trainer, commands, versions, events, executor);
+    }
+  }
 
   /**
    * @param models model envelopes (ModelDataSerializer format), in publication order
@@ -49,6 +88,17 @@ public final class ForecastJob {
     this.models = models;
     this.forecasts = forecasts;
     this.deadLetters = deadLetters;
+  }
+
+  /** This job with the online trainer (null: serving only). */
+  public ForecastJob withLearning(Learning learning) {
+    this.learning = learning;
+    return this;
+  }
+
+  /** The online trainer's part, or null when the job only serves. */
+  public Learning learning() {
+    return learning;
   }
 
   /**
@@ -115,5 +165,37 @@ public final class ForecastJob {
         .sinkTo(deadLetters)
         .uid(Uids.DEAD_LETTER_SINK)
         .name(Uids.DEAD_LETTER_SINK_NAME);
+
+    if (learning != null) {
+      buildTrainer(env, forecast.getSideOutput(HostForecaster.SAMPLES));
+    }
+  }
+
+  /**
+   * Matured samples, keyed by trainer shard, and the control commands into the trainer; its
+   * versions go back to the model topic (and from there to inference), its decisions to the audit
+   * topic.
+   */
+  private void buildTrainer(StreamExecutionEnvironment env, DataStream<MaturedSample> samples) {
+    DataStream<String> commands =
+        env.fromSource(
+                learning.commands(), WatermarkStrategy.noWatermarks(), Uids.CONTROL_SOURCE_NAME)
+            .uid(Uids.CONTROL_SOURCE)
+            .setParallelism(1);
+    SingleOutputStreamOperator<byte[]> versions =
+        samples
+            .keyBy(TrainerShards.samples(1))
+            .connect(commands.keyBy(TrainerShards.commands()))
+            .transform(
+                Uids.ONLINE_TRAINER_NAME,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+                new OnlineTrainer(learning.trainer(), learning.executor()))
+            .uid(Uids.ONLINE_TRAINER);
+    versions.sinkTo(learning.versions()).uid(Uids.MODELS_SINK).name(Uids.MODELS_SINK_NAME);
+    versions
+        .getSideOutput(OnlineTrainer.EVENTS)
+        .sinkTo(learning.events())
+        .uid(Uids.MODEL_EVENTS_SINK)
+        .name(Uids.MODEL_EVENTS_SINK_NAME);
   }
 }

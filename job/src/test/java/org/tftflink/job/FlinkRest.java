@@ -111,6 +111,24 @@ final class FlinkRest {
   }
 
   /**
+   * The ids of the metrics the vertex whose name contains {@code vertexName} reports, without the
+   * operator prefix of operator metrics: {@code GET /jobs/<id>/vertices/<vertex>/subtasks/metrics}.
+   */
+  java.util.Set<String> metricNames(String jobId, String vertexName) throws Exception {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      if (v.path("name").asText().contains(vertexName)) {
+        String path = "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+        for (JsonNode m : get(path)) {
+          String id = m.path("id").asText();
+          out.add(id.substring(id.lastIndexOf('.') + 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * A metric of the vertex whose name contains {@code vertexName}, aggregated over its subtasks:
    * {@code GET /jobs/<id>/vertices/<vertex>/subtasks/metrics?get=<id>&agg=<agg>}, where the id is
    * {@code metric} itself (a task metric) or ends with {@code .metric} (an operator metric). NaN

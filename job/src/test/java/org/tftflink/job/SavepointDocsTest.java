@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tftflink.operators.Uids;
 import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.online.OnlineTrainer;
 import org.tftflink.operators.serving.ServingModelState;
 
 /** savepoints-docs/README.md names every operator uid and state of the code, and nothing else. */
@@ -21,30 +22,20 @@ class SavepointDocsTest {
   @Test
   void shouldDocumentEveryOperatorUidAndState() throws Exception {
     String doc = docs();
-    for (String uid :
-        List.of(
-            Uids.METRICS_SOURCE,
-            Uids.MODELS_SOURCE,
-            Uids.ROUTE_DEAD_LETTERS,
-            Uids.HOST_FORECASTER,
-            Uids.FORECASTS_SINK,
-            Uids.DEAD_LETTER_SINK)) {
+    for (String uid : uids()) {
       assertThat(doc).as("uid %s", uid).contains("| `" + uid + "` |");
     }
-    for (String name :
-        List.of(
-            Uids.METRICS_SOURCE_NAME,
-            Uids.MODELS_SOURCE_NAME,
-            Uids.ROUTE_DEAD_LETTERS_NAME,
-            Uids.HOST_FORECASTER_NAME,
-            Uids.FORECASTS_SINK_NAME,
-            Uids.DEAD_LETTER_SINK_NAME)) {
+    for (String name : constants("_NAME")) {
       assertThat(doc).as("operator name %s", name).contains("| " + name + " |");
     }
     assertThat(doc)
         .contains("`" + HostForecaster.HISTORY_STATE + "`")
         .contains("`" + HostForecaster.OPEN_STEPS_STATE + "`")
         .contains("`" + HostForecaster.LAST_STEP_STATE + "`")
+        .contains("`" + HostForecaster.PENDING_STATE + "`")
+        .contains("`" + OnlineTrainer.LEARNER_STATE + "`")
+        .contains("`" + OnlineTrainer.EPOCH_STATE + "`")
+        .contains("`" + OnlineTrainer.SERVED_STATE + "`")
         .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
         .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {
@@ -59,6 +50,24 @@ class SavepointDocsTest {
   @Test
   void shouldNotDocumentUidsThatNoLongerExist() throws Exception {
     long documented = docs().lines().filter(l -> l.matches("\\| `[a-z-]+` \\|.*")).count();
-    assertThat(documented).isEqualTo(6);
+    assertThat(documented).isEqualTo(uids().size());
+  }
+
+  /** Every uid constant of {@link Uids}, so that a new operator cannot go undocumented. */
+  private static List<String> uids() throws Exception {
+    return constants("").stream().filter(v -> v.matches("[a-z-]+")).toList();
+  }
+
+  private static List<String> constants(String suffix) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    for (var field : Uids.class.getFields()) {
+      boolean isName = field.getName().endsWith("_NAME");
+      if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
+          && (suffix.isEmpty() ? !isName : isName)) {
+        out.add((String) field.get(null));
+      }
+    }
+    return out;
   }
 }

@@ -26,5 +26,17 @@ public final class Uids {
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
   public static final String DEAD_LETTER_SINK_NAME = "Kafka: metrics-dlq (exactly-once)";
 
+  public static final String CONTROL_SOURCE = "control-source";
+  public static final String CONTROL_SOURCE_NAME = "Kafka: tft-control (commands)";
+
+  public static final String ONLINE_TRAINER = "online-trainer";
+  public static final String ONLINE_TRAINER_NAME = "Online trainer (update, gate, versions)";
+
+  public static final String MODELS_SINK = "models-sink";
+  public static final String MODELS_SINK_NAME = "Kafka: tft-models (exactly-once)";
+
+  public static final String MODEL_EVENTS_SINK = "model-events-sink";
+  public static final String MODEL_EVENTS_SINK_NAME = "Kafka: tft-model-events (exactly-once)";
+
   private Uids() {}
 }

@@ -27,7 +27,9 @@ class StateTypesTest {
         MetricPoint.class,
         DeadLetter.class,
         IngestRecord.class,
-        ServingModelState.class
+        ServingModelState.class,
+        org.tftflink.operators.forecast.PendingForecast.class,
+        org.tftflink.model.online.MaturedSample.class
       })
   void shouldBeSerializedAsFlinkPojo(Class<?> type) {
     assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);

@@ -164,6 +164,36 @@ public final class ChaosCluster implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Takes a canonical savepoint and lets the job run on; returns the bytes of its files. A
+   * canonical savepoint holds every live state entry once, and nothing deleted, whatever the state
+   * backend's files hold meanwhile.
+   */
+  public long savepointBytes(Duration max) throws Exception {
+    String path =
+        cluster
+            .triggerSavepoint(
+                job,
+                stateDir.resolve("savepoints").toUri().toString(),
+                false,
+                SavepointFormatType.CANONICAL)
+            .get(max.toMillis(), TimeUnit.MILLISECONDS);
+    ChaosSuite.timing("savepoint " + path);
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(java.net.URI.create(path)))) {
+      return files
+          .filter(java.nio.file.Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return java.nio.file.Files.size(p);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .sum();
+    }
+  }
+
   /** The REST API's address (for per-operator metrics such as RocksDB's key estimates). */
   public String restAddress() throws Exception {
     return cluster.getRestAddress().get(10, TimeUnit.SECONDS).toString();

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.tftflink.model.grid.StepGridConfig.Aggregation;
 import org.tftflink.model.grid.StepGridConfig.DuplicatePolicy;
+import org.tftflink.model.online.config.OnlineConfig;
 
 /**
  * Every option of the job, with its default and meaning. {@code ./tft options} prints this table.
@@ -224,7 +225,61 @@ public final class Options {
           0,
           1000);
 
+  // online learning (DESIGN section 3): the learning core's keys as online.<key>, a preset, a file
+  public static final Option<String> TOPIC_CONTROL =
+      str("topic.control", "tft-control", "topic of trainer commands (rollback 3, pause, ...)");
+  public static final Option<String> TOPIC_MODEL_EVENTS =
+      str("topic.model_events", "tft-model-events", "audit topic: one JSON line per decision");
+  public static final Option<String> ONLINE_PRESET =
+      opt(
+          "online.preset",
+          "conservative",
+          "preset the online.* keys start from",
+          s -> s,
+          v -> v.equals("conservative") || v.equals("aggressive"),
+          "conservative or aggressive");
+  public static final Option<String> ONLINE_FILE =
+      str(
+          "online.config_file",
+          "",
+          "online-learning keys in a properties or YAML file (snake_case, no online. prefix)");
+  public static final Option<String> ONLINE_INITIAL_MODEL =
+      str(
+          "online.initial_model",
+          "",
+          "envelope file the trainer starts from (the model serving starts with); empty ="
+              + " no trainer (the demo passes its model)");
+  public static final Option<String> TRAINING_MODE =
+      opt(
+          "training.mode",
+          "async",
+          "async: updates on the trainer's own thread; sync: inline (reproducible replays)",
+          s -> s,
+          v -> v.equals("sync") || v.equals("async"),
+          "sync or async");
+
+  /** Every key of the learning core, as {@code online.<key>}, in its order. */
+  public static final List<Option<String>> ONLINE_KEYS = onlineKeys();
+
   private Options() {}
+
+  private static List<Option<String>> onlineKeys() {
+    List<Option<String>> out = new ArrayList<>();
+    for (OnlineConfig.Key k : OnlineConfig.keys()) {
+      out.add(
+          opt(
+              "online." + k.name(),
+              k.defaultValue(),
+              k.description(),
+              raw -> {
+                k.parse(raw); // the learning core's validator names the key and the range
+                return raw;
+              },
+              v -> true,
+              "see the description"));
+    }
+    return List.copyOf(out);
+  }
 
   public static List<Option<?>> all() {
     return List.copyOf(ALL);

@@ -31,8 +31,10 @@ public record PipelineConfig(
             s.get(Options.RESIDUAL_WINDOW),
             Math.min(24, s.get(Options.RESIDUAL_WINDOW)),
             s.get(Options.QUANTILES));
-    // the ring holds what the model reads and what the baseline needs, whichever is longer
-    int capacity = Math.max(s.get(Options.ENCODER_LENGTH), baseline.historySteps());
+    // the ring holds what a matured training sample needs (the model's encoder and the horizon it
+    // forecast) and what the baseline needs, whichever is longer
+    int capacity =
+        Math.max(s.get(Options.ENCODER_LENGTH) + baseline.horizon(), baseline.historySteps());
     StepGridConfig grid =
         new StepGridConfig(
             step,

@@ -31,6 +31,11 @@ public final class Settings {
     return v == null ? option.defaultValue() : (T) v;
   }
 
+  /** Whether {@code option} was set (by a file or the command line) rather than defaulted. */
+  public boolean isSet(Option<?> option) {
+    return values.containsKey(option.name());
+  }
+
   /**
    * A copy with {@code name} set from its string form; a name under {@link
    * Options#KAFKA_CLIENT_PREFIX} is a Kafka client setting, kept as given.

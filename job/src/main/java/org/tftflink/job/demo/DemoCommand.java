@@ -50,6 +50,10 @@ public final class DemoCommand implements Command {
         "  --model FILE          publish this model envelope when the job starts (default: the bundled",
         "                        small TFT trained on NAB, " + BUNDLED_MODEL + ")",
         "  --no-model            publish no model: every forecast is the baseline",
+        "  --online on|off       learn online from the replay (default on: the trainer's versions and",
+        "                        decisions appear in the console; off never updates the model; both",
+        "                        start from the same model)",
+        "  --model-events-out FILE  copy the trainer's audit topic (tft-model-events) to a file",
         "  --config FILE, --set key=value   job options (./tft options lists them);",
         "                        demo.max_restarts=N: exit 3 with the root cause after N job restarts",
         "                        kafka.client.* and kafka.client_properties_file reach the job's Kafka",
@@ -62,11 +66,26 @@ public final class DemoCommand implements Command {
     Args args =
         Args.parse(
             argv,
-            Set.of("input", "rate", "forecasts-out", "dlq-out", "summary-json", "port", "model"),
+            Set.of(
+                "input",
+                "rate",
+                "forecasts-out",
+                "dlq-out",
+                "summary-json",
+                "port",
+                "model",
+                "online",
+                "model-events-out"),
             Set.of("follow", "no-model"));
     Settings settings =
         args.settings(
             Settings.defaults().with(Options.CHECKPOINT_INTERVAL, DEMO_CHECKPOINT_INTERVAL));
+    // on by default: OnlineLearningEndToEndTest shows learned versions reaching serving
+    String online = args.get("online", "on");
+    if (!online.equals("on") && !online.equals("off")) {
+      throw new IllegalArgumentException("--online takes on or off, got '" + online + "'");
+    }
+    settings = settings.with("online.enabled", String.valueOf(online.equals("on")));
     Path input = args.path("input");
     if (input != null && !Files.isReadable(input)) {
       throw new IllegalArgumentException("--input " + input + " is not a readable file");
@@ -81,7 +100,8 @@ public final class DemoCommand implements Command {
             args.path("summary-json"),
             args.flag("follow"),
             (int) args.number("port", 8081),
-            model(args));
+            model(args),
+            args.path("model-events-out"));
     DemoSummary summary;
     try {
       summary = new DemoRun(plan).run();

@@ -56,7 +56,8 @@ final class DemoRun {
       Path summaryJson,
       boolean follow,
       int port,
-      byte[] model) {}
+      byte[] model,
+      Path modelEventsOut) {}
 
   /** The job failed for good (more restarts than allowed); the message holds the root cause. */
   static final class JobFailedException extends Exception {
@@ -105,7 +106,8 @@ final class DemoRun {
         int port = plan.port() == 0 ? DemoJobs.freePort() : plan.port();
         DemoSigning signing = DemoSigning.prepare(s, stateDir);
         StreamExecutionEnvironment env = DemoJobs.environment(s, stateDir, port);
-        KafkaPipeline.create(signing.settings(), bootstrap, false).build(env);
+        // with learning on (online.enabled) the trainer starts from the model published below
+        KafkaPipeline.create(signing.settings(), bootstrap, false, plan.model()).build(env);
         JobClient job = env.executeAsync("tft-flink forecasts (demo)");
         stop.jobStarted();
         System.out.printf(
@@ -158,7 +160,14 @@ final class DemoRun {
                 s.get(Options.TOPIC_DLQ),
                 plan.dlqOut(),
                 DeadLetterRecords::toJsonLine,
-                this::countDeadLetter)) {
+                this::countDeadLetter);
+        TopicTap modelEvents =
+            new TopicTap(
+                bootstrap,
+                s.get(Options.TOPIC_MODEL_EVENTS),
+                plan.modelEventsOut(),
+                r -> new String(r.value(), StandardCharsets.UTF_8),
+                DemoRun::printVersionEvent)) {
       AtomicLong sent = new AtomicLong();
       Replayer replayer =
           new Replayer(bootstrap, s.get(Options.TOPIC_METRICS), plan.rate(), (n, t) -> sent.set(n));
@@ -314,6 +323,14 @@ final class DemoRun {
     }
   }
 
+  /** Prints the trainer's promotions and rollbacks as they are committed. */
+  private static void printVersionEvent(ConsumerRecord<byte[], byte[]> r) {
+    String line = new String(r.value(), StandardCharsets.UTF_8);
+    if (line.contains("\"type\":\"promoted\"") || line.contains("\"type\":\"rolled_back\"")) {
+      System.out.println("tft demo: trainer " + line);
+    }
+  }
+
   private void countForecast(ConsumerRecord<byte[], byte[]> r) {
     if (r.key() != null) {
       hosts.add(new String(r.key(), StandardCharsets.UTF_8));
@@ -346,6 +363,8 @@ final class DemoRun {
             .withMetrics(s.get(Options.TOPIC_METRICS))
             .withForecasts(s.get(Options.TOPIC_FORECASTS))
             .withMetricsDlq(s.get(Options.TOPIC_DLQ))
-            .withModels(s.get(Options.TOPIC_MODELS)));
+            .withModels(s.get(Options.TOPIC_MODELS))
+            .withModelEvents(s.get(Options.TOPIC_MODEL_EVENTS))
+            .withControl(s.get(Options.TOPIC_CONTROL)));
   }
 }

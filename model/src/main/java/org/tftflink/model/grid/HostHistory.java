@@ -96,6 +96,29 @@ public class HostHistory {
     missingRun++;
   }
 
+  /**
+   * Enlarges the ring to {@code newCapacity} rows, keeping every row, flag and step; a no-op if it
+   * is already that large. Migrates histories restored from a savepoint whose ring was sized for a
+   * smaller need (layout 3 held {@code max(encoder, baseline)} rows, a matured training sample
+   * needs {@code encoder + horizon}).
+   */
+  public void growTo(int newCapacity) {
+    if (newCapacity <= capacity) {
+      return;
+    }
+    float[] v = new float[newCapacity * columns];
+    byte[] m = new byte[newCapacity * columns];
+    for (int i = 0; i < size; i++) {
+      int from = slotOf(i) * columns;
+      System.arraycopy(values, from, v, i * columns, columns);
+      System.arraycopy(missing, from, m, i * columns, columns);
+    }
+    values = v;
+    missing = m;
+    start = 0;
+    capacity = newCapacity;
+  }
+
   /** The value of {@code column} in row {@code i} (0 = oldest). */
   public float value(int i, int column) {
     return values[slotOf(i) * columns + column];

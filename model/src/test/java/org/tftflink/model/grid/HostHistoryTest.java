@@ -65,4 +65,24 @@ class HostHistoryTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("does not follow");
   }
+
+  @Test
+  void shouldKeepEveryRowInOrderWhenAWrappedRingGrows() {
+    HostHistory h = new HostHistory(3, 1);
+    for (int s = 0; s < 5; s++) {
+      h.appendObserved(s, new double[] {s});
+    }
+    h.imputeNext(); // rows: steps 3, 4, 5 (5 imputed), ring wrapped
+
+    h.growTo(6);
+    h.appendObserved(6, new double[] {6});
+
+    assertThat(h.capacity).isEqualTo(6);
+    assertThat(h.size).isEqualTo(4);
+    assertThat(new double[] {h.value(0, 0), h.value(1, 0), h.value(2, 0), h.value(3, 0)})
+        .containsExactly(3, 4, 4, 6);
+    assertThat(h.isMissing(2, 0)).isTrue();
+    assertThat(h.stepOfRow(0)).isEqualTo(3);
+    assertThat(h.lastStep).isEqualTo(6);
+  }
 }

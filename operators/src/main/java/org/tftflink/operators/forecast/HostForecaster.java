@@ -1,15 +1,9 @@
 package org.tftflink.operators.forecast;
 
-import java.time.Instant;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -18,46 +12,46 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.tftflink.model.baseline.SeasonalNaiveForecaster;
-import org.tftflink.model.event.DeadLetterReason;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.model.forecast.ModelRef;
 import org.tftflink.model.grid.HostHistory;
-import org.tftflink.model.grid.StepAccumulator;
 import org.tftflink.model.grid.StepGridConfig;
+import org.tftflink.model.online.MaturedSample;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.MetricPoint;
-import org.tftflink.operators.serving.BatchingBroadcastOperator;
+import org.tftflink.operators.serving.BatchedForecaster;
 import org.tftflink.operators.serving.InferenceBatcher;
+import org.tftflink.operators.serving.KeyScope;
 import org.tftflink.operators.serving.ModelTimeline;
 import org.tftflink.operators.serving.ServedModel;
 import org.tftflink.operators.serving.ServingConfig;
 import org.tftflink.operators.serving.ServingModelState;
+import org.tftflink.operators.serving.SideOutputs;
 
 /**
- * Keeps each host's history on the step grid in keyed state and issues one forecast per host per
- * step. Events are buffered per open step; an event-time timer closes a step once the watermark
- * passes its end plus the allowed lateness, appends it to the history ring and forecasts. A step
- * without data is imputed (carried forward, flagged missing) and still forecast, up to {@code
- * maxGapSteps}; one more missing step clears the host's state, so a host that stops reporting
- * leaves nothing behind and one that comes back starts afresh. Events for a closed step are late:
- * counted and dead-lettered with reason {@code late}.
+ * Issues one forecast per host per step and matures the served ones into training samples. Three
+ * parts do the work: {@link HostGrid} puts a host's events on the step grid (an event-time timer
+ * closes a step, imputes a missing one, expires a silent host; late events go to {@link #LATE}),
+ * {@link ServedModel} serves the broadcast TFT in batches (the seasonal-naive baseline while none
+ * is served or a history is shorter than its encoder), and {@link SampleMaturer} keeps each host's
+ * served TFT forecasts until their horizon closes and emits them on {@link #SAMPLES}.
  *
  * <p>At the end of a bounded input (watermark at +infinity) open steps are closed, but no step is
- * imputed: nothing is invented after the data ends.
- *
- * <p>Model messages arrive on the broadcast side ({@code tft-models}, one partition, so every
- * subtask sees them in the same order) and are accepted by the timeline rule ({@link
- * ModelMessages}). While no TFT is served, or while a host's history is shorter than the model's
- * encoder, the forecast is the seasonal-naive baseline; otherwise the request joins the subtask's
- * inference batch. Runs only inside {@link BatchingBroadcastOperator}, which flushes that batch.
+ * imputed: nothing is invented after the data ends. Model messages arrive on the broadcast side
+ * ({@code tft-models}, one partition, so every subtask sees them in the same order) and are
+ * accepted by the timeline rule. Runs only inside {@code BatchingBroadcastOperator}, which flushes
+ * the inference batch.
  */
 public class HostForecaster
     extends KeyedBroadcastProcessFunction<String, MetricPoint, byte[], Forecast>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, BatchedForecaster {
 
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events") {};
+
+  /** Training samples: served TFT forecasts whose whole horizon has actuals. */
+  public static final OutputTag<MaturedSample> SAMPLES = new OutputTag<>("matured-samples") {};
 
   /** State names are part of the savepoint layout (savepoints-docs/). */
   public static final String HISTORY_STATE = "history";
@@ -70,14 +64,15 @@ public class HostForecaster
    */
   public static final String LAST_STEP_STATE = "last-closed-step";
 
-  /** Broadcast state: the served model, one entry under {@link #SERVED_KEY}. */
-  public static final String MODEL_STATE_NAME = "serving-model";
+  /** Served forecasts waiting for their horizon (added in layout 4). */
+  public static final String PENDING_STATE = SampleMaturer.PENDING_STATE;
 
-  public static final String SERVED_KEY = "served";
+  public static final String MODEL_STATE_NAME = BatchedForecaster.MODEL_STATE_NAME;
+
+  public static final String SERVED_KEY = BatchedForecaster.SERVED_KEY;
 
   public static final MapStateDescriptor<String, ServingModelState> MODEL_STATE =
-      new MapStateDescriptor<>(
-          MODEL_STATE_NAME, Types.STRING, TypeInformation.of(ServingModelState.class));
+      BatchedForecaster.MODEL_STATE;
 
   public static final String ACCEPTED = "accepted";
   public static final String LATE_EVENTS = "late";
@@ -89,22 +84,15 @@ public class HostForecaster
   private final int minHistorySteps;
   private final ServingConfig serving;
 
-  private transient ValueState<HostHistory> history;
-  private transient MapState<Long, StepAccumulator> openSteps;
-  private transient ValueState<Long> lastClosedStep;
-  private transient Counter acceptedCount;
-  private transient Counter lateCount;
-  private transient Counter duplicateCount;
+  private transient HostGrid steps;
+  private transient SampleMaturer maturer;
   private transient Counter forecastCount;
-  private transient Counter imputedCount;
-  private transient Counter expiredCount;
-  private transient LongCounter acceptedTotal;
-  private transient LongCounter lateTotal;
-  private transient LongCounter duplicatesTotal;
   private transient LongCounter forecastsTotal;
   private transient ServedModel served;
   private transient InferenceBatcher.Emitter emitter;
   private transient Runnable armFlush;
+  private transient KeyScope keys;
+  private transient SideOutputs sideOutputs;
 
   /** The model restored with the broadcast state, served from open() on. */
   private transient ServingModelState restored;
@@ -131,13 +119,13 @@ public class HostForecaster
     this.serving = serving;
   }
 
-  /**
-   * Called by the operator before {@link #open}: where batched forecasts go, and how to ask for a
-   * flush timer once a request waits in an empty batch.
-   */
-  public void attach(InferenceBatcher.Emitter emitter, Runnable armFlush) {
+  @Override
+  public void attach(
+      InferenceBatcher.Emitter emitter, Runnable armFlush, KeyScope keys, SideOutputs sideOutputs) {
     this.emitter = emitter;
     this.armFlush = armFlush;
+    this.keys = keys;
+    this.sideOutputs = sideOutputs;
   }
 
   /**
@@ -164,49 +152,53 @@ public class HostForecaster
 
   @Override
   public void open(OpenContext openContext) {
-    history =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(HISTORY_STATE, TypeInformation.of(HostHistory.class)));
-    openSteps =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    OPEN_STEPS_STATE, Types.LONG, TypeInformation.of(StepAccumulator.class)));
-    lastClosedStep =
-        getRuntimeContext().getState(new ValueStateDescriptor<>(LAST_STEP_STATE, Types.LONG));
-    var metrics = getRuntimeContext().getMetricGroup();
-    acceptedCount = metrics.counter("eventsAccepted");
-    lateCount = metrics.counter("eventsLate");
-    duplicateCount = metrics.counter("eventsDuplicate");
-    imputedCount = metrics.counter("stepsImputed");
-    expiredCount = metrics.counter("hostsExpired");
-    acceptedTotal = getRuntimeContext().getLongCounter(ACCEPTED);
-    lateTotal = getRuntimeContext().getLongCounter(LATE_EVENTS);
-    duplicatesTotal = getRuntimeContext().getLongCounter(DUPLICATES);
-    forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
     if (emitter == null) {
       throw new IllegalStateException(
-          "HostForecaster runs inside "
-              + BatchingBroadcastOperator.class.getSimpleName()
-              + ", which flushes its inference batches: keyBy(host).connect(models.broadcast()).transform(..., new "
-              + BatchingBroadcastOperator.class.getSimpleName()
-              + "(...))");
+          "HostForecaster runs inside BatchingBroadcastOperator, which flushes its inference"
+              + " batches: keyBy(host).connect(models.broadcast()).transform(..., new"
+              + " BatchingBroadcastOperator(...))");
     }
+    maturer =
+        new SampleMaturer(
+            getRuntimeContext(),
+            baseline.config().horizon(),
+            grid.stepMillis(),
+            serving.tagNames());
+    steps = new HostGrid(grid, getRuntimeContext(), maturer::clear);
+    forecastsTotal = getRuntimeContext().getLongCounter(FORECASTS);
     served =
         new ServedModel(
-            grid,
-            baseline.config(),
-            serving,
-            getRuntimeContext(),
-            (f, ts) -> {
-              counted();
-              emitter.emit(f, ts);
-            },
-            armFlush);
+            grid, baseline.config(), serving, getRuntimeContext(), this::servedTft, armFlush);
     forecastCount = served.metrics().forecastsOut;
     served.restore(restored);
     restored = null;
+  }
+
+  /**
+   * A TFT forecast leaving the batch: waits for its actuals under its host's key, or, if its
+   * horizon closed while it waited in the batch (one watermark can close many steps: a replay, a
+   * catch-up), matures at once from the history; then goes out.
+   */
+  private void servedTft(Forecast f, long timestamp) {
+    counted();
+    keys.runAs(
+        f.host(),
+        () -> {
+          try {
+            maturer
+                .record(f, steps.newestStep(), steps::history, served.config())
+                .ifPresent(
+                    s ->
+                        sideOutputs.emit(
+                            SAMPLES,
+                            s,
+                            grid.closeTimeOf(
+                                s.originMs() / grid.stepMillis() - 1 + maturer.horizon())));
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot keep the forecast of host " + f.host(), e);
+          }
+        });
+    emitter.emit(f, timestamp);
   }
 
   /** Model messages not loaded since open (corrupt, misfit, abandoned timeline or not newer). */
@@ -214,10 +206,7 @@ public class HostForecaster
     return served.metrics().rejectedModelMessages.getCount();
   }
 
-  /**
-   * Predicts every buffered request now (batch full, flush timer, checkpoint barrier, end of
-   * input).
-   */
+  @Override
   public void flush() {
     served.flush();
   }
@@ -225,38 +214,10 @@ public class HostForecaster
   @Override
   public void processElement(MetricPoint point, ReadOnlyContext ctx, Collector<Forecast> out)
       throws Exception {
-    long step = grid.stepOf(point.timestampMillis);
-    long watermark = ctx.timerService().currentWatermark();
-    Long lastClosed = lastClosedStep.value();
-    if (lastClosed == null) {
-      // a host without a closed step yet, or state of a savepoint taken before this value existed
-      HostHistory h = history.value();
-      if (h != null) {
-        lastClosed = h.lastStep;
-        lastClosedStep.update(lastClosed);
-      }
+    DeadLetter late = steps.accept(point, ctx.timerService());
+    if (late != null) {
+      ctx.output(LATE, late);
     }
-    if ((lastClosed != null && step <= lastClosed) || grid.closeTimeOf(step) <= watermark) {
-      lateCount.inc();
-      lateTotal.add(1);
-      ctx.output(LATE, lateLetter(point, step, watermark));
-      return;
-    }
-    StepAccumulator acc = openSteps.get(step);
-    if (acc == null) {
-      acc = new StepAccumulator(grid.columns());
-      ctx.timerService().registerEventTimeTimer(grid.closeTimeOf(step));
-    }
-    if (acc.add(point.timestampMillis, point.values, grid.duplicates())) {
-      duplicateCount.inc();
-      duplicatesTotal.add(1);
-    }
-    if (point.tags != null && point.tags.length > 0) {
-      acc.tags = point.tags;
-    }
-    openSteps.put(step, acc);
-    acceptedCount.inc();
-    acceptedTotal.add(1);
   }
 
   @Override
@@ -264,45 +225,16 @@ public class HostForecaster
       throws Exception {
     long step = grid.stepClosedAt(timestamp);
     boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-    HostHistory h = history.value();
-    StepAccumulator acc = openSteps.get(step);
-    if (acc != null) {
-      openSteps.remove(step);
-      h = closeObservedStep(h, step, acc);
-    } else if (h != null && step == h.lastStep + 1 && !endOfInput) {
-      if (h.missingRun >= grid.maxGapSteps()) {
-        expire();
-        return;
-      }
-      h.imputeNext();
-      imputedCount.inc();
-    } else {
-      return; // a step that was already closed, or no history: nothing to do
+    HostHistory h = steps.close(step, endOfInput);
+    if (h == null) {
+      return;
     }
-    history.update(h);
-    lastClosedStep.update(h.lastStep);
-    emit(ctx.getCurrentKey(), h, timestamp, out);
+    String host = ctx.getCurrentKey();
+    maturer.mature(host, h, served.config()).ifPresent(s -> ctx.output(SAMPLES, s));
+    emit(host, h, timestamp, out);
     if (!endOfInput) {
       ctx.timerService().registerEventTimeTimer(grid.closeTimeOf(step + 1));
     }
-  }
-
-  private HostHistory closeObservedStep(HostHistory h, long step, StepAccumulator acc) {
-    if (h != null && step - h.lastStep - 1 > grid.maxGapSteps()) {
-      h = null; // only possible if imputation timers were lost; a long gap restarts the history
-    }
-    if (h == null) {
-      h = new HostHistory(grid.capacitySteps(), grid.columns());
-    }
-    while (!h.isEmpty() && h.lastStep + 1 < step) {
-      h.imputeNext();
-      imputedCount.inc();
-    }
-    h.appendObserved(step, acc.aggregate(grid.aggregation()));
-    if (acc.tags != null) {
-      h.tags = acc.tags;
-    }
-    return h;
   }
 
   private void emit(String host, HostHistory h, long timestamp, Collector<Forecast> out) {
@@ -340,28 +272,5 @@ public class HostForecaster
   public void processBroadcastElement(byte[] message, Context ctx, Collector<Forecast> out)
       throws Exception {
     served.offer(message, ctx.getBroadcastState(MODEL_STATE), SERVED_KEY);
-  }
-
-  private void expire() {
-    history.clear();
-    lastClosedStep.clear();
-    openSteps.clear();
-    expiredCount.inc();
-  }
-
-  private DeadLetter lateLetter(MetricPoint p, long step, long watermark) {
-    String message =
-        "event at "
-            + Instant.ofEpochMilli(p.timestampMillis)
-            + " of host '"
-            + p.host
-            + "' belongs to step "
-            + Instant.ofEpochMilli(step * grid.stepMillis())
-            + ", already closed (watermark "
-            + (watermark == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(watermark))
-            + ", allowed lateness "
-            + grid.allowedLateness()
-            + ")";
-    return new DeadLetter(DeadLetterReason.LATE, message, p.raw, p.topic, p.partition, p.offset);
   }
 }

@@ -1,19 +1,21 @@
 package org.tftflink.operators.serving;
 
 import java.util.List;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.tftflink.model.forecast.Forecast;
-import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.MetricPoint;
 
 /**
- * Flink's keyed-broadcast operator around {@link HostForecaster}, plus what a function cannot do by
- * itself: flush the inference batch before every checkpoint barrier (so that no buffered request is
- * lost or answered twice after a recovery), at the end of the input, and on a processing-time timer
- * armed when the first request of a batch waits.
+ * Flink's keyed-broadcast operator around a {@link BatchedForecaster} (the job's {@code
+ * HostForecaster}), plus what a function cannot do by itself: flush the inference batch before
+ * every checkpoint barrier (so that no buffered request is lost or answered twice after a
+ * recovery), at the end of the input, and on a processing-time timer armed when the first request
+ * of a batch waits. A batch is flushed under whatever key is current (or none, from a timer), so
+ * the function gets a {@link KeyScope} to write a host's keyed state.
  *
  * <p>Its event time is the metrics' alone. Flink's event time of a two-input operator is the
  * minimum over its active inputs, and a model topic without records (or with none for hours) has no
@@ -34,13 +36,22 @@ public class BatchingBroadcastOperator
   private final long flushIntervalMillis;
   private transient boolean flushArmed;
 
-  public BatchingBroadcastOperator(HostForecaster function, long flushIntervalMillis) {
-    super(function, List.of(HostForecaster.MODEL_STATE));
+  public <F extends KeyedBroadcastProcessFunction<String, MetricPoint, byte[], Forecast>>
+      BatchingBroadcastOperator(F function, long flushIntervalMillis) {
+    super(function, List.of(BatchedForecaster.MODEL_STATE));
+    if (!(function instanceof BatchedForecaster)) {
+      throw new IllegalArgumentException(
+          function.getClass().getName()
+              + " must implement "
+              + BatchedForecaster.class.getSimpleName()
+              + " to run in "
+              + getClass().getSimpleName());
+    }
     this.flushIntervalMillis = flushIntervalMillis;
   }
 
-  private HostForecaster forecaster() {
-    return (HostForecaster) getUserFunction();
+  private BatchedForecaster forecaster() {
+    return (BatchedForecaster) getUserFunction();
   }
 
   @Override
@@ -49,9 +60,26 @@ public class BatchingBroadcastOperator
     forecaster()
         .attach(
             (forecast, timestamp) -> output.collect(new StreamRecord<>(forecast, timestamp)),
-            this::armFlush);
+            this::armFlush,
+            this::runAs,
+            new SideOutputs() {
+              @Override
+              public <T> void emit(org.apache.flink.util.OutputTag<T> tag, T value, long ts) {
+                output.collect(tag, new StreamRecord<>(value, ts));
+              }
+            });
     super.open();
     super.processWatermarkStatus(WatermarkStatus.IDLE, MODEL_INPUT);
+  }
+
+  /**
+   * Answers the waiting requests before the watermark closes later steps, so every forecast has
+   * left (and been recorded for sample maturing) before its host's next step can close.
+   */
+  @Override
+  public void processWatermark1(Watermark mark) throws Exception {
+    forecaster().flush();
+    super.processWatermark1(mark);
   }
 
   @Override
@@ -65,6 +93,19 @@ public class BatchingBroadcastOperator
       super.processWatermarkStatus(status, inputIndex);
     }
     // the model input stays idle (see the class comment)
+  }
+
+  private void runAs(Object key, Runnable action) {
+    Object previous = getCurrentKey();
+    setCurrentKey(key);
+    try {
+      action.run();
+    } finally {
+      // a flush inside processElement or onTimer must leave that record's key in place
+      if (previous != null) {
+        setCurrentKey(previous);
+      }
+    }
   }
 
   private void armFlush() {

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.tftflink.model.baseline.BaselineConfig;
 import org.tftflink.model.grid.HostHistory;
 import org.tftflink.model.grid.StepGridConfig;
+import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
 
 /**
@@ -112,6 +113,12 @@ public final class ServedModel {
     metrics.acceptedModelMessages.inc();
     metrics.modelsAcceptedTotal.add(1);
     LOG.info("Serving TFT model version {} (epoch {})", s.version, s.epoch);
+  }
+
+  /** The configuration of the served TFT, or null while the baseline serves. */
+  public TftConfig config() {
+    TftModel model = batcher.model();
+    return model == null ? null : model.config();
   }
 
   /** Predicts every waiting request now. */

@@ -133,7 +133,7 @@ class HostForecasterServingTest {
   void shouldAnswerWaitingRequestsWithTheOldModelBeforeSwapping() throws Exception {
     harness = ForecasterHarness.open(100);
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
-    steps(0, ENCODER + 1);
+    steps(0, ENCODER); // the TFT serves from the last of these steps on
     int tftBefore = (int) out().stream().filter(f -> f.model().kind().equals(ModelRef.TFT)).count();
     assertThat(tftBefore).isZero(); // waiting in the batch
 
@@ -141,7 +141,7 @@ class HostForecasterServingTest {
 
     assertThat(kinds(out()))
         .filteredOn(k -> k.startsWith("tft"))
-        .hasSize(2 * HOSTS.length)
+        .hasSize(HOSTS.length)
         .containsOnly("tft1");
   }
 
@@ -194,6 +194,19 @@ class HostForecasterServingTest {
   }
 
   @Test
+  void shouldAnswerWaitingRequestsBeforeTheNextWatermarkClosesLaterSteps() throws Exception {
+    harness = ForecasterHarness.open(100);
+    harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
+    steps(0, ENCODER);
+    assertThat(kinds(out())).doesNotContain("tft1");
+
+    step(ENCODER);
+
+    // the previous step's requests left before this step's timers fired; these wait
+    assertThat(kinds(out())).filteredOn(k -> k.startsWith("tft")).hasSize(HOSTS.length);
+  }
+
+  @Test
   void shouldPredictAFullBatchAtOnce() throws Exception {
     harness = ForecasterHarness.open(HOSTS.length);
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
@@ -206,7 +219,7 @@ class HostForecasterServingTest {
   void shouldFlushTheBatchBeforeACheckpointAndServeTheSameModelAfterRestore() throws Exception {
     harness = ForecasterHarness.open(100);
     harness.processBroadcastElement(ForecasterHarness.envelope(1, 1), 0);
-    steps(0, ENCODER + 1);
+    steps(0, ENCODER);
     assertThat(kinds(out())).doesNotContain("tft1");
 
     harness.prepareSnapshotPreBarrier(1); // what the task does right before the barrier
@@ -214,13 +227,11 @@ class HostForecasterServingTest {
     List<Forecast> beforeSnapshot = List.copyOf(out());
     harness.close();
 
-    assertThat(kinds(beforeSnapshot))
-        .filteredOn(k -> k.startsWith("tft"))
-        .hasSize(2 * HOSTS.length);
+    assertThat(kinds(beforeSnapshot)).filteredOn(k -> k.startsWith("tft")).hasSize(HOSTS.length);
     harness = ForecasterHarness.create(1);
     harness.initializeState(snapshot);
     harness.open();
-    steps(ENCODER + 1, ENCODER + 2);
+    steps(ENCODER, ENCODER + 1);
 
     // no model message after the restore: the restored state's model serves, nothing is repeated
     assertThat(out())
@@ -228,7 +239,7 @@ class HostForecasterServingTest {
         .allSatisfy(
             f -> {
               assertThat(f.model()).isEqualTo(new ModelRef(ModelRef.TFT, 1, 1, null));
-              assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 2) * STEP);
+              assertThat(f.issuedAtMillis()).isEqualTo((ENCODER + 1) * STEP);
             });
   }
 

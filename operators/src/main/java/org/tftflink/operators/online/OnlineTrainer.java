@@ -1,0 +1,384 @@
+package org.tftflink.operators.online;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.tftflink.model.online.LearningEvent;
+import org.tftflink.model.online.MaturedSample;
+import org.tftflink.model.online.OnlineLearner;
+import org.tftflink.model.online.Served;
+import org.tftflink.model.online.UpdateOutcome;
+import org.tftflink.model.online.UpdateRequest;
+import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.online.tft.TftModelOps;
+import org.tftflink.model.online.tft.TftWeights;
+import org.tftflink.model.tft.envelope.ModelData;
+import org.tftflink.model.tft.envelope.ModelDataSerializer;
+
+/**
+ * The online trainer of DESIGN.md section 1, keyed by trainer shard: matured samples on the first
+ * input, {@code tft-control} commands on the second, each shard driving one {@link OnlineLearner}.
+ * Promoted (and rolled-back-to) versions leave as {@code tft-models} envelopes on the main output,
+ * every learner decision as one JSON line on {@link #EVENTS}.
+ *
+ * <p>Updates run on the subtask's own training thread with its own {@link TftModelOps} (a working
+ * model is single-threaded), and their outcome is applied through the operator's mailbox, on the
+ * task thread, so the learner only ever changes between records and a checkpoint sees it before or
+ * after an update, never half-way. An update still running when a checkpoint is taken is not in it:
+ * after a restore it is gone, and the learner asks again when it is next due. With {@code sync}
+ * updates run inline, for replays that must decide the same every time.
+ *
+ * <p>Timeline rule: on every restore each shard's epoch is bumped and its served version is
+ * published again under the new epoch, so that restored inference (which accepts only epochs above
+ * those it had seen) follows the trainer's timeline and nothing of an abandoned one.
+ */
+public class OnlineTrainer extends AbstractStreamOperator<byte[]>
+    implements TwoInputStreamOperator<MaturedSample, String, byte[]>, BoundedMultiInput {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Audit lines for {@code tft-model-events}. */
+  public static final OutputTag<String> EVENTS = new OutputTag<>("model-events") {};
+
+  /** Keyed by shard: the learner's snapshot, its epoch and its last published version. */
+  public static final String LEARNER_STATE = "learner";
+
+  public static final String EPOCH_STATE = "epoch";
+  public static final String SERVED_STATE = "served-version";
+
+  private final TrainerConfig config;
+  private final TrainingExecutor executors;
+
+  private transient OnlineConfig online;
+  private transient ModelData initial;
+  private transient TftWeights initialWeights;
+  private transient TftModelOps ops;
+  private transient VersionEnvelopes envelopes;
+  private transient ValueState<byte[]> learnerState;
+  private transient ValueState<Long> epochState;
+  private transient ValueState<Long> servedState;
+  private transient Map<Integer, Shard> shards;
+  private transient ExecutorService executor;
+  private transient TftModelOps trainOps; // touched only by the training thread
+  private transient MailboxExecutor mailbox;
+  private transient TrainerMetrics metrics;
+  private transient boolean restored;
+
+  /** One shard's live learner and what the operator keeps beside it. */
+  private static final class Shard {
+    final int key;
+    final OnlineLearner<TftWeights> learner;
+    long epoch;
+    long served;
+    long clock = Long.MIN_VALUE;
+    UpdateRequest<TftWeights> inFlight;
+    CompletableFuture<UpdateOutcome<TftWeights>> running;
+
+    Shard(int key, OnlineLearner<TftWeights> learner, long epoch, long served) {
+      this.key = key;
+      this.learner = learner;
+      this.epoch = epoch;
+      this.served = served;
+    }
+  }
+
+  public OnlineTrainer(TrainerConfig config) {
+    this(config, TrainingExecutor.singleThread());
+  }
+
+  public OnlineTrainer(TrainerConfig config, TrainingExecutor executors) {
+    this.config = config;
+    this.executors = executors;
+  }
+
+  @Override
+  public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
+    super.setMailboxExecutor(mailboxExecutor);
+    this.mailbox = mailboxExecutor; // where a finished update's outcome is applied
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    restored = context.isRestored();
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    online = config.onlineConfig();
+    initial = ModelDataSerializer.deserialize(config.initialEnvelope());
+    initialWeights = TftWeights.of(initial);
+    ops = new TftModelOps(initialWeights);
+    envelopes = new VersionEnvelopes(initial);
+    learnerState =
+        getKeyedStateStore()
+            .getState(
+                new ValueStateDescriptor<byte[]>(
+                    LEARNER_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    epochState = getKeyedStateStore().getState(new ValueStateDescriptor<>(EPOCH_STATE, Types.LONG));
+    servedState =
+        getKeyedStateStore().getState(new ValueStateDescriptor<>(SERVED_STATE, Types.LONG));
+    shards = new HashMap<>();
+    metrics = new TrainerMetrics(getMetricGroup());
+    if (!config.sync()) {
+      if (mailbox == null) {
+        throw new IllegalStateException(
+            "OnlineTrainer in async mode needs the task's mailbox executor, which Flink sets when"
+                + " it creates the operator from its factory; set training.mode=sync otherwise");
+      }
+      executor =
+          executors.create(
+              "tft-trainer-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
+    if (restored) {
+      republishUnderNewEpochs();
+    }
+  }
+
+  /** The timeline rule: every restored shard bumps its epoch and publishes what it serves again. */
+  private void republishUnderNewEpochs() throws Exception {
+    List<Integer> keys = new ArrayList<>();
+    try (var stream =
+        getKeyedStateBackend().<VoidNamespace>getKeys(EPOCH_STATE, VoidNamespace.INSTANCE)) {
+      stream.forEach(k -> keys.add((Integer) k));
+    }
+    for (int key : keys) {
+      setCurrentKey(key);
+      Shard s = shard(0);
+      s.epoch++;
+      epochState.update(s.epoch);
+      Served<TftWeights> served = s.learner.served();
+      LOG.info(
+          "Trainer shard {} restored: epoch {}, republishing version {}",
+          key,
+          s.epoch,
+          served.version());
+      publish(s, served, ModelData.NONE, ModelData.NONE, Map.of());
+    }
+  }
+
+  /** The current key's shard, from memory or state (a fresh learner on the first model if none). */
+  private Shard shard(long nowMs) throws Exception {
+    int key = (Integer) getCurrentKey();
+    Shard s = shards.get(key);
+    if (s != null) {
+      return s;
+    }
+    byte[] bytes = learnerState.value();
+    if (bytes == null) {
+      long firstVersion = Math.max(1, initial.modelVersion());
+      var learner = new OnlineLearner<>(online, ops, initialWeights, firstVersion, nowMs);
+      long epoch = Math.max(1, initial.epoch());
+      s = new Shard(key, learner, epoch, learner.served().version());
+      epochState.update(s.epoch);
+      servedState.update(s.served);
+    } else {
+      s =
+          new Shard(
+              key,
+              OnlineLearner.restore(online, ops, bytes),
+              epochState.value(),
+              servedState.value());
+    }
+    shards.put(key, s);
+    metrics.epoch = s.epoch;
+    metrics.servedVersion = s.served;
+    return s;
+  }
+
+  @Override
+  public void processElement1(StreamRecord<MaturedSample> record) throws Exception {
+    long t = record.hasTimestamp() ? record.getTimestamp() : record.getValue().originMs();
+    Shard s = shard(t);
+    s.clock = Math.max(s.clock, t);
+    metrics.samples.inc();
+    metrics.samplesBuffered++;
+    emit(s, s.learner.observe(record.getValue()));
+    maybeUpdate(s);
+  }
+
+  /** A control command; applied at the shard's event-time clock, so replays decide the same. */
+  @Override
+  public void processElement2(StreamRecord<String> record) throws Exception {
+    Shard s = shard(0);
+    String line = record.getValue().trim();
+    List<LearningEvent> events = s.learner.command(line, s.clock);
+    for (LearningEvent e : events) {
+      if (e.type().equals(LearningEvent.COMMAND_REJECTED)) {
+        LOG.warn("Control command rejected: '{}': {}", line, e.details());
+      }
+    }
+    emit(s, events);
+    publishIfChanged(s, events);
+    maybeUpdate(s);
+  }
+
+  private void maybeUpdate(Shard s) throws Exception {
+    if (s.inFlight != null) {
+      return; // one update at a time per shard; samples keep flowing into the learner meanwhile
+    }
+    Optional<UpdateRequest<TftWeights>> due = s.learner.pollUpdate(s.clock);
+    emit(s, s.learner.drainEvents()); // update_started, breaker_closed
+    if (due.isEmpty()) {
+      return;
+    }
+    UpdateRequest<TftWeights> request = due.get();
+    if (config.sync()) {
+      complete(s, request.run(ops));
+      return;
+    }
+    s.inFlight = request;
+    MailboxExecutor completion = mailbox;
+    CompletableFuture<UpdateOutcome<TftWeights>> result = new CompletableFuture<>();
+    s.running = result;
+    executor.execute(
+        () -> {
+          try {
+            result.complete(request.run(trainOps()));
+          } catch (Throwable t) {
+            result.completeExceptionally(t); // rethrown on the task thread: the task fails
+          }
+          try {
+            completion.execute(
+                () -> completeFromMailbox(s, request), "online update %d", request.id());
+          } catch (RejectedExecutionException closed) {
+            // the task has ended (failover, cancel): the update is abandoned with it
+          }
+        });
+  }
+
+  private TftModelOps trainOps() {
+    if (trainOps == null) {
+      trainOps = new TftModelOps(initialWeights);
+    }
+    return trainOps;
+  }
+
+  /** The training thread's outcome, on the task thread; ignored if the update was abandoned. */
+  private void completeFromMailbox(Shard s, UpdateRequest<TftWeights> request) throws Exception {
+    if (shards == null || shards.get(s.key) != s || s.inFlight != request) {
+      return;
+    }
+    setCurrentKey(s.key);
+    UpdateOutcome<TftWeights> outcome = s.running.get(); // done before this mail was sent
+    s.inFlight = null;
+    s.running = null;
+    complete(s, outcome);
+  }
+
+  private void complete(Shard s, UpdateOutcome<TftWeights> outcome) throws Exception {
+    metrics.lastUpdateMillis = outcome.trainNanos() / 1_000_000;
+    List<LearningEvent> events = s.learner.complete(outcome);
+    emit(s, events);
+    double loss =
+        events.stream().anyMatch(e -> e.type().equals(LearningEvent.PROMOTED))
+            ? outcome.candidateHoldoutLoss()
+            : outcome.parentHoldoutLoss();
+    metrics.holdoutLoss = loss;
+    publishIfChanged(s, events);
+  }
+
+  private void publishIfChanged(Shard s, List<LearningEvent> events) throws Exception {
+    Served<TftWeights> served = s.learner.served();
+    if (served.version() == s.served) {
+      return;
+    }
+    long parent = s.served;
+    publish(
+        s,
+        served,
+        parent,
+        VersionEnvelopes.restoredFrom(events),
+        VersionEnvelopes.validation(events));
+  }
+
+  private void publish(
+      Shard s,
+      Served<TftWeights> served,
+      long parent,
+      long restoredFrom,
+      Map<String, Double> validation)
+      throws Exception {
+    long createdAt = s.clock == Long.MIN_VALUE ? 0 : s.clock;
+    byte[] envelope =
+        envelopes.write(
+            served.models().get(0),
+            served.version(),
+            s.epoch,
+            parent,
+            restoredFrom,
+            createdAt,
+            validation);
+    // no record timestamp: an event-time stamp (years ago in a replay) would let the model topic's
+    // time retention delete the version; createdAt is in the envelope
+    output.collect(new StreamRecord<>(envelope));
+    s.served = served.version();
+    servedState.update(s.served);
+    metrics.servedVersion = s.served;
+    metrics.epoch = s.epoch;
+  }
+
+  private void emit(Shard s, List<LearningEvent> events) {
+    for (LearningEvent e : events) {
+      metrics.record(e);
+      output.collect(EVENTS, new StreamRecord<>(e.toJson())); // event time is in the line
+    }
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    // the learners live in memory between checkpoints; an update in flight is not part of them
+    for (Shard s : shards.values()) {
+      setCurrentKey(s.key);
+      learnerState.update(s.learner.snapshot());
+      epochState.update(s.epoch);
+      servedState.update(s.served);
+    }
+  }
+
+  /** At the end of a bounded input, waits for running updates so their decisions are not lost. */
+  @Override
+  public void endInput(int inputId) throws Exception {
+    if (inputId != 1) {
+      return;
+    }
+    for (Shard s : shards.values()) {
+      if (s.inFlight != null) {
+        setCurrentKey(s.key);
+        UpdateOutcome<TftWeights> outcome = s.running.get();
+        s.inFlight = null;
+        s.running = null;
+        complete(s, outcome);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+    shards = null;
+    super.close();
+  }
+}

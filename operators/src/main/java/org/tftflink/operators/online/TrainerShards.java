@@ -1,0 +1,34 @@
+package org.tftflink.operators.online;
+
+import org.apache.flink.api.java.functions.KeySelector;
+import org.tftflink.model.online.MaturedSample;
+
+/**
+ * Which trainer shard learns from a host's samples: a stable hash of the host, so a host always
+ * feeds the same shard. Control commands go to shard 0, the only one while the trainer runs
+ * unsharded (federated shards are not built yet).
+ */
+public final class TrainerShards {
+
+  /** The shard of control commands. */
+  public static final int COMMANDS = 0;
+
+  private TrainerShards() {}
+
+  public static int of(String host, int shards) {
+    return Math.floorMod(host.hashCode(), shards);
+  }
+
+  /** Keys samples by shard. */
+  public static KeySelector<MaturedSample, Integer> samples(int shards) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("trainer shards must be >= 1, got " + shards);
+    }
+    return s -> of(s.host(), shards);
+  }
+
+  /** Keys every command to {@link #COMMANDS}. */
+  public static KeySelector<String, Integer> commands() {
+    return c -> COMMANDS;
+  }
+}
