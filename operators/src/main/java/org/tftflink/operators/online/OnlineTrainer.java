@@ -224,6 +224,7 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
               servedState.value());
       byte[] canary = canaryState.value();
       s.canary = canary == null ? null : CanaryStage.read(canary, ops);
+      metrics.canaryVersion = s.canary == null ? -1 : s.canary.rollout.canaryVersion();
     }
     shards.put(key, s);
     metrics.epoch = s.epoch;
