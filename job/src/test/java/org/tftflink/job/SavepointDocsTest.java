@@ -36,6 +36,7 @@ class SavepointDocsTest {
         .contains("`" + OnlineTrainer.LEARNER_STATE + "`")
         .contains("`" + OnlineTrainer.EPOCH_STATE + "`")
         .contains("`" + OnlineTrainer.SERVED_STATE + "`")
+        .contains("`" + OnlineTrainer.CANARY_STATE + "`")
         .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
         .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {

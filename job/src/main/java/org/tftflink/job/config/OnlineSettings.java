@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.online.config.Strategy;
 import org.tftflink.model.tft.envelope.ModelSignature;
 import org.tftflink.operators.online.TrainerConfig;
 
@@ -42,6 +43,7 @@ public final class OnlineSettings {
     if (!online.enabled()) {
       return null;
     }
+    requireServingRoom(online, s.get(Options.SERVING_MAX_MODELS));
     byte[] model = initialModel;
     String file = s.get(Options.ONLINE_INITIAL_MODEL);
     if (model == null && !file.isBlank()) {
@@ -58,5 +60,28 @@ public final class OnlineSettings {
     // a signed message (as published) is accepted too: the trainer learns from its envelope
     return TrainerConfig.of(
         online, s.get(Options.TRAINING_MODE).equals("sync"), ModelSignature.envelopeOf(model));
+  }
+
+  /**
+   * Fails when serving would reject what the trainer publishes: an ensemble of {@code
+   * ensemble_size} members, and during a canary the stable group beside the new one.
+   */
+  static void requireServingRoom(OnlineConfig online, int servingMaxModels) {
+    int members = online.strategy() == Strategy.ENSEMBLE ? online.ensembleSize() : 1;
+    int needed = online.canaryShare() > 0 ? 2 * members : members;
+    if (needed > servingMaxModels) {
+      throw new IllegalArgumentException(
+          "the trainer publishes up to "
+              + needed
+              + " models in one message (online.strategy="
+              + online.strategy().name().toLowerCase(java.util.Locale.ROOT)
+              + ", online.ensemble_size="
+              + online.ensembleSize()
+              + ", online.canary_share="
+              + online.canaryShare()
+              + ") but serving.max_models is "
+              + servingMaxModels
+              + ": raise serving.max_models or lower online.ensemble_size");
+    }
   }
 }

@@ -176,6 +176,16 @@ public final class Options {
           v -> true,
           "a comma-separated list of tag names");
 
+  public static final Option<Integer> SERVING_MAX_MODELS =
+      integer(
+          "serving.max_models",
+          org.tftflink.operators.serving.ServingConfig.DEFAULT_MAX_MODELS,
+          "models one model message may make each inference subtask hold (ensemble members, plus"
+              + " a canary's); a message with more is rejected. Must cover online.ensemble_size"
+              + " (twice it with online.canary_share > 0)",
+          1,
+          40);
+
   // runtime
   public static final Option<Integer> PARALLELISM =
       integer("job.parallelism", 1, "parallelism of the job", 1, 4096);

@@ -55,7 +55,8 @@ public record PipelineConfig(
             s.get(Options.SERVING_BATCH_SIZE),
             s.get(Options.SERVING_FLUSH_INTERVAL),
             s.get(Options.SERVING_TAG_NAMES),
-            ModelSigningKey.policy(s));
+            ModelSigningKey.policy(s),
+            s.get(Options.SERVING_MAX_MODELS));
     return new PipelineConfig(
         parser,
         grid,

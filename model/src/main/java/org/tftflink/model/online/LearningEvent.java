@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Types: update_started, update_finished, gate_passed, gate_failed, promoted, rejected,
  * rolled_back, drift_detected, breaker_opened, breaker_closed, shadow_result, command_applied,
- * command_rejected.
+ * command_rejected, canary_started, canary_decided.
  *
  * @param type what happened (one of the types above)
  * @param eventTimeMs the learner's event-time clock when it happened
@@ -35,6 +35,8 @@ public record LearningEvent(
   public static final String SHADOW_RESULT = "shadow_result";
   public static final String COMMAND_APPLIED = "command_applied";
   public static final String COMMAND_REJECTED = "command_rejected";
+  public static final String CANARY_STARTED = "canary_started";
+  public static final String CANARY_DECIDED = "canary_decided";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

@@ -246,6 +246,30 @@ public final class OnlineLearner<M> {
     return st.drain();
   }
 
+  /**
+   * Serves {@code target}'s weights again as a new version restored from it (what a failed canary
+   * asks for), like the {@code rollback} command but with the caller's reason; refused with a
+   * {@code rejected} event when its weights are no longer kept.
+   */
+  public List<LearningEvent> rollBack(long target, String reason, long eventTimeMs) {
+    st.advance(eventTimeMs);
+    if (target == st.currentVersion()) {
+      return st.drain();
+    }
+    if (st.history.model(target).isEmpty()) {
+      st.emit(
+          LearningEvent.REJECTED,
+          st.currentVersion(),
+          "reason",
+          "cannot roll back to version " + target + ": its weights are no longer kept",
+          "parent",
+          st.currentVersion());
+      return st.drain();
+    }
+    promotions.restore(target, reason);
+    return st.drain();
+  }
+
   /** Events caused by {@link #pollUpdate} not yet returned by another call. */
   public List<LearningEvent> drainEvents() {
     return st.drain();

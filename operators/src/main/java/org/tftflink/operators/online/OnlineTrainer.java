@@ -27,7 +27,10 @@ import org.tftflink.model.online.OnlineLearner;
 import org.tftflink.model.online.Served;
 import org.tftflink.model.online.UpdateOutcome;
 import org.tftflink.model.online.UpdateRequest;
+import org.tftflink.model.online.canary.CanaryDecision;
+import org.tftflink.model.online.canary.CanaryRollout;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.online.sample.SampleScores;
 import org.tftflink.model.online.tft.TftModelOps;
 import org.tftflink.model.online.tft.TftWeights;
 import org.tftflink.model.tft.envelope.ModelData;
@@ -49,6 +52,12 @@ import org.tftflink.model.tft.envelope.ModelDataSerializer;
  * <p>Timeline rule: on every restore each shard's epoch is bumped and its served version is
  * published again under the new epoch, so that restored inference (which accepts only epochs above
  * those it had seen) follows the trainer's timeline and nothing of an abandoned one.
+ *
+ * <p>What is published is a serving plan: the learner's served members with their weights (an
+ * ensemble's, or one model as its plain envelope). With {@code canary_share > 0} a promoted version
+ * first serves a canary of hosts beside the previous plan ({@link CanaryStage}); the learning
+ * core's {@link CanaryRollout} decides on the matured samples, and the version then goes to every
+ * host or is rolled back. No update starts while a canary runs.
  */
 public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     implements TwoInputStreamOperator<MaturedSample, String, byte[]>, BoundedMultiInput {
@@ -64,6 +73,9 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
   public static final String EPOCH_STATE = "epoch";
   public static final String SERVED_STATE = "served-version";
 
+  /** Keyed by shard: the running canary ({@link CanaryStage} bytes), absent when none runs. */
+  public static final String CANARY_STATE = "canary";
+
   private final TrainerConfig config;
   private final TrainingExecutor executors;
 
@@ -71,7 +83,9 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
   private transient ModelData initial;
   private transient TftWeights initialWeights;
   private transient TftModelOps ops;
-  private transient VersionEnvelopes envelopes;
+  private transient ServingPlans plans;
+  private transient SampleScores scores;
+  private transient ValueState<byte[]> canaryState;
   private transient ValueState<byte[]> learnerState;
   private transient ValueState<Long> epochState;
   private transient ValueState<Long> servedState;
@@ -91,12 +105,16 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     long clock = Long.MIN_VALUE;
     UpdateRequest<TftWeights> inFlight;
     CompletableFuture<UpdateOutcome<TftWeights>> running;
+    CanaryStage canary; // a running canary rollout, or null
+
+    Served<TftWeights> lastFull; // what every host was last served (a canary's stable group)
 
     Shard(int key, OnlineLearner<TftWeights> learner, long epoch, long served) {
       this.key = key;
       this.learner = learner;
       this.epoch = epoch;
       this.served = served;
+      this.lastFull = learner.served();
     }
   }
 
@@ -128,7 +146,8 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     initial = ModelDataSerializer.deserialize(config.initialEnvelope());
     initialWeights = TftWeights.of(initial);
     ops = new TftModelOps(initialWeights);
-    envelopes = new VersionEnvelopes(initial);
+    plans = new ServingPlans(new VersionEnvelopes(initial));
+    scores = new SampleScores(ops.quantiles());
     learnerState =
         getKeyedStateStore()
             .getState(
@@ -137,6 +156,11 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     epochState = getKeyedStateStore().getState(new ValueStateDescriptor<>(EPOCH_STATE, Types.LONG));
     servedState =
         getKeyedStateStore().getState(new ValueStateDescriptor<>(SERVED_STATE, Types.LONG));
+    canaryState =
+        getKeyedStateStore()
+            .getState(
+                new ValueStateDescriptor<byte[]>(
+                    CANARY_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     shards = new HashMap<>();
     metrics = new TrainerMetrics(getMetricGroup());
     if (!config.sync()) {
@@ -198,6 +222,9 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
               OnlineLearner.restore(online, ops, bytes),
               epochState.value(),
               servedState.value());
+      byte[] canary = canaryState.value();
+      s.canary = canary == null ? null : CanaryStage.read(canary, ops);
+      metrics.canaryVersion = s.canary == null ? -1 : s.canary.rollout.canaryVersion();
     }
     shards.put(key, s);
     metrics.epoch = s.epoch;
@@ -212,8 +239,44 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     s.clock = Math.max(s.clock, t);
     metrics.samples.inc();
     metrics.samplesBuffered++;
-    emit(s, s.learner.observe(record.getValue()));
+    List<LearningEvent> events = s.learner.observe(record.getValue());
+    emit(s, events);
+    publishIfChanged(s, events); // the rollback watch may have rolled back
+    if (s.canary != null) {
+      Optional<CanaryDecision> d = s.canary.rollout.observe(record.getValue(), scores);
+      if (d.isPresent()) {
+        concludeCanary(s, d.get());
+      }
+    }
     maybeUpdate(s);
+  }
+
+  /** The canary's decision: the audit line, then the version to every host or a rollback. */
+  private void concludeCanary(Shard s, CanaryDecision d) throws Exception {
+    emit(s, List.of(d.toEvent(s.learner.clockMs())));
+    s.canary = null;
+    if (d.outcome() == CanaryDecision.Outcome.ROLL_BACK) {
+      List<LearningEvent> events =
+          s.learner.rollBack(
+              d.stableVersion(),
+              String.format(
+                  "canary: live loss %.6g of version %d against %.6g of version %d on %d / %d"
+                      + " samples",
+                  d.canaryLoss(),
+                  d.canaryVersion(),
+                  d.stableLoss(),
+                  d.stableVersion(),
+                  d.canarySamples(),
+                  d.stableSamples()),
+              s.learner.clockMs());
+      emit(s, events);
+      if (s.learner.served().version() != s.served) {
+        publishIfChanged(s, events);
+        return;
+      }
+    }
+    // promoted (or a rollback that could not be made): the served version goes to every host
+    publish(s, s.learner.served(), d.stableVersion(), ModelData.NONE, Map.of());
   }
 
   /** A control command; applied at the shard's event-time clock, so replays decide the same. */
@@ -233,8 +296,9 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
   }
 
   private void maybeUpdate(Shard s) throws Exception {
-    if (s.inFlight != null) {
-      return; // one update at a time per shard; samples keep flowing into the learner meanwhile
+    if (s.inFlight != null || s.canary != null) {
+      // one update at a time per shard, none during a canary; samples keep flowing meanwhile
+      return;
     }
     Optional<UpdateRequest<TftWeights>> due = s.learner.pollUpdate(s.clock);
     emit(s, s.learner.drainEvents()); // update_started, breaker_closed
@@ -302,6 +366,24 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     if (served.version() == s.served) {
       return;
     }
+    if (s.canary != null) {
+      // a rollback or pin command, or the rollback watch, replaced the canary version
+      CanaryDecision d =
+          s.canary.rollout.superseded("version " + served.version() + " replaced the canary");
+      emit(s, List.of(d.toEvent(s.learner.clockMs())));
+      s.canary = null;
+    } else if (online.canaryShare() > 0 && promoted(events, served.version())) {
+      s.canary =
+          new CanaryStage(
+              // from the newest matured step on: about where inference's event time is now
+              CanaryRollout.start(
+                  online,
+                  served.version(),
+                  s.served,
+                  s.clock == Long.MIN_VALUE ? s.learner.clockMs() : s.clock),
+              s.lastFull);
+      emit(s, List.of(s.canary.rollout.startEvent()));
+    }
     long parent = s.served;
     publish(
         s,
@@ -320,21 +402,33 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
       throws Exception {
     long createdAt = s.clock == Long.MIN_VALUE ? 0 : s.clock;
     byte[] envelope =
-        envelopes.write(
-            served.models().get(0),
-            served.version(),
-            s.epoch,
-            parent,
-            restoredFrom,
-            createdAt,
-            validation);
+        s.canary == null
+            ? plans.write(served, null, 0, s.epoch, parent, restoredFrom, createdAt, validation)
+            : plans.write(
+                s.canary.stable,
+                served,
+                s.canary.rollout.share(),
+                s.epoch,
+                parent,
+                restoredFrom,
+                createdAt,
+                validation);
     // no record timestamp: an event-time stamp (years ago in a replay) would let the model topic's
     // time retention delete the version; createdAt is in the envelope
     output.collect(new StreamRecord<>(envelope));
+    if (s.canary == null) {
+      s.lastFull = served;
+    }
     s.served = served.version();
     servedState.update(s.served);
     metrics.servedVersion = s.served;
     metrics.epoch = s.epoch;
+  }
+
+  /** Whether {@code events} promote {@code version} (not a rollback to it). */
+  private static boolean promoted(List<LearningEvent> events, long version) {
+    return events.stream()
+        .anyMatch(e -> e.type().equals(LearningEvent.PROMOTED) && e.version() == version);
   }
 
   private void emit(Shard s, List<LearningEvent> events) {
@@ -353,6 +447,11 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
       learnerState.update(s.learner.snapshot());
       epochState.update(s.epoch);
       servedState.update(s.served);
+      if (s.canary == null) {
+        canaryState.clear();
+      } else {
+        canaryState.update(s.canary.write(ops));
+      }
     }
   }
 

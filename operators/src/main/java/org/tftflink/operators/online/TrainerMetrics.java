@@ -7,8 +7,9 @@ import org.tftflink.model.online.LearningEvent;
 /**
  * The trainer's metrics in its operator group (web UI, any reporter): samples buffered since the
  * last update, last update duration, gate passes and failures, rollbacks, the last drift statistic,
- * breaker state (1 = open), the latest hold-out loss, the served version and epoch, and malformed
- * commands. Gauges read fields the task thread writes, hence volatile.
+ * breaker state (1 = open), the latest hold-out loss, the served version and epoch, malformed
+ * commands, the version in canary (-1: none) and canaries rolled back. Gauges read fields the task
+ * thread writes, hence volatile.
  */
 final class TrainerMetrics {
 
@@ -26,6 +27,8 @@ final class TrainerMetrics {
   volatile double holdoutLoss = Double.NaN;
   volatile long servedVersion = -1;
   volatile long epoch = -1;
+  volatile long canaryVersion = -1;
+  final Counter canaryRollbacks;
 
   TrainerMetrics(MetricGroup group) {
     samples = group.counter("trainerSamples");
@@ -42,6 +45,8 @@ final class TrainerMetrics {
     group.gauge("holdoutLoss", () -> holdoutLoss);
     group.gauge("servedVersion", () -> servedVersion);
     group.gauge("trainerEpoch", () -> epoch);
+    group.gauge("canaryVersion", () -> canaryVersion);
+    canaryRollbacks = group.counter("canaryRollbacks");
   }
 
   /** Counts what one learner event says. */
@@ -61,6 +66,13 @@ final class TrainerMetrics {
       case LearningEvent.DRIFT_DETECTED -> {
         if (e.details().get("statistic") instanceof Number n) {
           driftStatistic = n.doubleValue();
+        }
+      }
+      case LearningEvent.CANARY_STARTED -> canaryVersion = e.version();
+      case LearningEvent.CANARY_DECIDED -> {
+        canaryVersion = -1;
+        if ("roll_back".equals(e.details().get("decision"))) {
+          canaryRollbacks.inc();
         }
       }
       default -> {}

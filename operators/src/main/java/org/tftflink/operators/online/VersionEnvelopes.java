@@ -30,15 +30,27 @@ final class VersionEnvelopes {
       long createdAtMs,
       Map<String, Double> validation) {
     return ModelDataSerializer.serialize(
-        model.toModelData(
-            version,
-            epoch,
-            parent,
-            restoredFrom,
-            createdAtMs,
-            new HashMap<>(baseFigures),
-            validation,
-            false));
+        data(model, version, epoch, parent, restoredFrom, createdAtMs, validation));
+  }
+
+  /** The version as a value, for a serving plan's members. */
+  ModelData data(
+      TftWeights model,
+      long version,
+      long epoch,
+      long parent,
+      long restoredFrom,
+      long createdAtMs,
+      Map<String, Double> validation) {
+    return model.toModelData(
+        version,
+        epoch,
+        parent,
+        restoredFrom,
+        createdAtMs,
+        new HashMap<>(baseFigures),
+        validation,
+        false);
   }
 
   /** The version a rollback among {@code events} restored, or {@link ModelData#NONE}. */

@@ -4,15 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.model.forecast.ModelRef;
-import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TftWindow;
 
 /**
  * Buffers the TFT forecast requests of one subtask across hosts and predicts them in one model call
- * (DL4J pays a fixed cost per op, so one call for many windows is far cheaper than one per window).
- * The owner flushes it when it is full, on a short timer, before every checkpoint barrier and
- * before the served model changes, so no request outlives a checkpoint or is answered by a model
- * other than the one that was served when it was made.
+ * per member of what it serves (DL4J pays a fixed cost per op, so one call for many windows is far
+ * cheaper than one per window). The owner flushes it when it is full, on a short timer, before
+ * every checkpoint barrier and before the served model changes, so no request outlives a checkpoint
+ * or is answered by a model other than the one that was served when it was made.
  */
 public final class InferenceBatcher {
 
@@ -29,7 +28,7 @@ public final class InferenceBatcher {
   private final Emitter emitter;
   private final ServingMetrics metrics;
   private final List<Request> pending;
-  private TftModel model;
+  private ServedMembers model;
   private ModelRef ref;
 
   public InferenceBatcher(
@@ -43,13 +42,13 @@ public final class InferenceBatcher {
   }
 
   /** Answers what is buffered with the current model, then serves {@code next} (null: none). */
-  public void serve(TftModel next, ModelRef nextRef) {
+  public void serve(ServedMembers next, ModelRef nextRef) {
     flush();
     model = next;
     ref = nextRef;
   }
 
-  public TftModel model() {
+  public ServedMembers model() {
     return model;
   }
 
@@ -84,7 +83,7 @@ public final class InferenceBatcher {
       windows.add(r.window());
     }
     long start = System.nanoTime();
-    List<double[][]> out = QuantilePredictor.predict(model, windows);
+    List<double[][]> out = model.predict(windows);
     long millis = (System.nanoTime() - start) / 1_000_000;
     metrics.inferenceLatencyMs.update(millis);
     metrics.inferenceMillisTotal.add(millis);

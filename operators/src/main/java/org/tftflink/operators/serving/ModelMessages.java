@@ -1,33 +1,35 @@
 package org.tftflink.operators.serving;
 
+import java.util.List;
 import java.util.Optional;
 import org.tftflink.model.baseline.BaselineConfig;
-import org.tftflink.model.forecast.ModelRef;
 import org.tftflink.model.grid.StepGridConfig;
-import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.envelope.InvalidModelDataException;
 import org.tftflink.model.tft.envelope.ModelData;
-import org.tftflink.model.tft.envelope.ModelDataSerializer;
+import org.tftflink.model.tft.envelope.ServingPlan;
+import org.tftflink.model.tft.envelope.ServingPlanSerializer;
 
 /**
  * Decides what one message of the {@code tft-models} topic does to the served model: a message the
  * signature policy refuses (unsigned when required, or signed with another key), a corrupt or
- * unreadable envelope, a model that does not fit the job, or one the timeline rule refuses is
- * rejected; otherwise the model is built and becomes the served one. Updates the broadcast state
- * value it is given; the same message and state give the same outcome on every subtask.
+ * unreadable message (a plain envelope, or a serving plan: an ensemble, a canary), a plan with more
+ * models than serving keeps, a model that does not fit the job (every member is checked), or one
+ * the timeline rule refuses is rejected; otherwise its models are built and become the served ones.
+ * Updates the broadcast state value it is given; the same message and state give the same outcome
+ * on every subtask.
  */
 public final class ModelMessages {
 
-  /** The outcome: a loaded model and its reference, or why the message was not loaded. */
-  public record Outcome(
-      TftModel model, ModelRef ref, ModelTimeline.Verdict verdict, String rejection) {
+  /** The outcome: the plan to serve, or why the message was not loaded. */
+  public record Outcome(ServedPlan plan, ModelTimeline.Verdict verdict, String rejection) {
 
     public boolean accepted() {
-      return model != null;
+      return plan != null;
     }
 
     static Outcome rejected(String why) {
-      return new Outcome(null, null, null, why);
+      return new Outcome(null, null, why);
     }
   }
 
@@ -42,9 +44,9 @@ public final class ModelMessages {
   }
 
   public Outcome offer(byte[] blob, ServingModelState state) {
-    byte[] envelope;
+    byte[] message;
     try {
-      envelope = serving.signatures().envelopeToLoad(blob);
+      message = serving.signatures().envelopeToLoad(blob);
     } catch (InvalidModelDataException e) {
       return Outcome.rejected(
           "model message ("
@@ -52,9 +54,9 @@ public final class ModelMessages {
               + " bytes) refused: "
               + e.getMessage());
     }
-    ModelData data;
+    ServingPlan plan;
     try {
-      data = ModelDataSerializer.deserialize(envelope);
+      plan = ServingPlanSerializer.deserialize(message);
     } catch (InvalidModelDataException e) {
       return Outcome.rejected(
           "unreadable model message ("
@@ -62,11 +64,11 @@ public final class ModelMessages {
               + " bytes): "
               + e.getMessage());
     }
-    ModelTimeline.Verdict verdict = ModelTimeline.observe(state, data.epoch(), data.modelVersion());
-    String id = "model version " + data.modelVersion() + " (epoch " + data.epoch() + ")";
+    ModelTimeline.Verdict verdict =
+        ModelTimeline.observe(state, plan.epoch(), plan.version(), plan.hasCanary());
+    String id = describe(plan);
     if (verdict == ModelTimeline.Verdict.ABANDONED_TIMELINE) {
       return new Outcome(
-          null,
           null,
           verdict,
           id
@@ -77,40 +79,83 @@ public final class ModelMessages {
     if (verdict == ModelTimeline.Verdict.NOT_NEWER) {
       return new Outcome(
           null,
-          null,
           verdict,
           id
               + " is not newer than the served version "
               + state.version
               + " (epoch "
               + state.epoch
+              + (state.canary ? ", canary" : "")
               + ")");
     }
-    Optional<String> misfit = ModelFit.problem(data, grid, baseline, serving);
-    if (misfit.isPresent()) {
-      return Outcome.rejected(id + " does not fit the job: " + misfit.get());
+    List<ModelData> members = plan.allMembers();
+    if (members.size() > serving.maxModels()) {
+      return Outcome.rejected(
+          id
+              + " holds "
+              + members.size()
+              + " models, serving keeps at most "
+              + serving.maxModels()
+              + " (serving.max_models)");
     }
-    TftModel model;
+    TftConfig first = members.get(0).config();
+    for (ModelData m : members) {
+      Optional<String> misfit = ModelFit.problem(m, grid, baseline, serving);
+      if (misfit.isPresent()) {
+        return Outcome.rejected(
+            id + ": member version " + m.modelVersion() + " does not fit the job: " + misfit.get());
+      }
+      if (m.config().encoderLength() != first.encoderLength()
+          || m.config().staticCategoricals() != first.staticCategoricals()) {
+        return Outcome.rejected(
+            id
+                + ": member version "
+                + m.modelVersion()
+                + " cuts another window (encoder "
+                + m.config().encoderLength()
+                + ", "
+                + m.config().staticCategoricals()
+                + " static categoricals) than version "
+                + members.get(0).modelVersion()
+                + " (encoder "
+                + first.encoderLength()
+                + ", "
+                + first.staticCategoricals()
+                + ")");
+      }
+    }
+    ServedPlan built;
     try {
-      model = data.toModel();
+      built = ServedPlan.build(plan);
     } catch (RuntimeException e) {
       return Outcome.rejected(id + " cannot be built: " + e.getMessage());
     }
-    // the state keeps the bare envelope: a restore rebuilds it without the key
-    ModelTimeline.accept(state, envelope, data.epoch(), data.modelVersion());
-    return new Outcome(model, refOf(data), verdict, null);
+    // the state keeps the bare message: a restore rebuilds it without the key
+    ModelTimeline.accept(state, message, plan.epoch(), plan.version(), plan.hasCanary());
+    return new Outcome(built, verdict, null);
   }
 
-  /** Rebuilds the model a restored state serves (its envelope was checked when it was accepted). */
-  public static TftModel rebuild(ServingModelState state) {
-    return ModelDataSerializer.deserialize(state.envelope).toModel();
+  /** "model version 7 (epoch 2)", with its ensemble size and canary share when it has them. */
+  static String describe(ServingPlan plan) {
+    StringBuilder b =
+        new StringBuilder("model version ")
+            .append(plan.version())
+            .append(" (epoch ")
+            .append(plan.epoch());
+    if (plan.stable().members().size() > 1) {
+      b.append(", ensemble of ").append(plan.stable().members().size());
+    }
+    if (plan.hasCanary()) {
+      b.append(", canary on ")
+          .append(plan.canaryShare())
+          .append(" of hosts beside version ")
+          .append(plan.stable().version());
+    }
+    return b.append(')').toString();
   }
 
-  public static ModelRef refOf(ServingModelState state) {
-    return new ModelRef(ModelRef.TFT, state.version, state.epoch, null);
-  }
-
-  private static ModelRef refOf(ModelData data) {
-    return new ModelRef(ModelRef.TFT, data.modelVersion(), data.epoch(), null);
+  /** Rebuilds what a restored state serves (its message was checked when it was accepted). */
+  public static ServedPlan rebuild(ServingModelState state) {
+    return ServedPlan.build(ServingPlanSerializer.deserialize(state.envelope));
   }
 }

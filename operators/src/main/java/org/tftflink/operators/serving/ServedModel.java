@@ -8,11 +8,11 @@ import org.tftflink.model.baseline.BaselineConfig;
 import org.tftflink.model.grid.HostHistory;
 import org.tftflink.model.grid.StepGridConfig;
 import org.tftflink.model.tft.TftConfig;
-import org.tftflink.model.tft.TftModel;
 
 /**
- * The TFT side of one inference subtask: the model it serves (from its broadcast state or the
- * latest accepted message), the batch of requests waiting for it, and its serving metrics.
+ * The TFT side of one inference subtask: what it serves (from its broadcast state or the latest
+ * accepted message: one model or an ensemble, and during a canary rollout a second group for the
+ * canary hosts), the batches of requests waiting for each group, and its serving metrics.
  */
 public final class ServedModel {
 
@@ -23,12 +23,19 @@ public final class ServedModel {
   private final ModelMessages messages;
   private final ServingMetrics metrics;
   private final InferenceBatcher batcher;
+  private final InferenceBatcher canaryBatcher;
   private final Runnable armFlush;
+  private ServedPlan plan;
 
   /** Mirror the served (epoch, version) for the gauges; -1 while the baseline serves. */
   private volatile long version = -1;
 
   private volatile long epoch = -1;
+
+  /** The canary group's version while a canary runs, else -1; and the stable ensemble's size. */
+  private volatile long canaryVersion = -1;
+
+  private volatile int members;
 
   /**
    * @param emitter where TFT forecasts go (after the metrics here count them)
@@ -46,17 +53,20 @@ public final class ServedModel {
     this.armFlush = armFlush;
     this.messages = new ModelMessages(grid, baseline, serving);
     this.metrics = new ServingMetrics(context, () -> version, () -> epoch);
+    InferenceBatcher.Emitter counted =
+        (f, ts) -> {
+          metrics.tftForecasts.inc();
+          metrics.tftForecastsTotal.add(1);
+          emitter.emit(f, ts);
+        };
     this.batcher =
         new InferenceBatcher(
-            serving.batchSize(),
-            grid.target(),
-            grid.stepMillis(),
-            (f, ts) -> {
-              metrics.tftForecasts.inc();
-              metrics.tftForecastsTotal.add(1);
-              emitter.emit(f, ts);
-            },
-            metrics);
+            serving.batchSize(), grid.target(), grid.stepMillis(), counted, metrics);
+    this.canaryBatcher =
+        new InferenceBatcher(
+            serving.batchSize(), grid.target(), grid.stepMillis(), counted, metrics);
+    context.getMetricGroup().gauge("canaryModelVersion", () -> canaryVersion);
+    context.getMetricGroup().gauge("servedEnsembleMembers", () -> members);
   }
 
   public ServingMetrics metrics() {
@@ -80,13 +90,16 @@ public final class ServedModel {
    * encoder; returns false if the caller must forecast with the baseline.
    */
   public boolean request(String host, HostHistory history, long issuedAtMillis, long timestamp) {
-    TftModel model = batcher.model();
-    if (model == null || history.size < model.config().encoderLength()) {
+    if (plan == null) {
       return false;
     }
-    var window =
-        TftWindows.latest(model.config(), host, history, grid.stepMillis(), serving.tagNames());
-    if (batcher.add(host, window, issuedAtMillis, timestamp)) {
+    InferenceBatcher group = plan.servesCanary(host) ? canaryBatcher : batcher;
+    TftConfig config = group.model().config();
+    if (history.size < config.encoderLength()) {
+      return false;
+    }
+    var window = TftWindows.latest(config, host, history, grid.stepMillis(), serving.tagNames());
+    if (group.add(host, window, issuedAtMillis, timestamp)) {
       armFlush.run();
     }
     return true;
@@ -109,27 +122,40 @@ public final class ServedModel {
       LOG.warn("Model message not loaded: {}", outcome.rejection());
       return;
     }
-    serve(outcome.model(), s);
+    serve(outcome.plan(), s);
     metrics.acceptedModelMessages.inc();
     metrics.modelsAcceptedTotal.add(1);
-    LOG.info("Serving TFT model version {} (epoch {})", s.version, s.epoch);
+    LOG.info(
+        "Serving TFT model version {} (epoch {}){}",
+        s.version,
+        s.epoch,
+        outcome.plan().canary() == null
+            ? ""
+            : ", canary on "
+                + outcome.plan().canaryShare()
+                + " of hosts beside version "
+                + outcome.plan().stableRef().version());
   }
 
   /** The configuration of the served TFT, or null while the baseline serves. */
   public TftConfig config() {
-    TftModel model = batcher.model();
-    return model == null ? null : model.config();
+    return plan == null ? null : plan.stable().config();
   }
 
   /** Predicts every waiting request now. */
   public void flush() {
     batcher.flush();
+    canaryBatcher.flush();
   }
 
-  private void serve(TftModel model, ServingModelState s) {
-    batcher.serve(
-        model, ModelMessages.refOf(s)); // answers the waiting requests with the old model first
+  private void serve(ServedPlan next, ServingModelState s) {
+    // each batch answers its waiting requests with the old models first
+    batcher.serve(next.stable(), next.stableRef());
+    canaryBatcher.serve(next.canary(), next.canaryRef());
+    plan = next;
     version = s.version;
     epoch = s.epoch;
+    canaryVersion = next.canary() == null ? -1 : next.canaryRef().version();
+    members = next.stable().size();
   }
 }

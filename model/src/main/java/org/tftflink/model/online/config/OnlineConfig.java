@@ -76,6 +76,14 @@ public final class OnlineConfig implements java.io.Serializable {
     for (Key key : OnlineKeys.ALL) {
       parsed.put(key.name(), key.parse(properties.getOrDefault(key.name(), key.defaultValue())));
     }
+    if ((Double) parsed.get("canary_share") > 0
+        && (Integer) parsed.get("keep_model_versions") < 2) {
+      throw new IllegalArgumentException(
+          "canary_share > 0 needs keep_model_versions >= 2 (got "
+              + parsed.get("keep_model_versions")
+              + "): a canary that fails rolls back to the version before it, whose weights must"
+              + " still be kept");
+    }
     return new OnlineConfig(parsed);
   }
 
@@ -298,6 +306,22 @@ public final class OnlineConfig implements java.io.Serializable {
 
   public int rollbackMinSamples() {
     return i("rollback_min_samples");
+  }
+
+  public double canaryShare() {
+    return d("canary_share");
+  }
+
+  public int canaryPeriodMinutes() {
+    return i("canary_period_minutes");
+  }
+
+  public int canaryMinSamples() {
+    return i("canary_min_samples");
+  }
+
+  public double canaryTolerance() {
+    return d("canary_tolerance");
   }
 
   public long seed() {

@@ -231,6 +231,26 @@ final class OnlineKeys {
               "live samples both models are scored on before a rollback can be decided",
               intIn(1, 1_000_000)),
           new Key(
+              "canary_share",
+              "0.0",
+              "share of hosts (stable hash of the host id) a promoted version serves first (0 = off)",
+              doubleIn(0, 0.9, false)),
+          new Key(
+              "canary_period_minutes",
+              "120",
+              "event-time minutes of forecasts the canary and the other hosts are compared on",
+              intIn(1, 7 * DAY_MINUTES)),
+          new Key(
+              "canary_min_samples",
+              "50",
+              "matured samples each group needs before a canary is decided on its errors",
+              intIn(1, 1_000_000)),
+          new Key(
+              "canary_tolerance",
+              "0.05",
+              "fraction by which the canary's live loss may exceed the other hosts' and still go to all",
+              doubleIn(0, 10, false)),
+          new Key(
               "seed",
               "42",
               "seeds sampling and training, so runs are reproducible",

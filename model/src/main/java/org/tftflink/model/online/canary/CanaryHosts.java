@@ -1,0 +1,35 @@
+package org.tftflink.model.online.canary;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Which hosts a canary serves: those whose stable hash of the host id falls below the canary share.
+ * The hash is FNV-1a (64 bit) of the id's UTF-8 bytes, mixed by SplitMix64's finalizer: the same on
+ * every JVM and subtask, unrelated to {@code String.hashCode} (which picks trainer shards), so a
+ * canary is not one shard's hosts. A given share always picks the same hosts, and a larger share a
+ * superset of them.
+ */
+public final class CanaryHosts {
+
+  private CanaryHosts() {}
+
+  /** The host's position in [0, 1). */
+  public static double bucket(String host) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : host.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 30;
+    h *= 0xbf58476d1ce4e5b9L;
+    h ^= h >>> 27;
+    h *= 0x94d049bb133111ebL;
+    h ^= h >>> 31;
+    return (h >>> 11) * 0x1.0p-53;
+  }
+
+  /** Whether {@code host} is in a canary of {@code share} (0: nobody, 1: everybody). */
+  public static boolean inCanary(String host, double share) {
+    return share > 0 && bucket(host) < share;
+  }
+}
