@@ -11,6 +11,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.tftflink.job.config.ModelSigningKey;
 import org.tftflink.job.config.OnlineSettings;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.PipelineConfig;
@@ -18,6 +19,8 @@ import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.forecast.Forecast;
+import org.tftflink.model.tft.envelope.ModelSignature;
+import org.tftflink.operators.Placement;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricRecordDeserializer;
@@ -56,9 +59,21 @@ public final class KafkaPipeline {
       Settings settings, String bootstrap, boolean bounded, byte[] initialModel) {
     ForecastJob job = serving(settings, bootstrap, bounded);
     TrainerConfig trainer = OnlineSettings.trainer(settings, initialModel);
-    return trainer == null
-        ? job
-        : job.withLearning(learning(settings, bootstrap, bounded, trainer));
+    if (trainer == null) {
+      return job;
+    }
+    job.withLearning(learning(settings, bootstrap, bounded, trainer));
+    int gpus = settings.get(Options.TRAINER_GPUS);
+    if (gpus > 0) {
+      job.withTrainerPlacement(
+          Placement.trainerGroup(
+              settings.get(Options.TRAINER_SLOT_CPU_CORES),
+              settings.get(Options.TRAINER_SLOT_HEAP_MB),
+              settings.get(Options.TRAINER_SLOT_OFF_HEAP_MB),
+              settings.get(Options.TRAINER_SLOT_MANAGED_MB),
+              gpus));
+    }
+    return job;
   }
 
   private static ForecastJob.Learning learning(
@@ -86,7 +101,8 @@ public final class KafkaPipeline {
             .setRecordSerializer(
                 KafkaRecordSerializationSchema.<byte[]>builder()
                     .setTopic(settings.get(Options.TOPIC_MODELS))
-                    .setValueSerializationSchema(new Envelopes())
+                    .setValueSerializationSchema(
+                        new Envelopes(ModelSigningKey.load(settings).orElse(null)))
                     .build())
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-models")
@@ -108,10 +124,21 @@ public final class KafkaPipeline {
   }
 
   /** Model envelopes go out as they are. */
+  /**
+   * The trainer's versions go out signed with the job's key when one is configured, so that a job
+   * with {@code serving.require_signature=true} accepts its own learned versions (and nothing
+   * else).
+   */
   private static final class Envelopes implements SerializationSchema<byte[]> {
+    private final byte[] key;
+
+    Envelopes(byte[] key) {
+      this.key = key;
+    }
+
     @Override
     public byte[] serialize(byte[] envelope) {
-      return envelope;
+      return key == null ? envelope : ModelSignature.sign(envelope, key);
     }
   }
 
