@@ -5,6 +5,7 @@ import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.ChaosCommand;
 import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.ControlCommand;
 import org.tftflink.job.cli.EvaluateCommand;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
 import org.tftflink.job.cli.OptionsCommand;
@@ -22,6 +23,7 @@ public final class Cli {
           new DemoCommand(),
           new RunCommand(),
           new PublishCommand(),
+          new ControlCommand(),
           new TrainModelCommand(),
           new TrainCommand(),
           new EvaluateOfflineCommand(),

@@ -2,6 +2,7 @@ package org.tftflink.job;
 
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -42,6 +43,7 @@ public final class ForecastJob {
   private final Sink<Forecast> forecasts;
   private final Sink<DeadLetter> deadLetters;
   private Learning learning;
+  private SlotSharingGroup trainerPlacement;
   private UnaryOperator<DataStream<MetricPoint>> validHook = UnaryOperator.identity();
 
   /**
@@ -99,6 +101,16 @@ public final class ForecastJob {
   /** The online trainer's part, or null when the job only serves. */
   public Learning learning() {
     return learning;
+  }
+
+  /**
+   * Puts the online trainer (and the sinks of its versions and audit) in {@code group}, e.g. the
+   * GPU-requiring group of {@link org.tftflink.operators.Placement}; without it the trainer shares
+   * the inference slots.
+   */
+  public ForecastJob withTrainerPlacement(SlotSharingGroup group) {
+    this.trainerPlacement = group;
+    return this;
   }
 
   /**
@@ -191,6 +203,9 @@ public final class ForecastJob {
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
                 new OnlineTrainer(learning.trainer(), learning.executor()))
             .uid(Uids.ONLINE_TRAINER);
+    if (trainerPlacement != null) {
+      versions.slotSharingGroup(trainerPlacement); // its sinks follow it into the group
+    }
     versions.sinkTo(learning.versions()).uid(Uids.MODELS_SINK).name(Uids.MODELS_SINK_NAME);
     versions
         .getSideOutput(OnlineTrainer.EVENTS)

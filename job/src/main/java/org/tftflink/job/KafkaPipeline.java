@@ -20,6 +20,7 @@ import org.tftflink.job.kafka.KafkaClients;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.model.forecast.Forecast;
 import org.tftflink.model.tft.envelope.ModelSignature;
+import org.tftflink.operators.Placement;
 import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricRecordDeserializer;
@@ -58,9 +59,21 @@ public final class KafkaPipeline {
       Settings settings, String bootstrap, boolean bounded, byte[] initialModel) {
     ForecastJob job = serving(settings, bootstrap, bounded);
     TrainerConfig trainer = OnlineSettings.trainer(settings, initialModel);
-    return trainer == null
-        ? job
-        : job.withLearning(learning(settings, bootstrap, bounded, trainer));
+    if (trainer == null) {
+      return job;
+    }
+    job.withLearning(learning(settings, bootstrap, bounded, trainer));
+    int gpus = settings.get(Options.TRAINER_GPUS);
+    if (gpus > 0) {
+      job.withTrainerPlacement(
+          Placement.trainerGroup(
+              settings.get(Options.TRAINER_SLOT_CPU_CORES),
+              settings.get(Options.TRAINER_SLOT_HEAP_MB),
+              settings.get(Options.TRAINER_SLOT_OFF_HEAP_MB),
+              settings.get(Options.TRAINER_SLOT_MANAGED_MB),
+              gpus));
+    }
+    return job;
   }
 
   private static ForecastJob.Learning learning(

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.control.ControlChannel;
 import org.tftflink.job.kafka.DeadLetterRecords;
 import org.tftflink.job.kafka.SharedKafka;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.job.replay.Replayer;
+import org.tftflink.job.serving.ModelPublisher;
+import org.tftflink.job.serving.TinyModels;
 import org.tftflink.operators.forecast.HostForecaster;
 import org.tftflink.operators.ingest.RouteDeadLetters;
 
@@ -65,6 +68,8 @@ class ClusterContractsTest {
   private static List<ConsumerRecord<byte[], byte[]>> forecasts;
   private static List<ConsumerRecord<byte[], byte[]>> deadLetters;
   private static Map<String, Map<String, Set<String>>> exported;
+  private static List<ConsumerRecord<byte[], byte[]>> modelEvents;
+  private static ControlChannel.Answer pauseAnswer;
 
   private static Configuration configuration() {
     Configuration conf = RocksDbMiniCluster.configuration(stateDir);
@@ -94,12 +99,20 @@ class ClusterContractsTest {
     Files.write(file, SampleInput.lines(input));
     new Replayer(bootstrap, names.metrics(), 0, null).replayJsonLines(file);
 
+    // the TFT served and the online trainer on, started from the same model (as in k8s/)
+    byte[] model = TinyModels.envelope(TinyModels.config(Options.HORIZON.defaultValue(), 16), 1, 1);
+    Path modelFile = Files.write(dir.resolve("initial-model.tft"), model);
+    ModelPublisher.publish(bootstrap, names.models(), model);
     Settings settings =
         Settings.defaults()
             .with(Options.TOPIC_METRICS, names.metrics())
             .with(Options.TOPIC_FORECASTS, names.forecasts())
             .with(Options.TOPIC_DLQ, names.metricsDlq())
             .with(Options.TOPIC_MODELS, names.models())
+            .with(Options.TOPIC_CONTROL, names.control())
+            .with(Options.TOPIC_MODEL_EVENTS, names.modelEvents())
+            .with(Options.ONLINE_INITIAL_MODEL, modelFile.toString())
+            .with(Options.TRAINING_MODE, "sync")
             .with(Options.GROUP_ID, "contracts");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
@@ -121,6 +134,13 @@ class ClusterContractsTest {
       long issued = (Long) acc.get(HostForecaster.FORECASTS);
       forecasts = awaitCommitted(bootstrap, names.forecasts(), issued);
       deadLetters = awaitCommitted(bootstrap, names.metricsDlq(), SampleInput.bad().size() + 1);
+      // an operator's command to the trainer (./tft control), answered on the audit topic
+      pauseAnswer =
+          new ControlChannel(
+                  Map.of("bootstrap.servers", bootstrap), names.control(), names.modelEvents())
+              .send("pause", Duration.ofMinutes(2))
+              .orElseThrow(() -> new AssertionError("the trainer did not answer 'pause'"));
+      modelEvents = TopicReader.readAll(bootstrap, names.modelEvents());
       exported = PrometheusText.scrape(PROMETHEUS_PORT);
     } finally {
       job.cancel().get(2, TimeUnit.MINUTES);
@@ -160,6 +180,20 @@ class ClusterContractsTest {
   }
 
   @Test
+  void shouldAnswerControlCommandsWithAuditLinesThatMatchTheModelEventSchema() throws Exception {
+    runTheJobOnce();
+    assertThat(pauseAnswer.applied()).as("'pause' applied").isTrue();
+    Schema events = schema("model-event.schema.json");
+    Schema command = schema("control-command.schema.json");
+    assertThat(command.validate(JSON.readTree(JSON.writeValueAsString("pause")))).isEmpty();
+    assertThat(modelEvents).isNotEmpty();
+    for (ConsumerRecord<byte[], byte[]> r : modelEvents) {
+      JsonNode line = JSON.readTree(r.value());
+      assertThat(events.validate(line)).as(line.toString()).isEmpty();
+    }
+  }
+
+  @Test
   void shouldHaveAcceptedOnlyInputThatMatchesTheMetricEventSchema() throws Exception {
     runTheJobOnce();
     Schema schema = schema("metric-event.schema.json");
@@ -179,6 +213,9 @@ class ClusterContractsTest {
         .path("panels")
         .forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
     assertThat(queries).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(String.join(" ", queries))
+        .as("the trainer's panels")
+        .contains("holdoutLoss", "gateFailures", "driftStatistic", "breakerOpen", "servedVersion");
     assertExported(queries);
   }
 
@@ -211,7 +248,11 @@ class ClusterContractsTest {
             "TftDeadLetterRateAboveNormal",
             "TftForecastsStopped",
             "TftRejectedModelMessages",
-            "TftJobRestarting");
+            "TftJobRestarting",
+            "TftTrainerBreakerOpen",
+            "TftTrainerGateFailing",
+            "TftModelRolledBack",
+            "TftTrainerNotUpdating");
     assertExported(queries);
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
+import org.tftflink.job.control.ControlChannel;
 import org.tftflink.job.kafka.SharedKafka;
 import org.tftflink.job.kafka.Topics;
 import org.tftflink.job.serving.ModelPublisher;
@@ -158,6 +160,92 @@ class RunbooksTest {
     second.cancel().get(2, TimeUnit.MINUTES);
   }
 
+  /** roll-back-a-model-version.md: a bad promoted version replaced in place, the job running on */
+  @Test
+  void shouldRollAModelVersionBackInPlaceThroughTftControl(
+      @InjectClusterClient ClusterClient<?> client) throws Exception {
+    FlinkRest rest = new FlinkRest(client.getWebInterfaceURL());
+    String bootstrap = SharedKafka.broker().bootstrapServers();
+    Topics.Names names = RunbookJobs.topics("rb-inplace");
+    byte[] model = TinyModels.envelope(TinyModels.config(Options.HORIZON.defaultValue(), 16), 1, 1);
+    Path modelFile = Files.write(stateDir.resolve("rb-inplace-model.tft"), model);
+    ModelPublisher.publish(bootstrap, names.models(), model);
+    // a trainer that promotes quickly on the sample's few hosts: what matters here is the rollback
+    Settings settings =
+        RunbookJobs.settings(names, names.forecasts(), IDLENESS)
+            .with(Options.TOPIC_CONTROL, names.control())
+            .with(Options.TOPIC_MODEL_EVENTS, names.modelEvents())
+            .with(Options.ONLINE_INITIAL_MODEL, modelFile.toString())
+            .with(Options.TRAINING_MODE, "sync")
+            .with("online.min_samples_for_update", "8")
+            .with("online.update_frequency_minutes", "5")
+            .with("online.validation_threshold", "1.0")
+            .with("online.shadow_minutes", "0")
+            .with("online.holdout_block_minutes", "5");
+    JobClient job = RunbookJobs.start(settings, null, STARTED);
+    String id = job.getJobID().toHexString();
+    rest.awaitRunning(id);
+    RunbookJobs.replay(stateDir, names, SampleInput.good(0, 100));
+    JsonNode promoted = awaitModelEvent(bootstrap, names.modelEvents(), "promoted");
+    long bad = promoted.path("version").asLong();
+    assertThat(bad).as("a learned version").isGreaterThan(1);
+    awaitValue(() -> metric(rest, id, "modelVersion", "min"), bad, "v" + bad + " served");
+
+    // the runbook: pause updates, find the version before the served one, roll back, check
+    ControlChannel control =
+        new ControlChannel(
+            Map.of("bootstrap.servers", bootstrap), names.control(), names.modelEvents());
+    assertThat(control.send("pause", Duration.ofMinutes(2)).orElseThrow().applied()).isTrue();
+    TreeSet<Long> promotedVersions = new TreeSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, names.modelEvents())) {
+      JsonNode line = JSON.readTree(r.value());
+      if (line.path("type").asText().equals("promoted")) {
+        promotedVersions.add(line.path("version").asLong());
+      }
+    }
+    long served = promotedVersions.last();
+    long target = promotedVersions.size() > 1 ? promotedVersions.lower(served) : 1;
+    awaitValue(() -> metric(rest, id, "modelVersion", "min"), served, "v" + served + " served");
+
+    ControlChannel.Answer rollback =
+        control.send("rollback " + target, Duration.ofMinutes(2)).orElseThrow();
+    assertThat(rollback.applied()).as("rollback " + target + ": " + rollback.reason()).isTrue();
+    JsonNode rolledBack = rollback.line("rolled_back").orElseThrow();
+    long restored = rolledBack.path("version").asLong();
+    assertThat(restored).as("versions only grow").isGreaterThan(served);
+    assertThat(rolledBack.at("/details/restored_from").asLong()).isEqualTo(target);
+    awaitValue(() -> metric(rest, id, "modelVersion", "min"), restored, "v" + restored + " served");
+    assertThat(metric(rest, id, "modelVersion", "max")).isEqualTo(restored);
+    assertThat(rest.state(id)).isEqualTo("RUNNING");
+    // paused: nothing promoted over the rollback
+    Thread.sleep(2_000);
+    assertThat(metric(rest, id, "modelVersion", "max")).isEqualTo(restored);
+    ControlChannel.Answer unknown =
+        control.send("rollback 999", Duration.ofMinutes(2)).orElseThrow();
+    assertThat(unknown.applied()).isFalse();
+    assertThat(unknown.reason()).contains("no version 999");
+    assertThat(control.send("resume", Duration.ofMinutes(2)).orElseThrow().applied()).isTrue();
+    job.cancel().get(2, TimeUnit.MINUTES);
+  }
+
+  private static JsonNode awaitModelEvent(String bootstrap, String topic, String type)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    List<String> seen = new java.util.ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, topic)) {
+        JsonNode line = JSON.readTree(r.value());
+        seen.add(line.path("type").asText());
+        if (line.path("type").asText().equals(type)) {
+          return line;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no " + type + " line on " + topic + " in 3 minutes; saw " + seen);
+  }
+
   @Test
   void shouldNameInEachRunbookTheTestThatRunsItAndListItInTheIndex() throws Exception {
     Path docs = Path.of("..", "savepoints-docs");
@@ -170,6 +258,7 @@ class RunbooksTest {
         List.of(
             "take-a-savepoint.md",
             "roll-back-to-a-savepoint.md",
+            "roll-back-a-model-version.md",
             "upgrade-the-job.md",
             "change-the-model-configuration.md")) {
       String text = Files.readString(docs.resolve(runbook));

@@ -11,7 +11,7 @@ import org.apache.flink.api.common.operators.SlotSharingGroup;
  */
 public final class Placement {
 
-  /** Slot sharing group of the online trainer (not built yet: DESIGN.md section 1). */
+  /** Slot sharing group of the online trainer (with the job option trainer.gpus above 0). */
   public static final String TRAINER_SLOT_SHARING_GROUP = "trainer";
 
   /**

@@ -268,6 +268,44 @@ public final class Options {
           v -> v.equals("sync") || v.equals("async"),
           "sync or async");
 
+  // where the trainer runs (k8s/README.md "Placement"): 0 GPUs = in the inference slots
+  public static final Option<Integer> TRAINER_GPUS =
+      integer(
+          "trainer.gpus",
+          0,
+          "GPUs the trainer's slot requires (Flink external resource gpu, only the GPU pool"
+              + " offers it); 0: the trainer shares the inference slots on CPU",
+          0,
+          16);
+  public static final Option<Integer> TRAINER_SLOT_CPU_CORES =
+      integer(
+          "trainer.slot_cpu_cores",
+          2,
+          "CPU cores of the trainer's slot (with trainer.gpus)",
+          1,
+          64);
+  public static final Option<Integer> TRAINER_SLOT_HEAP_MB =
+      integer(
+          "trainer.slot_heap_mb",
+          2048,
+          "task heap of the trainer's slot (with trainer.gpus)",
+          256,
+          65_536);
+  public static final Option<Integer> TRAINER_SLOT_OFF_HEAP_MB =
+      integer(
+          "trainer.slot_off_heap_mb",
+          4096,
+          "task off-heap memory of the trainer's slot, ND4J's native arrays (with trainer.gpus)",
+          256,
+          262_144);
+  public static final Option<Integer> TRAINER_SLOT_MANAGED_MB =
+      integer(
+          "trainer.slot_managed_mb",
+          512,
+          "managed memory (RocksDB) of the trainer's slot (with trainer.gpus)",
+          64,
+          65_536);
+
   /** Every key of the learning core, as {@code online.<key>}, in its order. */
   public static final List<Option<String>> ONLINE_KEYS = onlineKeys();
 

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalResourceOptions;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.junit.jupiter.api.Test;
 import org.tftflink.job.Cli;
 import org.tftflink.job.CliAccess;
@@ -134,6 +137,54 @@ class ManifestArgumentsTest {
                 .at("/spec/template/spec/volumes/0/configMap/name")
                 .asText())
         .isEqualTo("flink-config-" + cluster);
+  }
+
+  /**
+   * The trainer's slot (tft-flink.yaml's trainer.* options) fits one GPU TaskManager as Flink
+   * computes its memory from the pool's dynamic properties: otherwise the job waits for a slot
+   * forever.
+   */
+  @Test
+  void shouldSizeTheTrainersSlotToFitAGpuTaskManager() throws Exception {
+    JsonNode job = Manifests.one("tft-flink.yaml").node().at("/spec/job");
+    List<String> args = new ArrayList<>();
+    job.path("args").forEach(a -> args.add(a.asText()));
+    Settings settings =
+        Args.parse(args.subList(1, args.size()), Set.of(), Set.of()).settings(Settings.defaults());
+    Map<String, String> props = gpuDynamicProperties();
+    // what the GPU TaskManager reads: the cluster's configuration, then its dynamic properties
+    Configuration tm = new Configuration();
+    Manifests.one("tft-flink.yaml")
+        .node()
+        .at("/spec/flinkConfiguration")
+        .fields()
+        .forEachRemaining(e -> tm.setString(e.getKey(), e.getValue().asText()));
+    props.forEach(tm::setString);
+    TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(tm);
+
+    assertThat(settings.get(Options.TRAINER_GPUS)).as("the trainer asks for GPUs").isPositive();
+    assertThat((double) settings.get(Options.TRAINER_GPUS))
+        .isLessThanOrEqualTo(
+            Double.parseDouble(
+                props.get(
+                    ExternalResourceOptions.getAmountConfigOptionForResource(
+                        Placement.GPU_RESOURCE))));
+    assertThat((double) settings.get(Options.TRAINER_SLOT_CPU_CORES))
+        .isLessThanOrEqualTo(spec.getCpuCores().getValue().doubleValue());
+    assertThat((long) settings.get(Options.TRAINER_SLOT_HEAP_MB))
+        .isLessThanOrEqualTo(spec.getTaskHeapSize().getMebiBytes());
+    assertThat((long) settings.get(Options.TRAINER_SLOT_OFF_HEAP_MB))
+        .isLessThanOrEqualTo(spec.getTaskOffHeapSize().getMebiBytes());
+    assertThat((long) settings.get(Options.TRAINER_SLOT_MANAGED_MB))
+        .isLessThanOrEqualTo(spec.getManagedMemorySize().getMebiBytes());
+    assertThat(settings.get(Options.ONLINE_INITIAL_MODEL))
+        .as("the model the image carries (Dockerfile)")
+        .startsWith("/opt/flink/usrlib/");
+    assertThat(Manifests.text("Dockerfile"))
+        .contains(" " + settings.get(Options.ONLINE_INITIAL_MODEL));
+    assertThat(Manifests.one("gpu-taskmanagers.yaml").node().at("/spec/replicas").asInt())
+        .as("a GPU TaskManager runs, or the trainer never gets its slot")
+        .isPositive();
   }
 
   @Test
