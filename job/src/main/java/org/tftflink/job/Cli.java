@@ -14,6 +14,7 @@ import org.tftflink.job.cli.RunCommand;
 import org.tftflink.job.cli.TrainCommand;
 import org.tftflink.job.cli.TrainModelCommand;
 import org.tftflink.job.demo.DemoCommand;
+import org.tftflink.model.tft.graph.NativeMemoryGc;
 
 /** The entry point of {@code ./tft} and of the shaded job jar: dispatches to a subcommand. */
 public final class Cli {
@@ -36,6 +37,8 @@ public final class Cli {
 
   public static void main(String[] argv) throws Exception {
     capNativeMemory();
+    // after the caps: javacpp reads them when first loaded
+    NativeMemoryGc.start(NativeMemoryGc.DEFAULT_STEP_BYTES);
     System.exit(run(argv));
   }
 

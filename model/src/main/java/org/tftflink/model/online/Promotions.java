@@ -1,5 +1,6 @@
 package org.tftflink.model.online;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tftflink.model.online.config.Strategy;
 import org.tftflink.model.online.safety.GateDecision;
@@ -198,10 +199,53 @@ final class Promotions<M> {
   }
 
   private void score(LiveComparison cmp, M challenger, M reference) {
-    List<TrainingSample> batch = cmp.drain();
+    List<MaturedSample> batch = cmp.drainMatured();
     if (!batch.isEmpty()) {
-      cmp.record(st.ops.loss(challenger, batch), st.ops.loss(reference, batch), batch.size());
+      cmp.record(
+          liveLoss(cmp.challenger(), challenger, batch),
+          liveLoss(cmp.reference(), reference, batch),
+          batch.size());
     }
+  }
+
+  /**
+   * The loss of {@code version} on live samples: from the forecast it served where it served one
+   * alone (every strategy but the ensemble), by running the model on the rest. Scoring both sides
+   * with the model cost two forward passes per live sample, more than serving them.
+   */
+  private double liveLoss(long version, M model, List<MaturedSample> batch) {
+    boolean alone = st.config.strategy() != Strategy.ENSEMBLE;
+    List<TrainingSample> served = new ArrayList<>();
+    List<double[][]> forecasts = new ArrayList<>();
+    List<TrainingSample> rest = new ArrayList<>();
+    for (MaturedSample s : batch) {
+      if (alone && s.servedVersion() == version) {
+        served.add(s.sample());
+        forecasts.add(s.served());
+      } else {
+        rest.add(s.sample());
+      }
+    }
+    double a = served.isEmpty() ? 0 : st.ops.forecastLoss(model, served, forecasts);
+    double b = rest.isEmpty() ? 0 : st.ops.loss(model, rest);
+    long na = observedPoints(served);
+    long nb = observedPoints(rest);
+    if (na == 0 || nb == 0) {
+      return na == 0 ? (rest.isEmpty() ? Double.NaN : b) : a;
+    }
+    return (a * na + b * nb) / (na + nb);
+  }
+
+  private static long observedPoints(List<TrainingSample> samples) {
+    long n = 0;
+    for (TrainingSample s : samples) {
+      for (double y : s.futureTarget()) {
+        if (!Double.isNaN(y)) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   private void decideShadow() {

@@ -129,9 +129,12 @@ class OnlineLearnerSafetyTest {
     long parent = s.learner.served().version();
     assertThat(types(updateNow(s, 610 * SyntheticStream.STEP_MS))).contains(LearningEvent.PROMOTED);
     long bad = s.learner.served().version();
+    long servedBefore = ops.forecastScored;
     s.run(y, 640, 700, v -> v);
     List<LearningEvent> rollbacks = s.ofType(LearningEvent.ROLLED_BACK);
     assertThat(rollbacks).isNotEmpty();
+    // the promoted model's side is scored from the forecasts it served, not by running it again
+    assertThat(ops.forecastScored - servedBefore).isPositive();
     LearningEvent first = rollbacks.get(0);
     assertThat(first.details())
         .containsEntry("restored_from", parent)

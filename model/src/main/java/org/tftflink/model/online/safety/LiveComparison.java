@@ -51,6 +51,13 @@ public final class LiveComparison {
     return out;
   }
 
+  /** The waiting samples with their served forecasts, emptied. */
+  public List<MaturedSample> drainMatured() {
+    List<MaturedSample> out = List.copyOf(pending);
+    pending.clear();
+    return out;
+  }
+
   /** Adds the mean losses of both models on a drained batch of n samples. */
   public void record(double challengerLoss, double referenceLoss, int n) {
     challengerSum += challengerLoss * n;

@@ -99,6 +99,46 @@ public final class TftModelOps implements ModelOps<TftWeights> {
   }
 
   /**
+   * The graph's loss computed from forecasts already made: per observed point the pinball loss
+   * summed over quantiles, divided by the window's target scale (the graph scores scaled targets,
+   * and pinball loss scales with its argument), averaged over observed points. Equals {@link #loss}
+   * up to the graph's float rounding; a model with another scaler runs the graph instead.
+   */
+  @Override
+  public double forecastLoss(
+      TftWeights model, List<TrainingSample> samples, List<double[][]> forecasts) {
+    if (forecasts.size() != samples.size()) {
+      throw new IllegalArgumentException(
+          samples.size() + " samples but " + forecasts.size() + " forecasts");
+    }
+    if (!model.sameGraphAndScaling(working.config(), working.scaler())) {
+      return loss(model, samples);
+    }
+    double[] q = working.config().quantiles();
+    double sum = 0;
+    long points = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      TrainingSample s = samples.get(i);
+      double[][] f = forecasts.get(i);
+      double scale = working.encoder().targetScale(s.window());
+      double[] y = s.futureTarget();
+      for (int t = 0; t < y.length; t++) {
+        if (Double.isNaN(y[t])) {
+          continue;
+        }
+        double point = 0;
+        for (int k = 0; k < q.length; k++) {
+          double e = y[t] - f[t][k];
+          point += Math.max(q[k] * e, (q[k] - 1) * e);
+        }
+        sum += point / scale;
+        points++;
+      }
+    }
+    return points == 0 ? Double.NaN : sum / points;
+  }
+
+  /**
    * Fine-tunes a copy of {@code parent}: {@code settings.epochs()} seeded-shuffle epochs in batches
    * of {@code settings.batchSize()}, Adam continued from the parent's moments (fresh ones with
    * {@code resetOptimizer} or when the parent has none). An aborted candidate carries the parent

@@ -22,6 +22,16 @@ public interface ModelOps<M> {
   double loss(M model, List<TrainingSample> samples);
 
   /**
+   * The {@link #loss} of {@code model} on {@code samples} when its forecasts of their windows are
+   * already known ({@code forecasts}: per sample {@code [horizon][quantile]}, original units, what
+   * {@link #predict} returned): scores a served forecast without a second forward pass. The default
+   * runs the model again.
+   */
+  default double forecastLoss(M model, List<TrainingSample> samples, List<double[][]> forecasts) {
+    return loss(model, samples);
+  }
+
+  /**
    * A candidate trained from parent's weights (and optimizer state unless settings.resetOptimizer);
    * anchors = replayed samples for EWC / distillation, may be empty. Deterministic for a given
    * seed.

@@ -144,6 +144,14 @@ public final class BatchEncoder {
   }
 
   /**
+   * The scale the window's target is divided by (its encoder standard deviation, floored): the loss
+   * on the model's scale is the loss in original units over it.
+   */
+  public double targetScale(TftWindow w) {
+    return locationScale(w.targetHistory(), scaler.observedMean()[0], scaler.observedStd()[0])[1];
+  }
+
+  /**
    * Mean and standard deviation of the observed target history, floored so a flat history stays
    * finite.
    */

@@ -1,6 +1,7 @@
 package org.tftflink.model.online.tft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,25 @@ class TftModelOpsTest {
       assertThat(p[i]).isDeepEqualTo(model.predict(windows).get(i).values());
     }
     assertThat(ops.quantiles()).containsExactly(0.1, 0.5, 0.9);
+  }
+
+  @Test
+  void shouldScoreServedForecastsLikeTheGraphsLoss() {
+    List<TrainingSample> samples = new ArrayList<>(shiftedTest.subList(0, 40));
+    double[] partly = samples.get(3).futureTarget().clone();
+    partly[2] = Double.NaN; // a missing actual is left out, as in the graph
+    samples.set(3, new TrainingSample(samples.get(3).window(), partly));
+    List<double[][]> served =
+        List.of(ops.predict(parent, samples.stream().map(TrainingSample::window).toList()));
+    TftWeights other =
+        ops.train(parent, shiftedTrain.subList(0, 64), List.of(), settings(4)).model();
+
+    double fromForecasts = ops.forecastLoss(parent, samples, served);
+
+    assertThat(fromForecasts).isCloseTo(ops.loss(parent, samples), within(1e-5));
+    // the loss is that of the forecasts given, whichever version is named
+    assertThat(ops.forecastLoss(other, samples, served)).isEqualTo(fromForecasts);
+    assertThat(ops.loss(other, samples)).isNotCloseTo(fromForecasts, within(1e-5));
   }
 
   @Test
