@@ -38,9 +38,10 @@ import org.tftflink.operators.serving.ServingModelState;
  * step. Events are buffered per open step; an event-time timer closes a step once the watermark
  * passes its end plus the allowed lateness, appends it to the history ring and forecasts. A step
  * without data is imputed (carried forward, flagged missing) and still forecast, up to {@code
- * maxGapSteps}; one more missing step clears the host's state, so a host that stops reporting
- * leaves nothing behind and one that comes back starts afresh. Events for a closed step are late:
- * counted and dead-lettered with reason {@code late}.
+ * maxGapSteps}, once the history holds {@code minHistorySteps} observed steps (imputed ones do not
+ * count toward the warm-up); one more missing step clears the host's state, so a host that stops
+ * reporting leaves nothing behind and one that comes back starts afresh. Events for a closed step
+ * are late: counted and dead-lettered with reason {@code late}.
  *
  * <p>At the end of a bounded input (watermark at +infinity) open steps are closed, but no step is
  * imputed: nothing is invented after the data ends.
@@ -306,7 +307,8 @@ public class HostForecaster
   }
 
   private void emit(String host, HostHistory h, long timestamp, Collector<Forecast> out) {
-    if (h.size < minHistorySteps) {
+    // warm-up counts observed steps: a host seen once, then silent, is expired, never forecast
+    if (!h.hasObservedTarget(minHistorySteps)) {
       return;
     }
     long issuedAt = (h.lastStep + 1) * grid.stepMillis();
