@@ -30,7 +30,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final TestKitNodes nodes;
   private final Map<String, String> overrides;
-  private final boolean scram;
+
+  /** The SCRAM listener's security protocol, or null without that listener. */
+  private final String scramProtocol;
+
   private final Path dataDir;
   private final Duration startupTime;
   private final String bootstrapServers;
@@ -44,17 +47,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaClusterTestKit cluster,
       TestKitNodes nodes,
       Map<String, String> overrides,
-      boolean scram,
+      String scramProtocol,
       Path dataDir,
       Duration startupTime) {
     this.cluster = cluster;
     this.nodes = nodes;
     this.overrides = Map.copyOf(overrides);
-    this.scram = scram;
+    this.scramProtocol = scramProtocol;
     this.dataDir = dataDir;
     this.startupTime = startupTime;
     this.brokerPort = brokerPort(cluster);
-    this.scramPort = scram ? boundPort(cluster, SCRAM_LISTENER) : 0;
+    this.scramPort = scramProtocol != null ? boundPort(cluster, SCRAM_LISTENER) : 0;
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
     // The demo is often stopped with Ctrl-C; without the hook the data directory would stay behind.
     this.shutdownHook = new Thread(this::closeAfterShutdownHold, "embedded-kafka-shutdown");
@@ -111,7 +114,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param overrides broker settings applied on top of {@link #defaultBrokerSettings()}
    */
   public static EmbeddedKafka start(Map<String, String> overrides) {
-    return start(overrides, false);
+    return start(overrides, null);
   }
 
   /** Name of the client listener of {@link #startWithScramListener()}. */
@@ -123,10 +126,30 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on the plaintext listener, which the broker also uses for itself.
    */
   public static EmbeddedKafka startWithScramListener() {
-    return start(Map.of(), true);
+    return start(Map.of(), "SASL_PLAINTEXT");
   }
 
-  private static EmbeddedKafka start(Map<String, String> overrides, boolean scram) {
+  /**
+   * Like {@link #startWithScramListener()}, but the {@value #SCRAM_LISTENER} listener is SASL_SSL:
+   * SCRAM-SHA-512 over TLS, the broker presenting the (only) key of {@code keystore} (PKCS12,
+   * {@code password} for the store and the key). Clients need a truststore that trusts it.
+   */
+  public static EmbeddedKafka startWithScramTlsListener(Path keystore, String password) {
+    String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    return start(
+        Map.of(
+            name + "ssl.keystore.location",
+            keystore.toAbsolutePath().toString(),
+            name + "ssl.keystore.type",
+            "PKCS12",
+            name + "ssl.keystore.password",
+            password,
+            name + "ssl.key.password",
+            password),
+        "SASL_SSL");
+  }
+
+  private static EmbeddedKafka start(Map<String, String> overrides, String scram) {
     long t0 = System.nanoTime();
     Path dataDir = createDataDir();
     KafkaClusterTestKit cluster = null;
@@ -157,12 +180,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * The test kit for {@code nodes}; client listeners on {@code brokerPort} and {@code scramPort}
-   * (0: any free port). The data directory outlives the kit, so that a restart finds its logs.
+   * (0: any free port), the SCRAM listener with protocol {@code scram} (null: none). The data
+   * directory outlives the kit, so that a restart finds its logs.
    */
   private static KafkaClusterTestKit build(
       TestKitNodes nodes,
       Map<String, String> overrides,
-      boolean scram,
+      String scram,
       int brokerPort,
       int scramPort)
       throws Exception {
@@ -180,12 +204,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             + ","
             + controller
             + "://127.0.0.1:0"
-            + (scram ? "," + SCRAM_LISTENER + "://127.0.0.1:" + scramPort : ""));
-    if (scram) {
+            + (scram != null ? "," + SCRAM_LISTENER + "://127.0.0.1:" + scramPort : ""));
+    if (scram != null) {
       String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
       builder.setConfigProp(
           "listener.security.protocol.map",
-          broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + SCRAM_LISTENER + ":SASL_PLAINTEXT");
+          broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + SCRAM_LISTENER + ":" + scram);
       builder.setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512");
       builder.setConfigProp(name + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
       builder.setConfigProp(
@@ -231,11 +255,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     long t0 = System.nanoTime();
     KafkaClusterTestKit next = null;
     try {
-      next = build(nodes, overrides, scram, brokerPort, scramPort);
+      next = build(nodes, overrides, scramProtocol, brokerPort, scramPort);
       // the kit reserved fresh ports for the client listeners; they must bind the old ones
       java.util.Set<String> fixed = new java.util.HashSet<>();
       fixed.add(nodes.brokerListenerName().value());
-      if (scram) {
+      if (scramProtocol != null) {
         fixed.add(SCRAM_LISTENER);
       }
       LoopbackOnly.releasePreboundSockets(next, fixed);
@@ -302,7 +326,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     #startWithScramListener()}
    */
   public String scramBootstrapServers() {
-    if (!scram) {
+    if (scramProtocol == null) {
       throw new IllegalStateException("this broker has no " + SCRAM_LISTENER + " listener");
     }
     return "127.0.0.1:" + scramPort;
