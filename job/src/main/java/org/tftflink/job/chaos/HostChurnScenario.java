@@ -7,15 +7,17 @@ import org.tftflink.job.config.Settings;
 import org.tftflink.job.kafka.Topics;
 
 /**
- * Host churn: many distinct hosts report once, then fall silent while four steady hosts (one per
- * partition) move event time past {@code grid.max_gap_steps}: every churned host expires, RocksDB's
- * key estimates for the keyed state and its timers fall back to the steady hosts' few, and the heap
- * stays bounded. A host seen once gets no forecast at all: its imputed steps do not count toward
- * {@code forecast.min_history_steps} (any forecast of a churned host is reconciled as unexpected).
+ * Host churn: many distinct hosts report once, then fall silent while four steady hosts (on
+ * partition 0; the other partitions go idle) move event time past {@code grid.max_gap_steps}: every
+ * churned host expires, RocksDB's key estimates for the keyed state and its timers fall back to the
+ * steady hosts' few, and the heap stays bounded. A host seen once gets no forecast at all: its
+ * imputed steps do not count toward {@code forecast.min_history_steps} (any forecast of a churned
+ * host is reconciled as unexpected).
  */
 public final class HostChurnScenario implements Scenario {
 
   private static final int STEADY = 4;
+  private static final Duration IDLE = Duration.ofSeconds(2);
   private static final String FORECASTER = "Per-host step grid";
 
   @Override
@@ -39,7 +41,10 @@ public final class HostChurnScenario implements Scenario {
     int churn = profile == Profile.SHORT ? 10_000 : 100_000;
     Topics.Names names = ctx.freshTopics(name());
     String group = names.metrics() + "-job";
-    Settings settings = ChaosJob.settings(names, group);
+    // partitions quiet for 2 s go idle (the steady hosts all report on partition 0, so none of
+    // their events can be late), and the drain below comes after a longer quiet, as a stop after
+    // a night without traffic would: it must still close every open step
+    Settings settings = ChaosJob.settings(names, group).with(Options.IDLENESS, IDLE);
     int minHistory = settings.get(Options.MIN_HISTORY);
     int maxGap = settings.get(Options.MAX_GAP_STEPS);
     int steps = maxGap + 8;
@@ -66,13 +71,10 @@ public final class HostChurnScenario implements Scenario {
       for (int s = 0; s < steps; s++) {
         for (int h = 0; h < STEADY; h++) {
           if (s > 0 || h > 0) {
-            out.send(h, "steady-" + h, ChaosEvents.event("steady-" + h, s, 40 + h));
+            out.send(0, "steady-" + h, ChaosEvents.event("steady-" + h, s, 40 + h));
           }
         }
         out.flush();
-      }
-      for (int h = 0; h < STEADY; h++) {
-        valid.expectContiguous("steady-" + h, steps);
       }
       ChaosJob.awaitConsumed(ctx.bootstrap(), names.metrics(), group, Duration.ofMinutes(3));
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -81,17 +83,27 @@ public final class HostChurnScenario implements Scenario {
         expired = metrics.total(FORECASTER, ".hostsExpired");
         Thread.sleep(500);
       }
-      // RocksDB's estimates follow memtable and SST statistics, so deletions show once a
-      // checkpoint has flushed them (seconds on a loaded machine): poll, up to a minute. A leak
-      // stays put and fails below.
+      // RocksDB's key estimates follow its memtable and SST statistics: deletions count once
+      // checkpoints have flushed them and compaction has met them with the keys they delete. The
+      // steady hosts go on reporting (a step a second) so that flushes and compactions happen, up
+      // to a minute; a leak stays put and fails below.
       double keysBound = 4 * STEADY * 4 + churn / 100.0;
       double keysAfter = rocksDbKeys(metrics);
       long settle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (keysAfter > keysBound && System.nanoTime() < settle) {
+        for (int h = 0; h < STEADY; h++) {
+          out.send(0, "steady-" + h, ChaosEvents.event("steady-" + h, steps, 40 + h));
+        }
+        out.flush();
+        steps++;
         Thread.sleep(1_000);
         keysAfter = rocksDbKeys(metrics);
       }
+      for (int h = 0; h < STEADY; h++) {
+        valid.expectContiguous("steady-" + h, steps);
+      }
       long heapAfter = usedHeapAfterGc();
+      Thread.sleep(3 * IDLE.toMillis());
       Map<String, Object> acc = flink.drainAndStop(Duration.ofMinutes(3));
       v.figure("hosts", churn + STEADY).figure("events", churn + (long) STEADY * steps);
       v.figure("hosts expired", (long) expired);
