@@ -214,13 +214,15 @@ class ForecastJobEndToEndTest {
   /** Issue times of the forecasts that every data step past warm-up must produce. */
   private static Set<Long> expectedForecastSteps(TreeSet<Long> steps) {
     Set<Long> out = new HashSet<>();
-    long segmentStart = Long.MIN_VALUE;
+    int observed = 0;
     long previous = Long.MIN_VALUE;
     for (long s : steps) {
       if (previous == Long.MIN_VALUE || s - previous - 1 > MAX_GAP) {
-        segmentStart = s; // a long gap expires the host: the history starts again
+        observed = 0; // a long gap expires the host: the history starts again
       }
-      if (s - segmentStart + 1 >= MIN_HISTORY) {
+      observed++;
+      // the warm-up counts observed steps only (imputed ones in short gaps do not)
+      if (observed >= MIN_HISTORY) {
         out.add((s + 1) * STEP);
       }
       previous = s;

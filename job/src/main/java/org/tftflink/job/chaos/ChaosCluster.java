@@ -23,9 +23,9 @@ import org.tftflink.job.ForecastJob;
 import org.tftflink.job.LocalFlink;
 
 /**
- * A MiniCluster configured like production (RocksDB, filesystem checkpoints, a fixed-delay restart
- * strategy) running one job, with what the scenarios read of it: status, restarts, accumulators,
- * checkpoint statistics, and a drain-and-stop.
+ * A MiniCluster configured like production (RocksDB, incremental filesystem checkpoints, a
+ * fixed-delay restart strategy) running one job, with what the scenarios read of it: status,
+ * restarts, accumulators, checkpoint statistics, and a drain-and-stop.
  */
 public final class ChaosCluster implements AutoCloseable {
 
@@ -48,6 +48,9 @@ public final class ChaosCluster implements AutoCloseable {
         RestartStrategyOptions.RestartStrategyType.FIXED_DELAY.getMainValue());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    // as in k8s/tft-flink.yaml; each checkpoint flushes RocksDB's memtables, so its key estimates
+    // see deletions
+    conf.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
     // the REST API's metrics are fetched from the task managers at most this often
     conf.setString("metrics.fetcher.update-interval", "500");

@@ -13,6 +13,7 @@ public final class ChaosSuite {
     return List.of(
         new PoisonInputScenario(),
         new TaskFailureScenario(),
+        new BrokerRestartScenario(),
         new HostChurnScenario(),
         new ClockTroubleScenario(),
         new HostileModelScenario(),

@@ -37,12 +37,20 @@ final class CommittedRecords {
       c.seekToBeginning(parts);
       // with read_committed, the end offsets are the last stable offsets
       Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      // a soak's topic holds millions of records: give up only when reading stalls, not after a
+      // fixed time
+      long stall = Duration.ofSeconds(120).toNanos();
+      long lastProgress = System.nanoTime();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end " + end);
+        if (System.nanoTime() - lastProgress > stall) {
+          throw new IllegalStateException(
+              "reading " + topic + " stalled for 120 s before its end " + end);
         }
-        c.poll(Duration.ofMillis(200)).forEach(each);
+        var records = c.poll(Duration.ofMillis(200));
+        if (!records.isEmpty()) {
+          lastProgress = System.nanoTime();
+        }
+        records.forEach(each);
       }
       ChaosSuite.timing("read " + topic);
     }

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,11 +34,24 @@ public final class Reconciliation {
    * @param wrongReason dead letters with another reason than expected
    */
   public record Result(
-      long expected, long seen, long lost, long duplicated, long unexpected, long wrongReason) {
+      long expected,
+      long seen,
+      long lost,
+      long duplicated,
+      long unexpected,
+      long wrongReason,
+      List<String> examples) {
+
+    Result(long expected, long seen, long lost, long duplicated, long unexpected, long wrong) {
+      this(expected, seen, lost, duplicated, unexpected, wrong, List.of());
+    }
 
     /** Writes the counts into {@code v} under {@code prefix} and checks that nothing is off. */
     public void into(Verdict v, String prefix) {
       v.figure(prefix + " lost", lost).figure(prefix + " duplicated", duplicated);
+      if (!examples.isEmpty()) {
+        v.figure(prefix + " off, e.g.", examples);
+      }
       v.expectEqual(prefix + " lost", 0, lost);
       v.expectEqual(prefix + " duplicated", 0, duplicated);
       v.expectEqual(prefix + " unexpected", 0, unexpected);
@@ -64,6 +79,7 @@ public final class Reconciliation {
     long lost = 0;
     long dup = 0;
     long unexpected = 0;
+    List<String> examples = new ArrayList<>();
     for (var e : expected.entrySet()) {
       Map<Long, Integer> got = seen.getOrDefault(e.getKey(), Map.of());
       for (long t : e.getValue()) {
@@ -71,6 +87,9 @@ public final class Reconciliation {
         int n = got.getOrDefault(t, 0);
         lost += n == 0 ? 1 : 0;
         dup += Math.max(0, n - 1);
+        if (n != 1 && examples.size() < 5) {
+          examples.add((n == 0 ? "lost " : n + "x ") + e.getKey() + "@" + Instant.ofEpochMilli(t));
+        }
       }
     }
     for (var e : seen.entrySet()) {
@@ -78,10 +97,13 @@ public final class Reconciliation {
       for (var c : e.getValue().entrySet()) {
         if (!due.contains(c.getKey())) {
           unexpected += c.getValue();
+          if (examples.size() < 5) {
+            examples.add("unexpected " + e.getKey() + "@" + Instant.ofEpochMilli(c.getKey()));
+          }
         }
       }
     }
-    return new Result(want, total[0], lost, dup, unexpected, 0);
+    return new Result(want, total[0], lost, dup, unexpected, 0, List.copyOf(examples));
   }
 
   /** Reconciles the dead-letter topic against {@code expected}: SHA-256 of the input -> reason. */

@@ -17,7 +17,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM,
  * for the tests and the demo; its data lives in a temporary directory that {@link #close()}
- * removes.
+ * removes. It can be stopped and started again ({@link #stop()}, {@link #restart()}) on the same
+ * client ports and the same log directory, without reformatting: what a broker restart in
+ * production looks like to the job.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -26,18 +28,37 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static final int MAX_MESSAGE_BYTES = Topics.MODEL_MAX_MESSAGE_BYTES + 1024 * 1024;
 
-  private final KafkaClusterTestKit cluster;
+  private final TestKitNodes nodes;
+  private final Map<String, String> overrides;
+
+  /** The SCRAM listener's security protocol, or null without that listener. */
+  private final String scramProtocol;
+
   private final Path dataDir;
   private final Duration startupTime;
   private final String bootstrapServers;
+  private final int brokerPort;
+  private final int scramPort;
   private final Thread shutdownHook;
+  private volatile KafkaClusterTestKit cluster;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir, Duration startupTime) {
+  private EmbeddedKafka(
+      KafkaClusterTestKit cluster,
+      TestKitNodes nodes,
+      Map<String, String> overrides,
+      String scramProtocol,
+      Path dataDir,
+      Duration startupTime) {
     this.cluster = cluster;
+    this.nodes = nodes;
+    this.overrides = Map.copyOf(overrides);
+    this.scramProtocol = scramProtocol;
     this.dataDir = dataDir;
     this.startupTime = startupTime;
-    this.bootstrapServers = "127.0.0.1:" + brokerPort(cluster);
+    this.brokerPort = brokerPort(cluster);
+    this.scramPort = scramProtocol != null ? boundPort(cluster, SCRAM_LISTENER) : 0;
+    this.bootstrapServers = "127.0.0.1:" + brokerPort;
     // The demo is often stopped with Ctrl-C; without the hook the data directory would stay behind.
     this.shutdownHook = new Thread(this::closeAfterShutdownHold, "embedded-kafka-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -93,7 +114,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param overrides broker settings applied on top of {@link #defaultBrokerSettings()}
    */
   public static EmbeddedKafka start(Map<String, String> overrides) {
-    return start(overrides, false);
+    return start(overrides, null);
   }
 
   /** Name of the client listener of {@link #startWithScramListener()}. */
@@ -105,10 +126,30 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on the plaintext listener, which the broker also uses for itself.
    */
   public static EmbeddedKafka startWithScramListener() {
-    return start(Map.of(), true);
+    return start(Map.of(), "SASL_PLAINTEXT");
   }
 
-  private static EmbeddedKafka start(Map<String, String> overrides, boolean scram) {
+  /**
+   * Like {@link #startWithScramListener()}, but the {@value #SCRAM_LISTENER} listener is SASL_SSL:
+   * SCRAM-SHA-512 over TLS, the broker presenting the (only) key of {@code keystore} (PKCS12,
+   * {@code password} for the store and the key). Clients need a truststore that trusts it.
+   */
+  public static EmbeddedKafka startWithScramTlsListener(Path keystore, String password) {
+    String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    return start(
+        Map.of(
+            name + "ssl.keystore.location",
+            keystore.toAbsolutePath().toString(),
+            name + "ssl.keystore.type",
+            "PKCS12",
+            name + "ssl.keystore.password",
+            password,
+            name + "ssl.key.password",
+            password),
+        "SASL_SSL");
+  }
+
+  private static EmbeddedKafka start(Map<String, String> overrides, String scram) {
     long t0 = System.nanoTime();
     Path dataDir = createDataDir();
     KafkaClusterTestKit cluster = null;
@@ -123,48 +164,127 @@ public final class EmbeddedKafka implements AutoCloseable {
               // released one.
               .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
               .build();
-      KafkaClusterTestKit.Builder builder =
-          new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
-      // Clients must be told 127.0.0.1, not "localhost", so that an IPv6 ::1 lookup cannot miss the
-      // broker.
-      String broker = nodes.brokerListenerName().value();
-      String controller = nodes.controllerListenerName().value();
-      builder.setConfigProp(
-          "listeners",
-          broker
-              + "://127.0.0.1:0,"
-              + controller
-              + "://127.0.0.1:0"
-              + (scram ? "," + SCRAM_LISTENER + "://127.0.0.1:0" : ""));
-      if (scram) {
-        String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
-        builder.setConfigProp(
-            "listener.security.protocol.map",
-            broker
-                + ":PLAINTEXT,"
-                + controller
-                + ":PLAINTEXT,"
-                + SCRAM_LISTENER
-                + ":SASL_PLAINTEXT");
-        builder.setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-        builder.setConfigProp(name + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
-        builder.setConfigProp(
-            name + "scram-sha-512.sasl.jaas.config",
-            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-      }
-      defaultBrokerSettings().forEach(builder::setConfigProp);
-      overrides.forEach(builder::setConfigProp);
-      cluster = builder.build();
-      LoopbackOnly.releasePreboundSockets(cluster);
+      cluster = build(nodes, overrides, scram, 0, 0);
+      LoopbackOnly.releasePreboundSockets(cluster, java.util.Set.of());
       formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new EmbeddedKafka(cluster, dataDir, Duration.ofNanos(System.nanoTime() - t0));
+      return new EmbeddedKafka(
+          cluster, nodes, overrides, scram, dataDir, Duration.ofNanos(System.nanoTime() - t0));
     } catch (Exception e) {
       closeAfterFailedStart(cluster, dataDir, e);
       throw new IllegalStateException(
           "Could not start the embedded Kafka broker in " + dataDir + ": " + e, e);
     }
+  }
+
+  /**
+   * The test kit for {@code nodes}; client listeners on {@code brokerPort} and {@code scramPort}
+   * (0: any free port), the SCRAM listener with protocol {@code scram} (null: none). The data
+   * directory outlives the kit, so that a restart finds its logs.
+   */
+  private static KafkaClusterTestKit build(
+      TestKitNodes nodes,
+      Map<String, String> overrides,
+      String scram,
+      int brokerPort,
+      int scramPort)
+      throws Exception {
+    KafkaClusterTestKit.Builder builder =
+        new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
+    // Clients must be told 127.0.0.1, not "localhost", so that an IPv6 ::1 lookup cannot miss the
+    // broker.
+    String broker = nodes.brokerListenerName().value();
+    String controller = nodes.controllerListenerName().value();
+    builder.setConfigProp(
+        "listeners",
+        broker
+            + "://127.0.0.1:"
+            + brokerPort
+            + ","
+            + controller
+            + "://127.0.0.1:0"
+            + (scram != null ? "," + SCRAM_LISTENER + "://127.0.0.1:" + scramPort : ""));
+    if (scram != null) {
+      String name = "listener.name." + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+      builder.setConfigProp(
+          "listener.security.protocol.map",
+          broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + SCRAM_LISTENER + ":" + scram);
+      builder.setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+      builder.setConfigProp(name + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+      builder.setConfigProp(
+          name + "scram-sha-512.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+    defaultBrokerSettings().forEach(builder::setConfigProp);
+    overrides.forEach(builder::setConfigProp);
+    return builder.build();
+  }
+
+  /**
+   * Stops the broker (a clean shutdown: controller and broker, every client connection dropped),
+   * keeping its logs, metadata and ports for {@link #start()}; does nothing when stopped.
+   */
+  public synchronized void stop() {
+    if (cluster == null || closed) {
+      return;
+    }
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("The embedded Kafka broker did not stop cleanly: " + e, e);
+    } finally {
+      cluster = null;
+    }
+  }
+
+  /**
+   * Starts a stopped broker again on the same client ports and data directory, without reformatting
+   * (topics, committed offsets and open transactions are as it left them), and waits until it
+   * accepts clients.
+   *
+   * @return the time from the call until the broker accepted clients
+   */
+  public synchronized Duration startAgain() {
+    if (closed) {
+      throw new IllegalStateException("the embedded Kafka broker is closed");
+    }
+    if (cluster != null) {
+      return Duration.ZERO;
+    }
+    long t0 = System.nanoTime();
+    KafkaClusterTestKit next = null;
+    try {
+      next = build(nodes, overrides, scramProtocol, brokerPort, scramPort);
+      // the kit reserved fresh ports for the client listeners; they must bind the old ones
+      java.util.Set<String> fixed = new java.util.HashSet<>();
+      fixed.add(nodes.brokerListenerName().value());
+      if (scramProtocol != null) {
+        fixed.add(SCRAM_LISTENER);
+      }
+      LoopbackOnly.releasePreboundSockets(next, fixed);
+      next.startup();
+      next.waitForReadyBrokers();
+      cluster = next;
+      return Duration.ofNanos(System.nanoTime() - t0);
+    } catch (Exception e) {
+      if (next != null) {
+        try {
+          next.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new IllegalStateException(
+          "Could not start the embedded Kafka broker again in " + dataDir + ": " + e, e);
+    }
+  }
+
+  /** {@link #stop()}, then {@link #startAgain()} after {@code down}; returns the start time. */
+  public Duration restart(Duration down) throws InterruptedException {
+    stop();
+    Thread.sleep(down.toMillis());
+    return startAgain();
   }
 
   /**
@@ -206,12 +326,10 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     #startWithScramListener()}
    */
   public String scramBootstrapServers() {
-    BrokerServer broker = cluster.brokers().values().iterator().next();
-    try {
-      return "127.0.0.1:" + broker.boundPort(ListenerName.normalised(SCRAM_LISTENER));
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("this broker has no " + SCRAM_LISTENER + " listener", e);
+    if (scramProtocol == null) {
+      throw new IllegalStateException("this broker has no " + SCRAM_LISTENER + " listener");
     }
+    return "127.0.0.1:" + scramPort;
   }
 
   /** Wall time from the call to {@link #start} until the broker accepted clients. */
@@ -237,10 +355,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       // close() runs from the hook itself during JVM shutdown; nothing to remove then.
     }
     try {
-      cluster.close();
+      if (cluster != null) {
+        cluster.close();
+      }
     } catch (Exception e) {
       throw new IllegalStateException("The embedded Kafka broker did not stop cleanly: " + e, e);
     } finally {
+      cluster = null;
       deleteQuietly(dataDir);
     }
   }
@@ -254,8 +375,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static int brokerPort(KafkaClusterTestKit cluster) {
+    return boundPort(cluster, cluster.nodes().brokerListenerName().value());
+  }
+
+  private static int boundPort(KafkaClusterTestKit cluster, String listener) {
     BrokerServer broker = cluster.brokers().values().iterator().next();
-    String listener = cluster.nodes().brokerListenerName().value();
     return broker.boundPort(ListenerName.normalised(listener));
   }
 

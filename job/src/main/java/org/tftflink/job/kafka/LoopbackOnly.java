@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 /**
@@ -17,10 +18,12 @@ final class LoopbackOnly {
 
   /**
    * Closes the test kit's pre-bound sockets before start-up; the kit then opens each listener on
-   * the listener's host with the reserved port. If the kit's internals changed, the broker still
-   * starts, bound to every interface, and a warning says so.
+   * the listener's host with the reserved port. The reservations of the listeners in {@code
+   * configuredPorts} are dropped altogether, so that those bind the port of their configuration (a
+   * restart on the old ports). If the kit's internals changed, the broker still starts, bound to
+   * every interface, and a warning says so.
    */
-  static void releasePreboundSockets(KafkaClusterTestKit cluster) {
+  static void releasePreboundSockets(KafkaClusterTestKit cluster, Set<String> configuredPorts) {
     try {
       // TODO: reflection into kafka-test-common-runtime 4.2.0 internals; there is no public hook to
       // choose the bind address, so re-check on every Kafka upgrade (EmbeddedKafkaTest covers it).
@@ -34,6 +37,7 @@ final class LoopbackOnly {
           for (ServerSocketChannel socket : byListener.values()) {
             socket.close();
           }
+          byListener.keySet().removeAll(configuredPorts);
         }
       }
     } catch (ReflectiveOperationException | RuntimeException | IOException e) {

@@ -84,6 +84,46 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void shouldKeepTopicsRecordsAndPortWhenRestarted() throws Exception {
+    try (EmbeddedKafka own = EmbeddedKafka.start()) {
+      String topic = "restart-" + System.nanoTime();
+      try (Admin admin = admin(own)) {
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      }
+      try (KafkaProducer<byte[], byte[]> producer = producer(own, Map.of())) {
+        producer.send(new ProducerRecord<>(topic, bytes("before"))).get();
+      }
+      String bootstrap = own.bootstrapServers();
+
+      own.stop();
+      assertThatThrownBy(
+              () -> {
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", port(bootstrap)), 1_000);
+                }
+              })
+          .isInstanceOf(ConnectException.class);
+      assertThat(own.dataDir()).isDirectory();
+      own.startAgain();
+
+      assertThat(own.bootstrapServers()).isEqualTo(bootstrap);
+      try (KafkaProducer<byte[], byte[]> producer = producer(own, Map.of())) {
+        producer.send(new ProducerRecord<>(topic, bytes("after"))).get();
+      }
+      try (KafkaConsumer<byte[], byte[]> consumer = consumer(own, Map.of())) {
+        consumer.subscribe(List.of(topic));
+        assertThat(poll(consumer, 2, Duration.ofSeconds(20)))
+            .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+            .containsExactlyInAnyOrder("before", "after");
+      }
+    }
+  }
+
+  private static int port(String bootstrap) {
+    return Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+  }
+
+  @Test
   void shouldShowTransactionalRecordsToReadCommittedConsumerOnlyAfterCommit() throws Exception {
     String topic = "eos-" + System.nanoTime();
     try (Admin admin = admin(kafka)) {

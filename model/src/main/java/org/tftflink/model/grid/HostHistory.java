@@ -128,6 +128,21 @@ public class HostHistory {
     return missing[slotOf(i) * columns + column] != 0;
   }
 
+  /**
+   * Whether at least {@code steps} rows hold an observed (not imputed) value of the target, column
+   * 0: the warm-up rule, so that a forecast is never made from a history of mostly carried-forward
+   * values. Reads from the newest row and stops as soon as it has found {@code steps}.
+   */
+  public boolean hasObservedTarget(int steps) {
+    int found = 0;
+    for (int i = size - 1; i >= 0 && found < steps; i--) {
+      if (!isMissing(i, 0)) {
+        found++;
+      }
+    }
+    return found >= steps;
+  }
+
   /** Copies a column, oldest first, into {@code dst[0..size)}. */
   public void copyColumn(int column, double[] dst) {
     for (int i = 0; i < size; i++) {

@@ -37,6 +37,23 @@ class HostHistoryTest {
   }
 
   @Test
+  void shouldCountOnlyObservedTargetValuesTowardTheWarmup() {
+    HostHistory h = new HostHistory(8, 2);
+    h.appendObserved(0, new double[] {5, 7});
+    h.imputeNext();
+    h.imputeNext();
+    h.appendObserved(3, new double[] {Double.NaN, 8}); // a covariate only: the target is missing
+
+    assertThat(h.size).isEqualTo(4);
+    assertThat(h.hasObservedTarget(1)).isTrue();
+    assertThat(h.hasObservedTarget(2)).isFalse();
+
+    h.appendObserved(4, new double[] {6, 9});
+    assertThat(h.hasObservedTarget(2)).isTrue();
+    assertThat(h.hasObservedTarget(3)).isFalse();
+  }
+
+  @Test
   void shouldCarryForwardAColumnMissingFromAnObservedStep() {
     HostHistory h = new HostHistory(4, 2);
     h.appendObserved(0, new double[] {5, 7});

@@ -34,7 +34,9 @@ import org.tftflink.operators.serving.SideOutputs;
  * closes a step, imputes a missing one, expires a silent host; late events go to {@link #LATE}),
  * {@link ServedModel} serves the broadcast TFT in batches (the seasonal-naive baseline while none
  * is served or a history is shorter than its encoder), and {@link SampleMaturer} keeps each host's
- * served TFT forecasts until their horizon closes and emits them on {@link #SAMPLES}.
+ * served TFT forecasts until their horizon closes and emits them on {@link #SAMPLES}. A host is
+ * forecast once its history holds {@code minHistorySteps} observed steps (imputed ones do not count
+ * toward the warm-up), so a host seen once and then silent expires unforecast.
  *
  * <p>At the end of a bounded input (watermark at +infinity) open steps are closed, but no step is
  * imputed: nothing is invented after the data ends. Model messages arrive on the broadcast side
@@ -238,7 +240,8 @@ public class HostForecaster
   }
 
   private void emit(String host, HostHistory h, long timestamp, Collector<Forecast> out) {
-    if (h.size < minHistorySteps) {
+    // warm-up counts observed steps: a host seen once, then silent, is expired, never forecast
+    if (!h.hasObservedTarget(minHistorySteps)) {
       return;
     }
     long issuedAt = (h.lastStep + 1) * grid.stepMillis();

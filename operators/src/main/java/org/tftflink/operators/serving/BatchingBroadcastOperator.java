@@ -33,6 +33,8 @@ public class BatchingBroadcastOperator
   /** Index of the broadcast (model) input in Flink's combined watermark status: 0 = first input. */
   private static final int MODEL_INPUT = 1;
 
+  private static final int METRICS_INPUT = 0;
+
   private final long flushIntervalMillis;
   private transient boolean flushArmed;
 
@@ -129,8 +131,17 @@ public class BatchingBroadcastOperator
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
+  /**
+   * The end of the input: event time goes to +infinity, so that every open step closes and is
+   * forecast, then the batch is flushed. Flink sends +infinity itself when a bounded input ends,
+   * but a drain (stop-with-savepoint --drain) of a metrics input that is idle (quiet past {@code
+   * watermark.idleness}) drops it on the way, and the last steps of every host stayed open: the
+   * broker-restart and host-churn chaos scenarios lost their forecasts.
+   */
   @Override
   public void finish() throws Exception {
+    super.processWatermarkStatus(WatermarkStatus.ACTIVE, METRICS_INPUT);
+    super.processWatermark1(Watermark.MAX_WATERMARK);
     forecaster().flush();
     super.finish();
   }

@@ -127,6 +127,32 @@ class HostForecasterTest {
   }
 
   @Test
+  void shouldNeverForecastAHostSeenOnceFromItsImputedSteps() throws Exception {
+    send("a", 10, 5);
+    for (int s = 0; s <= MAX_GAP + 1; s++) {
+      closeStep(s);
+    }
+
+    // one observed step, then MAX_GAP imputed ones: below the warm-up of 2 observed steps
+    assertThat(forecasts()).isEmpty();
+    assertThat(ForecasterHarness.keyedStateEntries(harness)).isZero();
+  }
+
+  @Test
+  void shouldCountOnlyObservedStepsTowardTheWarmup() throws Exception {
+    send("a", 10, 5);
+    closeStep(0);
+    closeStep(1); // imputed: the history holds 2 steps, 1 observed
+    send("a", 2 * STEP + 10, 7);
+    closeStep(2);
+    closeStep(3); // imputed after warm-up: still forecast
+
+    assertThat(forecasts())
+        .extracting(Forecast::issuedAtMillis)
+        .containsExactly(3 * STEP, 4 * STEP);
+  }
+
+  @Test
   void shouldClearAllStateOfAHostThatStopsReporting() throws Exception {
     send("a", 10, 5);
     send("b", 10, 5);
