@@ -440,7 +440,14 @@ class OnlineLearningEndToEndTest {
     if (learning) {
       FlinkRest rest = new FlinkRest(cluster.getWebInterfaceURL());
       String id = job.getJobID().toString();
+      // the REST API answers from Flink's metric fetcher, which fills its store asynchronously
+      // after the first request: ask until the trainer's metrics are there (or 30 s have passed)
       java.util.Set<String> reported = rest.metricNames(id, Uids.ONLINE_TRAINER_NAME);
+      long fetched = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!reported.containsAll(TRAINER_METRICS) && System.nanoTime() < fetched) {
+        Thread.sleep(500);
+        reported = rest.metricNames(id, Uids.ONLINE_TRAINER_NAME);
+      }
       for (String m : TRAINER_METRICS) {
         // NaN: not reported (a gauge with no value yet, such as the drift statistic, reports NaN)
         metrics.put(
