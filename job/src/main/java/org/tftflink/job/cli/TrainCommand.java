@@ -57,27 +57,27 @@ public final class TrainCommand implements Command {
         "  --batch N         batch size (default 64)");
   }
 
+  /** The options that take a value (all of them: train has no flag). */
+  static final Set<String> VALUED =
+      Set.of(
+          "data",
+          "target",
+          "out",
+          "split",
+          "horizon",
+          "encoder",
+          "epochs",
+          "minutes",
+          "lr",
+          "seed",
+          "hidden",
+          "batch",
+          "plateau-decay",
+          "target-scales");
+
   @Override
   public int run(List<String> argv) throws Exception {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of(
-                "data",
-                "target",
-                "out",
-                "split",
-                "horizon",
-                "encoder",
-                "epochs",
-                "minutes",
-                "lr",
-                "seed",
-                "hidden",
-                "batch",
-                "plateau-decay",
-                "target-scales"),
-            Set.of());
+    Args args = Args.parse(argv, VALUED, Set.of());
     List<Path> files = files(args.get("data", null));
     String target = args.get("target", null);
     if (target == null) {

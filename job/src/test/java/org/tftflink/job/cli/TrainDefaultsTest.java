@@ -17,22 +17,7 @@ import org.tftflink.model.tft.TftConfig;
  */
 class TrainDefaultsTest {
 
-  private static final Set<String> VALUED =
-      Set.of(
-          "data",
-          "target",
-          "out",
-          "split",
-          "horizon",
-          "encoder",
-          "epochs",
-          "minutes",
-          "lr",
-          "seed",
-          "hidden",
-          "batch",
-          "plateau-decay",
-          "target-scales");
+  private static final Set<String> VALUED = TrainCommand.VALUED;
 
   @Test
   void shouldTrainEtth1WithNoFlagExactlyAsTheTunedReadmeLine() {
