@@ -2,28 +2,20 @@ package org.tftflink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,10 +74,15 @@ class KafkaSecurityEndToEndTest {
   void shouldForecastAndDeadLetterThroughASaslScramListener(@TempDir Path dir) throws Exception {
     Topics.Names names = Topics.Names.prefixed("sasl");
     Topics.createAll(kafka.bootstrapServers(), names);
-    produce(names.metrics());
+    SecuredKafkaJobs.produceOneHost(kafka, names.metrics(), T0, STEP, STEPS);
 
     JobExecutionResult result =
-        runJob(settings(names, dir, "right-password"), Duration.ofMinutes(3)).get();
+        SecuredKafkaJobs.runBounded(
+                kafka.scramBootstrapServers(),
+                settings(names, dir, "right-password"),
+                Duration.ofMinutes(3),
+                "sasl")
+            .get();
 
     assertThat(result.<Long>getAccumulatorResult(RouteDeadLetters.EVENTS_IN)).isEqualTo(STEPS + 1);
     // read back over the plaintext listener
@@ -99,11 +96,17 @@ class KafkaSecurityEndToEndTest {
       throws Exception {
     Topics.Names names = Topics.Names.prefixed("sasl-wrong");
     Topics.createAll(kafka.bootstrapServers(), names);
-    produce(names.metrics());
+    SecuredKafkaJobs.produceOneHost(kafka, names.metrics(), T0, STEP, STEPS);
 
     ExecutionException failure =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            () -> runJob(settings(names, dir, "wrong-password"), Duration.ofMinutes(2)).get(),
+            () ->
+                SecuredKafkaJobs.runBounded(
+                        kafka.scramBootstrapServers(),
+                        settings(names, dir, "wrong-password"),
+                        Duration.ofMinutes(2),
+                        "sasl")
+                    .get(),
             ExecutionException.class);
 
     assertThat(failure).isNotNull();
@@ -134,45 +137,5 @@ class KafkaSecurityEndToEndTest {
     assertThat(KafkaClients.settings(s))
         .containsKeys("sasl.jaas.config", "security.protocol", "sasl.mechanism");
     return s;
-  }
-
-  /** Runs the bounded job on the SCRAM listener, restarts disabled; its result within timeout. */
-  private static java.util.concurrent.Future<JobExecutionResult> runJob(
-      Settings settings, Duration timeout) throws Exception {
-    Configuration noRestart = new Configuration();
-    noRestart.set(
-        RestartStrategyOptions.RESTART_STRATEGY,
-        RestartStrategyOptions.RestartStrategyType.NO_RESTART_STRATEGY.getMainValue());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(noRestart);
-    env.setParallelism(1);
-    env.enableCheckpointing(1_000);
-    KafkaPipeline.create(settings, kafka.scramBootstrapServers(), true).build(env);
-    JobClient job = env.executeAsync("sasl");
-    return job.getJobExecutionResult()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                job.cancel();
-              }
-            });
-  }
-
-  private static void produce(String topic) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
-      for (int i = 0; i < STEPS; i++) {
-        String event =
-            String.format(
-                "{\"host\":\"web-1\",\"ts\":\"%s\",\"metrics\":{\"cpu\":%d}}",
-                Instant.ofEpochMilli(T0 + i * STEP), 40 + i % 5);
-        producer.send(record(topic, event));
-      }
-      producer.send(record(topic, "not json")).get();
-    }
-  }
-
-  private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
-    return new ProducerRecord<>(
-        topic, "web-1".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -10,23 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,10 +179,15 @@ class KafkaTlsEndToEndTest {
   void shouldForecastAndDeadLetterThroughASaslSslListener(@TempDir Path dir) throws Exception {
     Topics.Names names = Topics.Names.prefixed("tls");
     Topics.createAll(kafka.bootstrapServers(), names);
-    produce(names.metrics());
+    SecuredKafkaJobs.produceOneHost(kafka, names.metrics(), T0, STEP, STEPS);
 
     JobExecutionResult result =
-        runJob(settings(names, dir, truststore), Duration.ofMinutes(3)).get();
+        SecuredKafkaJobs.runBounded(
+                kafka.scramBootstrapServers(),
+                settings(names, dir, truststore),
+                Duration.ofMinutes(3),
+                "tls")
+            .get();
 
     assertThat(result.<Long>getAccumulatorResult(RouteDeadLetters.EVENTS_IN)).isEqualTo(STEPS + 1);
     // read back over the plaintext listener
@@ -203,11 +200,17 @@ class KafkaTlsEndToEndTest {
   void shouldFailNamingTheHandshakeWhenTheBrokerIsNotTrusted(@TempDir Path dir) throws Exception {
     Topics.Names names = Topics.Names.prefixed("tls-untrusted");
     Topics.createAll(kafka.bootstrapServers(), names);
-    produce(names.metrics());
+    SecuredKafkaJobs.produceOneHost(kafka, names.metrics(), T0, STEP, STEPS);
 
     ExecutionException failure =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            () -> runJob(settings(names, dir, otherTruststore), Duration.ofMinutes(2)).get(),
+            () ->
+                SecuredKafkaJobs.runBounded(
+                        kafka.scramBootstrapServers(),
+                        settings(names, dir, otherTruststore),
+                        Duration.ofMinutes(2),
+                        "tls")
+                    .get(),
             ExecutionException.class);
 
     assertThat(failure).isNotNull();
@@ -238,46 +241,6 @@ class KafkaTlsEndToEndTest {
         .with(Options.KAFKA_CLIENT_PROPERTIES_FILE, properties.toString())
         // hostname verification on (Kafka's default), spelled out: the certificate names 127.0.0.1
         .with("kafka.client.ssl.endpoint.identification.algorithm", "https");
-  }
-
-  /** Runs the bounded job on the SASL_SSL listener, restarts disabled; its result in time. */
-  private static Future<JobExecutionResult> runJob(Settings settings, Duration timeout)
-      throws Exception {
-    Configuration noRestart = new Configuration();
-    noRestart.set(
-        RestartStrategyOptions.RESTART_STRATEGY,
-        RestartStrategyOptions.RestartStrategyType.NO_RESTART_STRATEGY.getMainValue());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(noRestart);
-    env.setParallelism(1);
-    env.enableCheckpointing(1_000);
-    KafkaPipeline.create(settings, kafka.scramBootstrapServers(), true).build(env);
-    JobClient job = env.executeAsync("tls");
-    return job.getJobExecutionResult()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                job.cancel();
-              }
-            });
-  }
-
-  private static void produce(String topic) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = KafkaTestClients.producer(kafka, Map.of())) {
-      for (int i = 0; i < STEPS; i++) {
-        String event =
-            String.format(
-                "{\"host\":\"web-1\",\"ts\":\"%s\",\"metrics\":{\"cpu\":%d}}",
-                Instant.ofEpochMilli(T0 + i * STEP), 40 + i % 5);
-        producer.send(record(topic, event));
-      }
-      producer.send(record(topic, "not json")).get();
-    }
-  }
-
-  private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
-    return new ProducerRecord<>(
-        topic, "web-1".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Runs the JDK's keytool (the one of the running JVM) and fails with its output if it fails. */
