@@ -51,6 +51,14 @@ public final class ModelDataSerializer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return withChecksum(bytes);
+  }
+
+  /**
+   * {@code bytes} followed by the CRC-32 of everything in it, as a big-endian long: the trailer of
+   * an envelope and of a serving plan.
+   */
+  static byte[] withChecksum(ByteArrayOutputStream bytes) {
     CRC32 crc = new CRC32();
     crc.update(bytes.toByteArray());
     long checksum = crc.getValue();

@@ -50,13 +50,7 @@ public final class ServingPlanSerializer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CRC32 crc = new CRC32();
-    crc.update(bytes.toByteArray());
-    long checksum = crc.getValue();
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      bytes.write((int) (checksum >>> shift));
-    }
-    return bytes.toByteArray();
+    return ModelDataSerializer.withChecksum(bytes);
   }
 
   /** Whether {@code blob} (unsigned) starts like a plan wrapper. */
