@@ -151,6 +151,7 @@ public final class Prequential<M> {
       clock.tick(i, s.name(), a.row(), trace.events().size());
     }
     trace.wallNanos = System.nanoTime() - start;
+    trace.counters = learner == null ? null : learner.counters();
     return trace;
   }
 

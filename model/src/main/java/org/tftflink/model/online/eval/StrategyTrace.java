@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tftflink.model.online.LearnerCounters;
 import org.tftflink.model.online.LearningEvent;
 import org.tftflink.model.online.Served;
 
@@ -29,6 +30,7 @@ public final class StrategyTrace<M> {
   long observeNanos;
   long samplesTrained;
   long forecasts;
+  LearnerCounters counters;
 
   public StrategyTrace(String strategy) {
     this.strategy = strategy;
@@ -96,5 +98,10 @@ public final class StrategyTrace<M> {
 
   public long forecasts() {
     return forecasts;
+  }
+
+  /** The learner's counts at the end of the run, or null for the frozen model. */
+  public LearnerCounters counters() {
+    return counters;
   }
 }

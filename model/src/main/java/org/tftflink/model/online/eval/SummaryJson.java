@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tftflink.model.online.LearnerCounters;
 import org.tftflink.model.online.LearningEvent;
 
 /**
@@ -116,6 +117,11 @@ public final class SummaryJson {
     c.put(
         "samples_trained_per_second",
         t.trainNanos() == 0 ? null : t.samplesTrained() / (t.trainNanos() / 1e9));
+    // active learning's filter: trainable samples it saw and the share it kept from training
+    LearnerCounters n = t.counters();
+    c.put("active_learning_seen", n == null ? null : n.activeSeen());
+    c.put("active_learning_skipped", n == null ? null : n.activeSkipped());
+    c.put("active_learning_skipped_share", n == null ? null : n.skippedShare());
     return c;
   }
 

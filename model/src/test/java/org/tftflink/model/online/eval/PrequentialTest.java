@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.update.Candidate;
@@ -102,5 +103,43 @@ class PrequentialTest {
     assertThat(ops.seen).hasSize(origins);
     assertThat(r.strategies().get(0).forecasts()).isEqualTo(origins);
     assertThat(ops.seen.get(0).staticCategoricals()).containsExactly("h");
+  }
+
+  @Test
+  void shouldReportTheShareOfSamplesActiveLearningKeptFromTraining() {
+    EvalSeries s = EvalData.series(NAB, "value", "h", 0.3, 6, List.of(), List.of());
+    OnlineConfig active =
+        OnlineConfig.defaults().with("active_learning", "true").with("uncertainty_threshold", "50");
+
+    // a band far wider than 50 times the level: every forecast was uncertain, none is skipped
+    Map<String, Object> wide = costsOf(run(s, active, 1e6), "sliding_window");
+    assertThat((Long) wide.get("active_learning_seen")).isPositive();
+    assertThat(wide.get("active_learning_skipped")).isEqualTo(0L);
+    // a band of width 0 whose misses are all far below 50 times the level: every sample is skipped
+    Map<String, Object> narrow = costsOf(run(s, active, 0.0), "sliding_window");
+    assertThat(narrow.get("active_learning_skipped")).isEqualTo(narrow.get("active_learning_seen"));
+    assertThat(narrow.get("active_learning_skipped_share")).isEqualTo(1.0);
+    assertThat(narrow.get("updates")).isEqualTo(0L);
+    // the frozen model has no learner, hence no counts
+    assertThat(costsOf(run(s, active, 0.0), OnlineEvaluation.FROZEN))
+        .containsEntry("active_learning_seen", null);
+  }
+
+  private static EvaluationResult<Double> run(EvalSeries s, OnlineConfig online, double spread) {
+    OnlineEvaluation.Settings settings =
+        new OnlineEvaluation.Settings(
+            List.of(OnlineEvaluation.FROZEN, "sliding_window"),
+            online,
+            new AlertRule(3, 4),
+            1.2,
+            100);
+    return new OnlineEvaluation<>(CONFIG, new LastValue(), null, settings, line -> {})
+        .run(List.of(s), spread);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> costsOf(EvaluationResult<Double> r, String strategy) {
+    Map<String, Object> summary = SummaryJson.of(r, Map.of());
+    return (Map<String, Object>) ((Map<String, Object>) summary.get("strategies")).get(strategy);
   }
 }
