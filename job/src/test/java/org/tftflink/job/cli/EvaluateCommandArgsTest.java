@@ -59,7 +59,9 @@ class EvaluateCommandArgsTest {
 
   @Test
   void shouldRejectUnknownOptionsNamingTheNearestKnownOne() {
-    CliAccess.Result r = CliAccess.run(argv("--strategy", "replay").toArray(String[]::new));
+    List<String> line = new ArrayList<>(List.of("evaluate"));
+    line.addAll(argv("--strategy", "replay"));
+    CliAccess.Result r = CliAccess.run(line.toArray(String[]::new));
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
