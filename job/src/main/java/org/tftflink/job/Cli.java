@@ -108,10 +108,21 @@ public final class Cli implements Runnable {
   /** The whole CLI, with its uniform error handling; set its out and err before executing. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Cli());
-    cli.setUsageHelpWidth(100);
+    cli.setUsageHelpWidth(120);
+    headings(cli);
     cli.setParameterExceptionHandler(Cli::badArguments);
     cli.setExecutionExceptionHandler(Cli::failed);
     return cli;
+  }
+
+  /** The same layout for every command: a blank line before its description and its options. */
+  private static void headings(CommandLine command) {
+    command
+        .getCommandSpec()
+        .usageMessage()
+        .descriptionHeading("%n")
+        .optionListHeading("%nOptions:%n");
+    command.getSubcommands().values().forEach(Cli::headings);
   }
 
   /** No command: the list of commands. */
