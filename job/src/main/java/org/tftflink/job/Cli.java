@@ -15,6 +15,7 @@ import org.tftflink.job.cli.TrainCommand;
 import org.tftflink.job.cli.TrainModelCommand;
 import org.tftflink.job.demo.DemoCommand;
 import org.tftflink.model.tft.graph.NativeMemoryGc;
+import org.tftflink.model.tft.graph.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,6 +78,8 @@ public final class Cli implements Runnable {
   private Cli() {}
 
   public static void main(String[] argv) {
+    // before anything prints: every graph this JVM builds keeps SameDiff's op lines out of stdout
+    SameDiffChatter.silence();
     capNativeMemory();
     // after the caps: javacpp reads them when first loaded
     NativeMemoryGc.start(NativeMemoryGc.DEFAULT_STEP_BYTES);
