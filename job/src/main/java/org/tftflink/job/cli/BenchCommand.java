@@ -37,21 +37,25 @@ public final class BenchCommand implements Callable<Integer> {
   int pipeline(
       @Option(
               names = "--hosts",
+              paramLabel = "N",
               defaultValue = "1000",
               description = "simulated hosts (default: ${DEFAULT-VALUE})")
           int hosts,
       @Option(
               names = "--steps",
+              paramLabel = "N",
               defaultValue = "600",
               description = "steps per host (default: ${DEFAULT-VALUE})")
           int steps,
       @Option(
               names = "--parallelism",
+              paramLabel = "N",
               defaultValue = "2",
               description = "job parallelism (default: ${DEFAULT-VALUE})")
           int parallelism,
       @Option(
               names = "--rounds",
+              paramLabel = "N",
               defaultValue = "2",
               description = "runs of each job; the last one counts (default: ${DEFAULT-VALUE})")
           int rounds)
@@ -80,30 +84,35 @@ public final class BenchCommand implements Callable<Integer> {
   int serving(
       @Option(
               names = "--hosts",
+              paramLabel = "N",
               defaultValue = "1000",
               description = "simulated hosts (default: ${DEFAULT-VALUE})")
           int hosts,
       @Option(
               names = "--steps",
+              paramLabel = "N",
               defaultValue = "4",
               description = "measured steps at batch 256 (default: ${DEFAULT-VALUE})")
           int steps,
       @Option(
               names = "--unbatched-steps",
+              paramLabel = "N",
               defaultValue = "1",
               description = "measured steps at batch 1 (default: ${DEFAULT-VALUE})")
           int unbatchedSteps,
       @Option(
               names = "--waves",
+              paramLabel = "N",
               defaultValue = "3",
               description = "latency waves (default: ${DEFAULT-VALUE})")
           int waves,
       @Option(
               names = "--only",
-              paramLabel = "throughput|latency",
+              paramLabel = "all|throughput|latency",
               defaultValue = "all",
               converter = Only.class,
-              description = "run one half only (default: ${DEFAULT-VALUE}, both)")
+              description =
+                  "run the throughput or the latency half only (default: ${DEFAULT-VALUE})")
           String only)
       throws Exception {
     ServingBench bench = new ServingBench(hosts, 2, waves);
