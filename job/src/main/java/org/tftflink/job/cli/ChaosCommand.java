@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
     name = "chaos",
     sortOptions = false,
     description =
-        "chaos scenarios against the real job on MiniCluster + embedded Kafka (--list, NAME, --all)",
+        "chaos scenarios against the real job on MiniCluster + embedded Kafka (--list, NAME, "
+            + "--all)",
     customSynopsis = {
       "./tft chaos --list",
       "       ./tft chaos NAME... [--profile short|long]",

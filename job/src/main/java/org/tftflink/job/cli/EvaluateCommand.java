@@ -96,7 +96,10 @@ public final class EvaluateCommand implements Callable<Integer> {
       arity = "1",
       converter = EttSplit.class,
       description =
-          "ett: standard ETT split (training rows train, the learners run from the validation rows, the test rows are scored, MSE/MAE on the z-scale); nab: the first --train-share of each file trains (default: ett for files named ETT*, nab otherwise)")
+          "ett: standard ETT split (training rows train, the learners run from the "
+              + "validation rows, the test rows are scored, MSE/MAE on the z-scale); nab: the "
+              + "first --train-share of each file trains (default: ett for files named ETT*, nab "
+              + "otherwise)")
   Boolean ettSplit;
 
   @Option(
@@ -110,7 +113,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--drift-at",
       paramLabel = "TS[,TS]",
       description =
-          "drift markers, 'yyyy-MM-dd HH:mm:ss' UTC (default: the starts of NAB's labelled windows, read from labels/combined_windows.json beside nab/)")
+          "drift markers, 'yyyy-MM-dd HH:mm:ss' UTC (default: the starts of NAB's labelled "
+              + "windows, read from labels/combined_windows.json beside nab/)")
   String driftAt;
 
   @Option(

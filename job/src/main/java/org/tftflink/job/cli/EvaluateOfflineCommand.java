@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
     customSynopsis = "./tft evaluate-offline --model model.tft --data FILE.csv [OPTIONS]",
     footer = {
       "",
-      "MSE and MAE of P50 are on the z-scale of the training rows; q-risk (2*sum pinball / sum |y|)",
+      "MSE and MAE of P50 are on the z-scale of the training rows; q-risk (2*sum pinball / "
+          + "sum |y|)",
       "in original units; coverage is the share of actuals inside the P10-P90 band."
     })
 public final class EvaluateOfflineCommand implements Callable<Integer> {
@@ -54,7 +55,9 @@ public final class EvaluateOfflineCommand implements Callable<Integer> {
       paramLabel = "ett|half",
       converter = OfflineData.SplitConverter.class,
       description =
-          "ett: standard ETT test rows, every column z-scored with the training rows' statistics of this file (as at training time); half: the second half of the series (default: ett for files named ETT*, half otherwise)")
+          "ett: standard ETT test rows, every column z-scored with the training rows' "
+              + "statistics of this file (as at training time); half: the second half of the "
+              + "series (default: ett for files named ETT*, half otherwise)")
   Split split;
 
   @Option(

@@ -56,7 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "ett|half",
       converter = OfflineData.SplitConverter.class,
       description =
-          "ett: standard ETT split, target + six loads observed, train-row z-scaling; half: first half of each series trains, its last fifth validates (default: ett for files named ETT*, half otherwise)")
+          "ett: standard ETT split, target + six loads observed, train-row z-scaling; half: "
+              + "first half of each series trains, its last fifth validates (default: ett for "
+              + "files named ETT*, half otherwise)")
   Split split;
 
   @Option(
@@ -99,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "F",
       defaultValue = "0.5",
       description =
-          "after an epoch without improvement, go back to the best weights and multiply the learning rate by F (default: ${DEFAULT-VALUE}; 1 turns it off)")
+          "after an epoch without improvement, go back to the best weights and multiply the "
+              + "learning rate by F (default: ${DEFAULT-VALUE}; 1 turns it off)")
   double plateauDecay;
 
   @Option(
@@ -107,7 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "true|false",
       arity = "1",
       description =
-          "feed each window's target level and scale to the static covariates (default: false for --split ett, whose test level is shifted, true otherwise)")
+          "feed each window's target level and scale to the static covariates (default: "
+              + "false for --split ett, whose test level is shifted, true otherwise)")
   Boolean targetScales;
 
   @Option(

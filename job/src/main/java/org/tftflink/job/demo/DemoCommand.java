@@ -42,7 +42,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "FILE",
       description =
-          "replay a JSON-lines file (one line = one Kafka message, bytes as in the file) instead of the bundled NAB series")
+          "replay a JSON-lines file (one line = one Kafka message, bytes as in the file) "
+              + "instead of the bundled NAB series")
   Path input;
 
   @Option(
@@ -74,7 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--follow",
       description =
-          "keep running after the data ends, until Ctrl-C or SIGTERM (without it, the end of the data drains event time: every step is closed and forecast, then the job stops with a savepoint)")
+          "keep running after the data ends, until Ctrl-C or SIGTERM (without it, the end of "
+              + "the data drains event time: every step is closed and forecast, then the job stops "
+              + "with a savepoint)")
   boolean follow;
 
   @Option(
@@ -88,7 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--model",
       paramLabel = "FILE",
       description =
-          "publish this model envelope when the job starts (default: the bundled small TFT trained on NAB, "
+          "publish this model envelope when the job starts (default: the bundled small TFT "
+              + "trained on NAB, "
               + BUNDLED_MODEL
               + ")")
   Path modelFile;
@@ -103,7 +107,9 @@ public final class DemoCommand implements Callable<Integer> {
       defaultValue = "on",
       converter = OnOff.class,
       description =
-          "learn online from the replay (default: ${DEFAULT-VALUE}: the trainer's versions and decisions appear in the console; off never updates the model; both start from the same model)")
+          "learn online from the replay (default: ${DEFAULT-VALUE}: the trainer's versions "
+              + "and decisions appear in the console; off never updates the model; both start from "
+              + "the same model)")
   String online;
 
   @Option(
