@@ -112,6 +112,10 @@ public final class Cli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Cli());
     cli.setUsageHelpWidth(120);
+    // as the hand-written parser did: an option given twice takes its last value, and an argument
+    // starting with @ is a value (a file name, a key), not picocli's file of arguments
+    cli.setOverwrittenOptionsAllowed(true);
+    cli.setExpandAtFiles(false);
     headings(cli);
     cli.setParameterExceptionHandler(Cli::badArguments);
     cli.setExecutionExceptionHandler(Cli::failed);

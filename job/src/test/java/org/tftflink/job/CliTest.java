@@ -249,6 +249,8 @@ class CliTest {
         .contains(entry("--set", List.of("a=1")));
     assertThat(parsed("run", "--set", "target=mem", "--set=forecast.horizon=6"))
         .contains(entry("--set", List.of("target=mem", "forecast.horizon=6")));
+    assertThat(parsed("train-model", "--out", "@m.tft", "--hidden", "4", "--hidden", "6"))
+        .contains(entry("--hidden", 6), entry("--out", java.nio.file.Path.of("@m.tft")));
     assertThat(parsed("chaos", "broker-restart", "--profile", "LONG"))
         .contains(entry("--profile", Profile.LONG));
   }
