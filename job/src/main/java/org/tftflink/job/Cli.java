@@ -35,10 +35,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "./tft",
     synopsisHeading = "Usage: ",
     customSynopsis = "./tft COMMAND [OPTIONS]",
-    description = {
-      "",
-      "Forecasts server metrics with a Temporal Fusion Transformer on Flink and learns online."
-    },
+    description =
+        "Forecasts server metrics with a Temporal Fusion Transformer on Flink and learns online.",
     commandListHeading = "%nCommands:%n",
     subcommands = {
       DemoCommand.class,
