@@ -1,10 +1,10 @@
 package org.tftflink.job;
 
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.tftflink.job.cli.BenchCommand;
 import org.tftflink.job.cli.ChaosCommand;
-import org.tftflink.job.cli.Command;
 import org.tftflink.job.cli.ControlCommand;
 import org.tftflink.job.cli.EvaluateCommand;
 import org.tftflink.job.cli.EvaluateOfflineCommand;
@@ -15,27 +15,69 @@ import org.tftflink.job.cli.TrainCommand;
 import org.tftflink.job.cli.TrainModelCommand;
 import org.tftflink.job.demo.DemoCommand;
 import org.tftflink.model.tft.graph.NativeMemoryGc;
+import org.tftflink.model.tft.graph.SameDiffChatter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The entry point of {@code ./tft} and of the shaded job jar: dispatches to a subcommand. */
-public final class Cli {
+/**
+ * The entry point of {@code ./tft} and of the shaded job jar: picocli dispatches to a subcommand,
+ * prints every command's help and reports every bad argument the same way (exit code 2).
+ */
+@Command(
+    name = "./tft",
+    synopsisHeading = "Usage: ",
+    customSynopsis = "./tft COMMAND [OPTIONS]",
+    description =
+        "Forecasts server metrics with a Temporal Fusion Transformer on Flink and learns online.",
+    commandListHeading = "%nCommands:%n",
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      PublishCommand.class,
+      ControlCommand.class,
+      TrainModelCommand.class,
+      TrainCommand.class,
+      EvaluateOfflineCommand.class,
+      EvaluateCommand.class,
+      BenchCommand.class,
+      ChaosCommand.class,
+      OptionsCommand.class,
+      Cli.Help.class
+    },
+    footer = {
+      "",
+      "The ./tft launcher also runs 'test' (the whole test suite, mvn -B test) and 'bench model'"
+          + " (the TFT's JMH benchmark).",
+      "Run ./tft COMMAND --help for a command's options."
+    })
+public final class Cli implements Runnable {
 
-  static final List<Command> COMMANDS =
-      List.of(
-          new DemoCommand(),
-          new RunCommand(),
-          new PublishCommand(),
-          new ControlCommand(),
-          new TrainModelCommand(),
-          new TrainCommand(),
-          new EvaluateOfflineCommand(),
-          new EvaluateCommand(),
-          new BenchCommand(),
-          new ChaosCommand(),
-          new OptionsCommand());
+  /** The exit code of a bad command line: unknown option, bad value, missing option. */
+  public static final int USAGE = 2;
+
+  @Spec CommandSpec spec;
+
+  // inherited: every command and subcommand takes --help
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "show this help and exit")
+  boolean help;
 
   private Cli() {}
 
-  public static void main(String[] argv) throws Exception {
+  public static void main(String[] argv) {
+    // before anything prints: every graph this JVM builds keeps SameDiff's op lines out of stdout
+    SameDiffChatter.silence();
     capNativeMemory();
     // after the caps: javacpp reads them when first loaded
     NativeMemoryGc.start(NativeMemoryGc.DEFAULT_STEP_BYTES);
@@ -60,42 +102,109 @@ public final class Cli {
     }
   }
 
-  static int run(String[] argv) throws Exception {
-    if (argv.length == 0
-        || argv[0].equals("--help")
-        || argv[0].equals("-h")
-        || argv[0].equals("help")) {
-      printHelp();
-      return 0;
-    }
-    Command command =
-        COMMANDS.stream().filter(c -> c.name().equals(argv[0])).findFirst().orElse(null);
-    if (command == null) {
-      System.err.println("tft: unknown command '" + argv[0] + "'");
-      printHelp();
-      return 2;
-    }
-    List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-    if (rest.contains("--help") || rest.contains("-h")) {
-      System.out.println(command.usage());
-      return 0;
-    }
-    try {
-      return command.run(rest);
-    } catch (IllegalArgumentException e) {
-      System.err.println("tft " + command.name() + ": " + e.getMessage());
-      System.err.println(command.usage());
-      return 2;
+  static int run(String[] argv) {
+    return commandLine().execute(argv);
+  }
+
+  /** The whole CLI, with its uniform error handling; set its out and err before executing. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Cli());
+    cli.setUsageHelpWidth(120);
+    // as the hand-written parser did: an option given twice takes its last value, and an argument
+    // starting with @ is a value (a file name, a key), not picocli's file of arguments
+    cli.setOverwrittenOptionsAllowed(true);
+    cli.setExpandAtFiles(false);
+    headings(cli);
+    cli.setParameterExceptionHandler(Cli::badArguments);
+    cli.setExecutionExceptionHandler(Cli::failed);
+    return cli;
+  }
+
+  /** The same layout for every command: a blank line before its description and its options. */
+  private static void headings(CommandLine command) {
+    command
+        .getCommandSpec()
+        .usageMessage()
+        .descriptionHeading("%n")
+        .optionListHeading("%nOptions:%n");
+    command.getSubcommands().values().forEach(Cli::headings);
+  }
+
+  /** No command: the list of commands. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code ./tft help [COMMAND...]}: the help of the CLI or of one (sub)command. */
+  @Command(name = "help", description = "this help, or a command's: ./tft help COMMAND")
+  static final class Help implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        paramLabel = "COMMAND",
+        arity = "0..*",
+        description = "e.g. train, or bench serving")
+    List<String> names = new ArrayList<>();
+
+    @Override
+    public void run() {
+      CommandLine command = spec.parent().commandLine();
+      for (String name : names) {
+        command = command.getSubcommands().get(name);
+        if (command == null) {
+          throw new IllegalArgumentException("no command '" + String.join(" ", names) + "'");
+        }
+      }
+      command.usage(spec.commandLine().getOut());
     }
   }
 
-  private static void printHelp() {
-    System.out.println("Commands:");
-    System.out.printf(
-        "  %-18s %s%n", "test", "run the whole test suite (Maven; handled by the ./tft launcher)");
-    for (Command c : COMMANDS) {
-      System.out.printf("  %-18s %s%n", c.name(), c.summary());
+  /**
+   * An unknown option, a bad value, a missing option or an unknown command: one line and a hint.
+   */
+  private static int badArguments(ParameterException e, String[] argv) {
+    CommandLine cmd = e.getCommandLine();
+    String message = e.getMessage();
+    if (e instanceof UnmatchedArgumentException u) {
+      List<String> unmatched = u.getUnmatched();
+      String first = unmatched.isEmpty() ? "" : unmatched.get(0);
+      if (cmd.getParent() == null && !first.startsWith("-")) {
+        message = "unknown command '" + first + "'";
+      } else if (first.startsWith("-")) {
+        // picocli also lists the unknown option's value ('--epoch', '3'): name the option only
+        message = "Unknown option: '" + first + "'";
+      }
+      List<String> suggestions = u.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        message += " (did you mean " + String.join(" or ", suggestions) + "?)";
+      }
     }
-    System.out.println("Run ./tft COMMAND --help for a command's options.");
+    report(cmd, message);
+    return USAGE;
+  }
+
+  /**
+   * A command's own check of its arguments (an IllegalArgumentException, thrown before any work)
+   * reads like a parsing error; anything else is a failure with its stack trace (exit code 1).
+   */
+  private static int failed(Exception e, CommandLine cmd, ParseResult parsed) throws Exception {
+    if (e instanceof IllegalArgumentException) {
+      report(cmd, e.getMessage());
+      return USAGE;
+    }
+    throw e;
+  }
+
+  private static void report(CommandLine cmd, String message) {
+    String name = cmd.getCommandSpec().qualifiedName(" ");
+    PrintWriter err = cmd.getErr();
+    err.println(name.substring(2) + ": " + message);
+    err.println(
+        "Try '"
+            + name
+            + " --help' for "
+            + (cmd.getParent() == null ? "the commands." : "its options."));
+    err.flush();
   }
 }

@@ -2,54 +2,64 @@ package org.tftflink.job.cli;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.tftflink.job.bench.PipelineBench;
 import org.tftflink.job.bench.ServingBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tft bench WHAT}: the project's benchmarks, which print their figures (see
- * BENCHMARKS.md).
+ * BENCHMARKS.md). Each benchmark is one method below, its options its parameters.
  */
-public final class BenchCommand implements Command {
+@Command(
+    name = "bench",
+    description =
+        "benchmarks: 'bench pipeline' (pass-through vs baseline pipeline), 'bench serving' (the TFT"
+            + " in the stream), 'bench model' (JMH, run by the launcher)",
+    customSynopsis = "./tft bench pipeline|serving [OPTIONS]   (./tft bench model [JMH ARGS])",
+    commandListHeading = "%nBenchmarks:%n",
+    footer = {"", "Run ./tft bench WHAT --help for a benchmark's options."})
+public final class BenchCommand implements Callable<Integer> {
 
   @Override
-  public String name() {
-    return "bench";
+  public Integer call() {
+    throw new IllegalArgumentException("name a benchmark: pipeline, serving or model");
   }
 
-  @Override
-  public String summary() {
-    return "benchmarks: 'bench pipeline' (pass-through vs baseline pipeline), 'bench serving' (the TFT in"
-        + " the stream), 'bench model' (JMH, run by the launcher)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: ./tft bench pipeline [--hosts 1000] [--steps 600] [--parallelism 2] [--rounds 2]",
-        "       ./tft bench serving [--hosts 1000] [--steps 4] [--unbatched-steps 1] [--waves 3]"
-            + " [--only throughput|latency]",
-        "       ./tft bench model [JMH options]   (the launcher runs the model's JMH benchmark)");
-  }
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    String which = argv.isEmpty() ? "" : argv.get(0);
-    List<String> rest = argv.isEmpty() ? List.of() : argv.subList(1, argv.size());
-    return switch (which) {
-      case "pipeline" -> pipeline(rest);
-      case "serving" -> serving(rest);
-      default -> throw new IllegalArgumentException("name a benchmark: pipeline, serving or model");
-    };
-  }
-
-  private int pipeline(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("hosts", "steps", "parallelism", "rounds"), Set.of());
-    int hosts = (int) args.number("hosts", 1000);
-    int steps = (int) args.number("steps", 600);
-    int parallelism = (int) args.number("parallelism", 2);
-    int rounds = (int) args.number("rounds", 2);
+  @Command(
+      name = "pipeline",
+      sortOptions = false,
+      description =
+          "events/s of a pass-through job and of the pipeline with the baseline forecaster")
+  int pipeline(
+      @Option(
+              names = "--hosts",
+              paramLabel = "N",
+              defaultValue = "1000",
+              description = "simulated hosts (default: ${DEFAULT-VALUE})")
+          int hosts,
+      @Option(
+              names = "--steps",
+              paramLabel = "N",
+              defaultValue = "600",
+              description = "steps per host (default: ${DEFAULT-VALUE})")
+          int steps,
+      @Option(
+              names = "--parallelism",
+              paramLabel = "N",
+              defaultValue = "2",
+              description = "job parallelism (default: ${DEFAULT-VALUE})")
+          int parallelism,
+      @Option(
+              names = "--rounds",
+              paramLabel = "N",
+              defaultValue = "2",
+              description = "runs of each job; the last one counts (default: ${DEFAULT-VALUE})")
+          int rounds)
+      throws Exception {
     List<PipelineBench.Result> results = new PipelineBench(hosts, steps, parallelism, rounds).run();
     PipelineBench.Result a = results.get(results.size() - 2);
     PipelineBench.Result b = results.get(results.size() - 1);
@@ -67,26 +77,77 @@ public final class BenchCommand implements Command {
     return 0;
   }
 
-  private int serving(List<String> argv) throws Exception {
-    Args args =
-        Args.parse(argv, Set.of("hosts", "steps", "unbatched-steps", "waves", "only"), Set.of());
-    String only = args.get("only", "all");
-    ServingBench bench =
-        new ServingBench((int) args.number("hosts", 1000), 2, (int) args.number("waves", 3));
+  @Command(
+      name = "serving",
+      sortOptions = false,
+      description = "the reference TFT in the stream: forecasts/s batched and unbatched, latency")
+  int serving(
+      @Option(
+              names = "--hosts",
+              paramLabel = "N",
+              defaultValue = "1000",
+              description = "simulated hosts (default: ${DEFAULT-VALUE})")
+          int hosts,
+      @Option(
+              names = "--steps",
+              paramLabel = "N",
+              defaultValue = "4",
+              description = "measured steps at batch 256 (default: ${DEFAULT-VALUE})")
+          int steps,
+      @Option(
+              names = "--unbatched-steps",
+              paramLabel = "N",
+              defaultValue = "1",
+              description = "measured steps at batch 1 (default: ${DEFAULT-VALUE})")
+          int unbatchedSteps,
+      @Option(
+              names = "--waves",
+              paramLabel = "N",
+              defaultValue = "3",
+              description = "latency waves (default: ${DEFAULT-VALUE})")
+          int waves,
+      @Option(
+              names = "--only",
+              paramLabel = "all|throughput|latency",
+              defaultValue = "all",
+              converter = Only.class,
+              description =
+                  "run the throughput or the latency half only (default: ${DEFAULT-VALUE})")
+          String only)
+      throws Exception {
+    ServingBench bench = new ServingBench(hosts, 2, waves);
     System.out.printf(
         "%s, %d cores, %d hosts, reference TFT (%s)%n",
-        LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(),
-        (int) args.number("hosts", 1000),
-        bench.model());
+        LocalDate.now(), Runtime.getRuntime().availableProcessors(), hosts, bench.model());
     if (!only.equals("latency")) {
-      bench.throughput(256, (int) args.number("steps", 4));
-      bench.throughput(1, (int) args.number("unbatched-steps", 1));
+      bench.throughput(256, steps);
+      bench.throughput(1, unbatchedSteps);
     }
     if (!only.equals("throughput")) {
       bench.latency(256);
       bench.latency(1);
     }
     return 0;
+  }
+
+  @Command(
+      name = "model",
+      description =
+          "the TFT's JMH benchmark: run by the ./tft launcher on the model's test classes")
+  int model() {
+    throw new IllegalArgumentException(
+        "'bench model' runs JMH on the model module's test classpath: run it as ./tft bench model");
+  }
+
+  /** {@code --only all|throughput|latency}. */
+  static final class Only implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String v = value.toLowerCase(Locale.ROOT);
+      if (!List.of("all", "throughput", "latency").contains(v)) {
+        throw Choice.unknown(value, "all", "throughput", "latency");
+      }
+      return v;
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.tftflink.job.report.HtmlReport;
 import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.config.Strategy;
@@ -16,107 +16,185 @@ import org.tftflink.model.online.eval.EvalData;
 import org.tftflink.model.online.eval.EvalSeries;
 import org.tftflink.model.online.eval.NabLabels;
 import org.tftflink.model.online.eval.OnlineEvaluation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tft evaluate}: the prequential evaluation of the online-learning strategies (DESIGN
  * section 4) on CSV files, several files being several hosts of one run; writes summary.json and
  * report.html with its plots.
  */
-public final class EvaluateCommand implements Command {
+@Command(
+    name = "evaluate",
+    sortOptions = false,
+    description =
+        "prequential evaluation of the online-learning strategies on CSVs: summary.json +"
+            + " report.html",
+    customSynopsis =
+        "./tft evaluate --data FILE.csv[,FILE2.csv] --target COLUMN --out DIR [OPTIONS]",
+    footer = {
+      "",
+      "Adaptation: steps after a marker until the MAE over the next horizon-many origins is within",
+      "1.2x the mean of the day before. Several files are several hosts of one model and learner."
+    })
+public final class EvaluateCommand implements Callable<Integer> {
   static final String DEFAULT_ALERT_RULE = "3/4";
 
-  @Override
-  public String name() {
-    return "evaluate";
-  }
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE.csv[,FILE2.csv]",
+      description = "the series; several files are several hosts of one run")
+  String csvs;
+
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "COLUMN",
+      description = "the column to forecast (OT for ETT, value for NAB)")
+  String target;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "where summary.json, report.html and its plots go")
+  Path out;
+
+  @Option(
+      names = "--strategies",
+      paramLabel = "LIST",
+      defaultValue = "frozen,sliding_window",
+      description = "frozen and/or ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+      completionCandidates = StrategyKeys.class)
+  String strategyList;
+
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      defaultValue = OnlineConfig.DEFAULT_PRESET,
+      description =
+          "online-learning preset: conservative or aggressive (default: ${DEFAULT-VALUE})")
+  String preset;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "online-learning keys (properties or YAML) over the preset")
+  Path onlineFile;
+
+  @Option(
+      names = "--online",
+      paramLabel = "K=V,K=V",
+      description = "online-learning keys over the file (e.g. online_epochs=2)")
+  String online;
+
+  @Option(
+      names = "--split",
+      paramLabel = "ett|nab",
+      arity = "1",
+      converter = EttSplit.class,
+      description =
+          "ett: standard ETT split (training rows train, the learners run from the "
+              + "validation rows, the test rows are scored, MSE/MAE on the z-scale); nab: the "
+              + "first --train-share of each file trains (default: ett for files named ETT*, nab "
+              + "otherwise)")
+  Boolean ettSplit;
+
+  @Option(
+      names = "--train-share",
+      paramLabel = "F",
+      defaultValue = "0.3",
+      description = "share of the rows that train the frozen model (default: ${DEFAULT-VALUE})")
+  double trainShare;
+
+  @Option(
+      names = "--drift-at",
+      paramLabel = "TS[,TS]",
+      description =
+          "drift markers, 'yyyy-MM-dd HH:mm:ss' UTC (default: the starts of NAB's labelled "
+              + "windows, read from labels/combined_windows.json beside nab/)")
+  String driftAt;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "NAB labelled windows (default: found beside the NAB folder)")
+  Path labels;
+
+  @Option(
+      names = "--alert-rule",
+      paramLabel = "K/M",
+      defaultValue = DEFAULT_ALERT_RULE,
+      description =
+          "alert when K of the last M actuals leave the P10-P90 band (default: ${DEFAULT-VALUE})")
+  String alertRule;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description =
+          "seed of the frozen model's training and of the learners (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--hidden",
+      paramLabel = "N",
+      description = "TFT hidden size (default: 8 as the bundled demo model; 32 for ETT)")
+  Integer hidden;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "N",
+      description = "history steps (default: 48; 168 for ETT)")
+  Integer encoder;
+
+  @Option(
+      names = "--horizon",
+      paramLabel = "N",
+      description = "forecast steps (default: one hour of finer data, 24 for hourly data)")
+  Integer horizon;
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "frozen model's maximum epochs (default: 30; 12 for ETT)")
+  Integer epochs;
+
+  @Option(
+      names = "--train-minutes",
+      paramLabel = "M",
+      description = "frozen model's training budget (default: 3; 20 for ETT)")
+  Double trainMinutes;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "512",
+      description = "windows per prediction batch (default: ${DEFAULT-VALUE})")
+  int batch;
 
   @Override
-  public String summary() {
-    return "prequential evaluation of the online-learning strategies on CSVs: summary.json + report.html";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: ./tft evaluate --data FILE.csv[,FILE2.csv] --target COLUMN --out DIR [options]",
-        "  --strategies LIST   frozen and/or "
-            + strategyKeys()
-            + " (default frozen,sliding_window)",
-        "  --preset NAME       online-learning preset: conservative (default) or aggressive",
-        "  --config FILE       online-learning keys (properties or YAML) over the preset",
-        "  --online K=V,K=V    online-learning keys over the file (e.g. online_epochs=2)",
-        "  --split ett|nab     ett: standard ETT split (training rows train, the learners run from",
-        "                      the validation rows, the test rows are scored, MSE/MAE on the z-scale);",
-        "                      nab: the first --train-share of each file trains (default: ett for ETT*)",
-        "  --train-share F     share of the rows that train the frozen model (default 0.3)",
-        "  --drift-at TS[,TS]  drift markers, 'yyyy-MM-dd HH:mm:ss' UTC (default: the starts of NAB's",
-        "                      labelled windows, read from labels/combined_windows.json beside nab/)",
-        "  --labels FILE       NAB labelled windows (default: found beside the NAB folder)",
-        "  --alert-rule K/M    alert when K of the last M actuals leave the P10-P90 band (default "
-            + DEFAULT_ALERT_RULE
-            + ")",
-        "  --seed N            seed of the frozen model's training and of the learners (default 42)",
-        "  --hidden N          TFT hidden size (default 8 as the bundled demo model; 32 for ETT)",
-        "  --encoder N         history steps (default 48; 168 for ETT)",
-        "  --horizon N         forecast steps (default one hour of finer data, 24 for hourly data)",
-        "  --epochs N          frozen model's maximum epochs (default 30; 12 for ETT)",
-        "  --train-minutes M   frozen model's training budget (default 3; 20 for ETT)",
-        "  --batch N           windows per prediction batch (default 512)",
-        "Adaptation: steps after a marker until the MAE over the next horizon-many origins is within",
-        "1.2x the mean of the day before. Several files are several hosts of one model and learner.");
-  }
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of(
-                "data",
-                "target",
-                "out",
-                "strategies",
-                "preset",
-                "online",
-                "split",
-                "train-share",
-                "drift-at",
-                "labels",
-                "alert-rule",
-                "seed",
-                "hidden",
-                "encoder",
-                "horizon",
-                "epochs",
-                "train-minutes",
-                "batch"),
-            Set.of());
-    List<Path> files = files(args.get("data", null));
-    String target = args.get("target", null);
-    if (target == null) {
-      throw new IllegalArgumentException("--target COLUMN is required (OT for ETT, value for NAB)");
-    }
-    Path out = args.path("out");
-    if (out == null) {
-      throw new IllegalArgumentException("--out DIR is required");
-    }
-    List<String> strategies = strategies(args.get("strategies", "frozen,sliding_window"));
-    boolean ett = split(args.get("split", null), files.get(0));
-    long seed = (long) args.number("seed", 42);
-    double share = args.number("train-share", 0.3);
-    AlertRule rule = AlertRule.parse(args.get("alert-rule", DEFAULT_ALERT_RULE));
-    List<Long> markers = markers(args.get("drift-at", null));
-    OnlineConfig online = onlineConfig(args, seed);
+  public Integer call() throws Exception {
+    List<Path> files = files(csvs);
+    List<String> strategies = strategies(strategyList);
+    boolean ett =
+        ettSplit != null ? ettSplit : files.get(0).getFileName().toString().startsWith("ETT");
+    double share = trainShare;
+    AlertRule rule = AlertRule.parse(alertRule);
+    List<Long> markers = markers(driftAt);
+    OnlineConfig online = onlineConfig();
     long step = EvaluateSetup.step(files.get(0), target);
-    var model = EvaluateSetup.modelConfig(args, ett, step, files.size(), seed);
+    var model = EvaluateSetup.modelConfig(this, ett, step, files.size(), seed);
     List<EvalSeries> series = new ArrayList<>();
     for (Path f : files) {
       OfflineData.requireColumn(OfflineData.load(f), f, target);
       if (ett) {
         series.add(EvalData.ett(f, target, model.encoderLength(), markers));
       } else {
-        Path labels = args.path("labels") != null ? args.path("labels") : NabLabels.besideCsv(f);
+        Path labels = this.labels != null ? this.labels : NabLabels.besideCsv(f);
         List<long[]> windows = labels == null ? List.of() : NabLabels.windows(labels, f);
         String host = f.getFileName().toString().replaceAll("\\.csv$", "");
         series.add(
@@ -129,7 +207,7 @@ public final class EvaluateCommand implements Command {
     run.put("split", ett ? "ett" : "nab");
     run.put("train_share", ett ? null : share);
     run.put("strategies", strategies);
-    run.put("preset", args.get("preset", OnlineConfig.DEFAULT_PRESET));
+    run.put("preset", preset);
     run.put("seed", seed);
     run.put("alert_rule", rule.toString());
     run.put("adaptation_factor", 1.2);
@@ -138,9 +216,8 @@ public final class EvaluateCommand implements Command {
             series,
             model,
             ett,
-            new OnlineEvaluation.Settings(
-                strategies, online, rule, 1.2, (int) args.number("batch", 512)),
-            args.number("train-minutes", ett ? 20 : 3),
+            new OnlineEvaluation.Settings(strategies, online, rule, 1.2, batch),
+            trainMinutes != null ? trainMinutes : ett ? 20 : 3,
             run,
             System.err::println);
     Files.createDirectories(out);
@@ -208,16 +285,24 @@ public final class EvaluateCommand implements Command {
     return keys;
   }
 
-  private static boolean split(String value, Path first) {
-    if (value == null) {
-      return first.getFileName().toString().startsWith("ETT");
+  /** {@code --split ett|nab} (nab also as series): whether the ETT split applies. */
+  static final class EttSplit implements CommandLine.ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "ett" -> true;
+        case "nab", "series" -> false;
+        default -> throw Choice.unknown(value, "ett", "nab");
+      };
     }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "ett" -> true;
-      case "nab", "series" -> false;
-      default ->
-          throw new IllegalArgumentException("--split must be 'ett' or 'nab', got '" + value + "'");
-    };
+  }
+
+  /** The strategies' keys, for the help of --strategies. */
+  static final class StrategyKeys implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return strategyKeys().iterator();
+    }
   }
 
   private static List<Long> markers(String value) {
@@ -236,10 +321,9 @@ public final class EvaluateCommand implements Command {
     return out;
   }
 
-  private static OnlineConfig onlineConfig(Args args, long seed) {
+  private OnlineConfig onlineConfig() {
     Map<String, String> overrides = new LinkedHashMap<>();
     overrides.put("seed", Long.toString(seed));
-    String online = args.get("online", null);
     if (online != null) {
       for (String kv : online.split(",")) {
         int eq = kv.indexOf('=');
@@ -249,6 +333,6 @@ public final class EvaluateCommand implements Command {
         overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
       }
     }
-    return OnlineConfig.load(args.path("config"), args.get("preset", null), overrides);
+    return OnlineConfig.load(onlineFile, preset, overrides);
   }
 }

@@ -3,10 +3,9 @@ package org.tftflink.job.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.tftflink.job.cli.OfflineData.Split;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
@@ -18,60 +17,80 @@ import org.tftflink.model.tft.eval.EvaluationReport;
 import org.tftflink.model.tft.eval.ForecastMetrics;
 import org.tftflink.model.tft.eval.OfflineEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tft evaluate-offline}: scores a saved TFT and the repeat-last and seasonal-naive
  * baselines on the same stride-1 test windows of a CSV (the ETT protocol, or the second half of any
  * other series), prints a table and optionally writes the figures as JSON.
  */
-public final class EvaluateOfflineCommand implements Command {
+@Command(
+    name = "evaluate-offline",
+    sortOptions = false,
+    description =
+        "score a saved TFT and the naive baselines on the test windows of a CSV (ETT protocol or"
+            + " half split)",
+    customSynopsis = "./tft evaluate-offline --model model.tft --data FILE.csv [OPTIONS]",
+    footer = {
+      "",
+      "MSE and MAE of P50 are on the z-scale of the training rows; q-risk (2*sum pinball / "
+          + "sum |y|)",
+      "in original units; coverage is the share of actuals inside the P10-P90 band."
+    })
+public final class EvaluateOfflineCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
+      description = "a model envelope (e.g. from ./tft train)")
+  Path modelFile;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "the series")
+  Path csv;
+
+  @Option(
+      names = "--split",
+      paramLabel = "ett|half",
+      converter = OfflineData.SplitConverter.class,
+      description =
+          "ett: standard ETT test rows, every column z-scored with the training rows' "
+              + "statistics of this file (as at training time); half: the second half of the "
+              + "series (default: ett for files named ETT*, half otherwise)")
+  Split split;
+
+  @Option(
+      names = "--target",
+      paramLabel = "COLUMN",
+      description = "the forecast column (default: OT for ETT, the first value column otherwise)")
+  String target;
+
+  @Option(
+      names = "--summary-json",
+      paramLabel = "FILE",
+      description = "also write the figures as JSON")
+  Path json;
+
+  @Option(
+      names = "--horizon",
+      paramLabel = "N",
+      description = "expected horizon; must match the model's")
+  Integer horizon;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "N",
+      description = "expected encoder length; must match the model's")
+  Integer encoder;
 
   @Override
-  public String name() {
-    return "evaluate-offline";
-  }
-
-  @Override
-  public String summary() {
-    return "score a saved TFT and the naive baselines on the test windows of a CSV (ETT protocol or half split)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: ./tft evaluate-offline --model model.tft --data FILE.csv [options]",
-        "  --split ett|half     ett: standard ETT test rows, every column z-scored with the training rows'",
-        "                       statistics of this file (as at training time); half: the second half of the",
-        "                       series (default: ett for files named ETT*, half otherwise)",
-        "  --target COLUMN      the forecast column (default OT for ETT, the first value column otherwise)",
-        "  --summary-json FILE  also write the figures as JSON",
-        "  --horizon N          expected horizon; must match the model's",
-        "  --encoder N          expected encoder length; must match the model's",
-        "MSE and MAE of P50 are on the z-scale of the training rows; q-risk (2*sum pinball / sum |y|) in original",
-        "units; coverage is the share of actuals inside the P10-P90 band.");
-  }
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of("model", "data", "split", "summary-json", "horizon", "encoder", "target"),
-            Set.of());
-    Path modelFile = args.path("model");
-    if (modelFile == null) {
-      throw new IllegalArgumentException("--model FILE is required");
-    }
-    Path csv = args.path("data");
-    if (csv == null) {
-      throw new IllegalArgumentException("--data FILE.csv is required");
-    }
+  public Integer call() throws Exception {
     ModelData envelope = load(modelFile);
     TftConfig config = envelope.config();
-    checkLength("horizon", args, config.horizon(), modelFile);
-    checkLength("encoder", args, config.encoderLength(), modelFile);
-    Split split = Split.parse(args.get("split", null), csv);
+    checkLength("horizon", horizon, config.horizon(), modelFile);
+    checkLength("encoder", encoder, config.encoderLength(), modelFile);
+    Split split = this.split != null ? this.split : Split.of(csv);
     if (config.observedReals() != OfflineData.observedReals(split)) {
       throw new IllegalArgumentException(
           "the model in "
@@ -85,14 +104,13 @@ public final class EvaluateOfflineCommand implements Command {
               + ": evaluate with the split it was trained with");
     }
     CsvSeries data = OfflineData.load(csv);
-    String target = args.get("target", OfflineData.defaultTarget(split, data));
+    String target = this.target != null ? this.target : OfflineData.defaultTarget(split, data);
     OfflineData.requireColumn(data, csv, target);
     OfflineSplit cut =
         OfflineData.prepare(split, csv, target, config, OfflineData.stepMillis(data));
     TftModel model = envelope.toModel();
     EvaluationReport report = OfflineEvaluation.evaluate(cut, model, null);
     System.out.println(table(report, split, target, config));
-    Path json = args.path("summary-json");
     if (json != null) {
       Files.writeString(json, json(report, split, target, config, envelope));
       System.out.println("tft evaluate-offline: wrote " + json);
@@ -112,9 +130,8 @@ public final class EvaluateOfflineCommand implements Command {
     }
   }
 
-  private static void checkLength(String option, Args args, int modelValue, Path modelFile) {
-    String v = args.get(option, null);
-    if (v != null && (int) args.number(option, modelValue) != modelValue) {
+  private static void checkLength(String option, Integer v, int modelValue, Path modelFile) {
+    if (v != null && v != modelValue) {
       throw new IllegalArgumentException(
           "--"
               + option

@@ -42,17 +42,21 @@ final class EvaluateSetup {
    * The bundled demo model's size for NAB-style data (hidden 8, encoder 48, one hour ahead, the
    * host as a static categorical), the README's ETTh1 configuration for ETT; flags override.
    */
-  static TftConfig modelConfig(Args args, boolean ett, long stepMs, int hosts, long seed) {
-    int hidden = (int) args.number("hidden", ett ? 32 : 8);
+  static TftConfig modelConfig(
+      EvaluateCommand options, boolean ett, long stepMs, int hosts, long seed) {
+    int hidden = options.hidden != null ? options.hidden : ett ? 32 : 8;
     int heads = ett ? (hidden % 4 == 0 ? 4 : hidden % 2 == 0 ? 2 : 1) : (hidden % 2 == 0 ? 2 : 1);
-    int defaultHorizon = ett || stepMs >= HOUR_MS ? 24 : (int) Math.max(1, HOUR_MS / stepMs);
+    int horizon =
+        options.horizon != null
+            ? options.horizon
+            : ett || stepMs >= HOUR_MS ? 24 : (int) Math.max(1, HOUR_MS / stepMs);
     TftConfig.Builder b =
         TftConfig.builder()
             .hiddenSize(hidden)
             .attentionHeads(heads)
             .hiddenContinuousSize(Math.max(2, hidden / 2))
-            .encoderLength((int) args.number("encoder", ett ? 168 : 48))
-            .horizon((int) args.number("horizon", defaultHorizon))
+            .encoderLength(options.encoder != null ? options.encoder : ett ? 168 : 48)
+            .horizon(horizon)
             .knownReals(2)
             .dropout(0.1)
             .seed(seed)
@@ -66,7 +70,7 @@ final class EvaluateSetup {
           .learningRate(3e-3)
           .plateauDecay(0.5)
           .batchSize(64)
-          .maxEpochs((int) args.number("epochs", 12))
+          .maxEpochs(options.epochs != null ? options.epochs : 12)
           .build();
     }
     return b.observedReals(1)
@@ -74,7 +78,7 @@ final class EvaluateSetup {
         .hashBuckets(64)
         .learningRate(3e-3)
         .batchSize(64)
-        .maxEpochs((int) args.number("epochs", 30))
+        .maxEpochs(options.epochs != null ? options.epochs : 30)
         .earlyStoppingPatience(4)
         .build();
   }

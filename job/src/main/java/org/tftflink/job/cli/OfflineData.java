@@ -9,6 +9,7 @@ import org.tftflink.model.tft.eval.CsvSeries;
 import org.tftflink.model.tft.eval.EttEvaluation;
 import org.tftflink.model.tft.eval.HalfSplitEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
+import picocli.CommandLine;
 
 /**
  * What {@code train} and {@code evaluate-offline} share: which split a CSV gets, its step and
@@ -26,16 +27,20 @@ final class OfflineData {
     /** first half trains (its last fifth validates), second half tests; target only */
     HALF;
 
-    static Split parse(String value, Path firstFile) {
-      if (value == null) {
-        return firstFile.getFileName().toString().startsWith("ETT") ? ETT : HALF;
-      }
+    /** The split a file's name implies: ett for files named ETT*, half otherwise. */
+    static Split of(Path firstFile) {
+      return firstFile.getFileName().toString().startsWith("ETT") ? ETT : HALF;
+    }
+  }
+
+  /** {@code --split ett|half}, in any case. */
+  static final class SplitConverter implements CommandLine.ITypeConverter<Split> {
+    @Override
+    public Split convert(String value) {
       return switch (value.toLowerCase(Locale.ROOT)) {
-        case "ett" -> ETT;
-        case "half" -> HALF;
-        default ->
-            throw new IllegalArgumentException(
-                "--split must be 'ett' or 'half', got '" + value + "'");
+        case "ett" -> Split.ETT;
+        case "half" -> Split.HALF;
+        default -> throw Choice.unknown(value, "ett", "half");
       };
     }
   }

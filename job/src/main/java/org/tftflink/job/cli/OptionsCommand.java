@@ -1,30 +1,19 @@
 package org.tftflink.job.cli;
 
 import java.util.Arrays;
-import java.util.List;
+import java.util.concurrent.Callable;
 import org.tftflink.job.config.Option;
 import org.tftflink.job.config.Options;
+import picocli.CommandLine.Command;
 
 /** Prints every job option with its default and meaning. */
-public final class OptionsCommand implements Command {
+@Command(
+    name = "options",
+    description = "list the job's options (set them with --set key=value or --config FILE)")
+public final class OptionsCommand implements Callable<Integer> {
 
   @Override
-  public String name() {
-    return "options";
-  }
-
-  @Override
-  public String summary() {
-    return "list the job's options (set them with --set key=value or --config FILE)";
-  }
-
-  @Override
-  public String usage() {
-    return "usage: ./tft options";
-  }
-
-  @Override
-  public int run(List<String> args) {
+  public Integer call() {
     for (Option<?> o : Options.all()) {
       Object d = o.defaultValue();
       String def = d instanceof double[] a ? Arrays.toString(a) : String.valueOf(d);

@@ -1,7 +1,7 @@
 package org.tftflink.job.cli;
 
-import java.util.List;
-import java.util.Set;
+import java.io.IOException;
+import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,33 +9,34 @@ import org.tftflink.job.KafkaPipeline;
 import org.tftflink.job.NativeBackend;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Runs the job on the environment it is submitted to: a Flink cluster ({@code flink run
  * tft-flink-job.jar run --set kafka.bootstrap=...}) or, started from a plain JVM, a local one.
  */
-public final class RunCommand implements Command {
+@Command(
+    name = "run",
+    sortOptions = false,
+    description =
+        "run the job against an existing Kafka (on a Flink cluster: flink run <jar> run ...)",
+    customSynopsis =
+        "./tft run --set kafka.bootstrap=HOST:PORT [--config FILE] [--set key=value ...]")
+public final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Override
-  public String name() {
-    return "run";
+  @Mixin JobOptions job = new JobOptions();
+
+  /** The job's settings from the parsed arguments. */
+  public Settings settings() throws IOException {
+    return job.settings(Settings.defaults());
   }
 
   @Override
-  public String summary() {
-    return "run the job against an existing Kafka (on a Flink cluster: flink run <jar> run ...)";
-  }
-
-  @Override
-  public String usage() {
-    return "usage: ./tft run --set kafka.bootstrap=HOST:PORT [--config FILE] [--set key=value ...]";
-  }
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    Settings settings = Args.parse(argv, Set.of(), Set.of()).settings(Settings.defaults());
+  public Integer call() throws Exception {
+    Settings settings = settings();
     String bootstrap = settings.get(Options.BOOTSTRAP);
     if (bootstrap.isBlank()) {
       throw new IllegalArgumentException(

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.tftflink.job.cli.OfflineData.Split;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.envelope.ModelData;
@@ -17,77 +17,128 @@ import org.tftflink.model.tft.eval.OfflineEvaluation;
 import org.tftflink.model.tft.eval.OfflineSplit;
 import org.tftflink.model.tft.train.EpochReport;
 import org.tftflink.operators.serving.ModelFit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tft train}: trains a TFT offline on the training rows of one or more CSVs (ETT or NAB
  * layout), early stopping on their validation rows, and writes the envelope (version 1, epoch 0)
  * with its loss figures.
  */
-public final class TrainCommand implements Command {
+@Command(
+    name = "train",
+    sortOptions = false,
+    description =
+        "train a TFT offline on CSV files (ETT or NAB layout) and save it as a .tft envelope",
+    customSynopsis =
+        "./tft train --data FILE.csv[,FILE2.csv] --target COLUMN --out model.tft [OPTIONS]")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE.csv[,FILE2.csv]",
+      description = "the series to train on (ETT or NAB layout); several files train one model")
+  String csvs;
+
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "COLUMN",
+      description = "the column to forecast (OT for ETT, value for NAB)")
+  String target;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the envelope")
+  Path out;
+
+  @Option(
+      names = "--split",
+      paramLabel = "ett|half",
+      converter = OfflineData.SplitConverter.class,
+      description =
+          "ett: standard ETT split, target + six loads observed, train-row z-scaling; half: "
+              + "first half of each series trains, its last fifth validates (default: ett for "
+              + "files named ETT*, half otherwise)")
+  Split split;
+
+  @Option(
+      names = "--horizon",
+      paramLabel = "N",
+      description = "forecast steps (default: 24 for ETT and hourly data, one hour of finer data)")
+  Integer horizon;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "N",
+      description = "history steps (default: 168 for ETT and hourly data, one day of finer data)")
+  Integer encoder;
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "12",
+      description =
+          "maximum epochs (default: ${DEFAULT-VALUE}; early stopping after 3 without improvement)")
+  int epochs;
+
+  @Option(
+      names = "--minutes",
+      paramLabel = "M",
+      defaultValue = "20",
+      description =
+          "training time budget in minutes, fractions allowed (default: ${DEFAULT-VALUE})")
+  double minutes;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "X",
+      defaultValue = "0.003",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(
+      names = "--plateau-decay",
+      paramLabel = "F",
+      defaultValue = "0.5",
+      description =
+          "after an epoch without improvement, go back to the best weights and multiply the "
+              + "learning rate by F (default: ${DEFAULT-VALUE}; 1 turns it off)")
+  double plateauDecay;
+
+  @Option(
+      names = "--target-scales",
+      paramLabel = "true|false",
+      arity = "1",
+      description =
+          "feed each window's target level and scale to the static covariates (default: "
+              + "false for --split ett, whose test level is shifted, true otherwise)")
+  Boolean targetScales;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "seed of initialisation, shuffling and dropout (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--hidden",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "hidden size (default: ${DEFAULT-VALUE})")
+  int hidden;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "64",
+      description = "batch size (default: ${DEFAULT-VALUE})")
+  int batch;
 
   @Override
-  public String name() {
-    return "train";
-  }
-
-  @Override
-  public String summary() {
-    return "train a TFT offline on CSV files (ETT or NAB layout) and save it as a .tft envelope";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: ./tft train --data FILE.csv[,FILE2.csv] --target COLUMN --out model.tft [options]",
-        "  --split ett|half  ett: standard ETT split, target + six loads observed, train-row z-scaling;",
-        "                    half: first half of each series trains, its last fifth validates",
-        "                    (default: ett for files named ETT*, half otherwise)",
-        "  --horizon N       forecast steps (default 24 for ETT and hourly data, one hour of finer data)",
-        "  --encoder N       history steps (default 168 for ETT and hourly data, one day of finer data)",
-        "  --epochs N        maximum epochs (default 12; early stopping after 3 without improvement)",
-        "  --minutes M       training time budget in minutes, fractions allowed (default 20)",
-        "  --lr X            Adam learning rate (default 0.003)",
-        "  --plateau-decay F after an epoch without improvement, go back to the best weights and",
-        "                    multiply the learning rate by F (default 0.5; 1 turns it off)",
-        "  --target-scales B feed each window's target level and scale to the static covariates",
-        "                    (default false for --split ett, whose test level is shifted, true otherwise)",
-        "  --seed S          seed of initialisation, shuffling and dropout (default 42)",
-        "  --hidden N        hidden size (default 32)",
-        "  --batch N         batch size (default 64)");
-  }
-
-  /** The options that take a value (all of them: train has no flag). */
-  static final Set<String> VALUED =
-      Set.of(
-          "data",
-          "target",
-          "out",
-          "split",
-          "horizon",
-          "encoder",
-          "epochs",
-          "minutes",
-          "lr",
-          "seed",
-          "hidden",
-          "batch",
-          "plateau-decay",
-          "target-scales");
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    Args args = Args.parse(argv, VALUED, Set.of());
-    List<Path> files = files(args.get("data", null));
-    String target = args.get("target", null);
-    if (target == null) {
-      throw new IllegalArgumentException("--target COLUMN is required (OT for ETT, value for NAB)");
-    }
-    Path out = args.path("out");
-    if (out == null) {
-      throw new IllegalArgumentException("--out FILE is required");
-    }
-    Split split = Split.parse(args.get("split", null), files.get(0));
+  public Integer call() throws Exception {
+    List<Path> files = files(csvs);
+    Split split = split(files.get(0));
     List<CsvSeries> data = new ArrayList<>();
     for (Path f : files) {
       CsvSeries d = OfflineData.load(f);
@@ -95,7 +146,7 @@ public final class TrainCommand implements Command {
       data.add(d);
     }
     long step = OfflineData.stepMillis(data.get(0));
-    TftConfig config = config(args, split, step);
+    TftConfig config = config(split, step);
     List<OfflineSplit> splits = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       OfflineSplit s =
@@ -112,7 +163,7 @@ public final class TrainCommand implements Command {
         config.horizon(),
         config.hiddenSize(),
         config.maxEpochs());
-    Duration budget = Duration.ofMillis((long) (args.number("minutes", 20) * 60_000));
+    Duration budget = Duration.ofMillis((long) (minutes * 60_000));
     OfflineEvaluation.Trained t =
         OfflineEvaluation.train(splits, config, budget, line -> System.out.println("  " + line));
     byte[] envelope = ModelDataSerializer.serialize(envelope(t, step, splits));
@@ -141,25 +192,30 @@ public final class TrainCommand implements Command {
     return files;
   }
 
-  static TftConfig config(Args args, Split split, long step) {
-    int hidden = (int) args.number("hidden", 32);
+  /** The split given, or the one the first file's name implies. */
+  Split split(Path firstFile) {
+    return split != null ? split : Split.of(firstFile);
+  }
+
+  /** The model's configuration from the options, for data with rows {@code step} ms apart. */
+  TftConfig config(Split split, long step) {
     int heads = hidden % 4 == 0 ? 4 : hidden % 2 == 0 ? 2 : 1;
     return TftConfig.reference().toBuilder()
         .hiddenSize(hidden)
         .attentionHeads(heads)
         .hiddenContinuousSize(Math.max(1, hidden / 2))
-        .encoderLength((int) args.number("encoder", OfflineData.defaultEncoder(split, step)))
-        .horizon((int) args.number("horizon", OfflineData.defaultHorizon(split, step)))
+        .encoderLength(encoder != null ? encoder : OfflineData.defaultEncoder(split, step))
+        .horizon(horizon != null ? horizon : OfflineData.defaultHorizon(split, step))
         .observedReals(OfflineData.observedReals(split))
         .knownReals(2)
         // ETT has no missing values: its indicators would be constant inputs that only cost time
         .missingIndicators(split != Split.ETT)
-        .maxEpochs((int) args.number("epochs", 12))
-        .learningRate(args.number("lr", 3e-3))
-        .plateauDecay(args.number("plateau-decay", 0.5))
-        .targetScaleInputs(args.bool("target-scales", split != Split.ETT))
-        .seed((long) args.number("seed", 42))
-        .batchSize((int) args.number("batch", 64))
+        .maxEpochs(epochs)
+        .learningRate(lr)
+        .plateauDecay(plateauDecay)
+        .targetScaleInputs(targetScales != null ? targetScales : split != Split.ETT)
+        .seed(seed)
+        .batchSize(batch)
         .build();
   }
 

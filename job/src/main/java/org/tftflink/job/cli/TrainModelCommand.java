@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
 import org.tftflink.job.serving.NabTraining;
@@ -19,56 +19,78 @@ import org.tftflink.model.tft.envelope.ModelDataSerializer;
 import org.tftflink.model.tft.train.TftTrainer;
 import org.tftflink.model.tft.train.TrainingResult;
 import org.tftflink.operators.serving.ModelFit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tft train-model}: trains a small TFT on the first part of the bundled NAB series, cut as
  * the job cuts windows, and saves its envelope; this is how the demo's bundled model was made.
  */
-public final class TrainModelCommand implements Command {
+@Command(
+    name = "train-model",
+    sortOptions = false,
+    description = "train a small TFT on the bundled NAB data and save it as a .tft envelope",
+    customSynopsis = "./tft train-model --out FILE [OPTIONS]")
+public final class TrainModelCommand implements Callable<Integer> {
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the envelope")
+  Path out;
+
+  @Option(
+      names = "--seconds",
+      paramLabel = "N",
+      defaultValue = "30",
+      description = "training time budget (default: ${DEFAULT-VALUE})")
+  long seconds;
+
+  @Option(
+      names = "--hidden",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "hidden size (default: ${DEFAULT-VALUE})")
+  int hidden;
+
+  @Option(
+      names = "--encoder",
+      paramLabel = "N",
+      defaultValue = "48",
+      description = "encoder length in steps (default: ${DEFAULT-VALUE})")
+  int encoder;
+
+  @Option(
+      names = "--train-share",
+      paramLabel = "F",
+      defaultValue = "0.6",
+      description = "share of each host's steps used for training (default: ${DEFAULT-VALUE})")
+  double trainShare;
+
+  @Option(
+      names = "--version",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "model version in the envelope (default: ${DEFAULT-VALUE})")
+  long version;
+
+  @Option(
+      names = "--epoch",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "epoch in the envelope (default: ${DEFAULT-VALUE})")
+  long epoch;
+
+  @Mixin JobOptions job = new JobOptions();
 
   @Override
-  public String name() {
-    return "train-model";
-  }
-
-  @Override
-  public String summary() {
-    return "train a small TFT on the bundled NAB data and save it as a .tft envelope";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: ./tft train-model --out FILE [options]",
-        "  --seconds N     training time budget (default 30)",
-        "  --hidden N      hidden size (default 8)",
-        "  --encoder N     encoder length in steps (default 48)",
-        "  --train-share F share of each host's steps used for training (default 0.6)",
-        "  --version N     model version in the envelope (default 1)",
-        "  --epoch N       epoch in the envelope (default 1)",
-        "  --set key=value job options: forecast.horizon, forecast.quantiles, grid.step, grid.max_gap_steps");
-  }
-
-  @Override
-  public int run(List<String> argv) throws Exception {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of("out", "seconds", "hidden", "encoder", "train-share", "version", "epoch"),
-            Set.of());
-    Settings s = args.settings(Settings.defaults());
-    Path out = args.path("out");
-    if (out == null) {
-      throw new IllegalArgumentException("--out FILE is required");
-    }
-    int hidden = (int) args.number("hidden", 8);
+  public Integer call() throws Exception {
+    // the job options it reads: forecast.horizon, forecast.quantiles, grid.step, grid.max_gap_steps
+    Settings s = job.settings(Settings.defaults());
     TftConfig config =
         TftConfig.builder()
             .hiddenSize(hidden)
             .attentionHeads(hidden % 2 == 0 ? 2 : 1)
             .hiddenContinuousSize(Math.max(2, hidden / 2))
-            .encoderLength((int) args.number("encoder", 48))
+            .encoderLength(encoder)
             .horizon(s.get(Options.HORIZON))
             .quantiles(s.get(Options.QUANTILES))
             .observedReals(1)
@@ -85,7 +107,7 @@ public final class TrainModelCommand implements Command {
             .seed(42)
             .build();
     long step = s.get(Options.STEP).toMillis();
-    double share = args.number("train-share", 0.6);
+    double share = trainShare;
     NabTraining nab = new NabTraining(config, step, s.get(Options.MAX_GAP_STEPS));
     List<TrainingSample> all = nab.samples(share);
     // the last fifth of each host's windows would be fairer; the last fifth overall is simpler and
@@ -104,7 +126,7 @@ public final class TrainModelCommand implements Command {
         trainer.fit(
             train,
             validation,
-            Duration.ofSeconds((long) args.number("seconds", 30)),
+            Duration.ofSeconds(seconds),
             line -> System.out.println("  " + line));
     Map<String, Double> trainingFigures = new LinkedHashMap<>();
     trainingFigures.put(ModelFit.STEP_MILLIS_FIGURE, (double) step);
@@ -113,8 +135,8 @@ public final class TrainModelCommand implements Command {
     ModelData data =
         ModelData.of(
                 model,
-                (long) args.number("version", 1),
-                (long) args.number("epoch", 1),
+                version,
+                epoch,
                 ModelData.NONE,
                 ModelData.NONE,
                 System.currentTimeMillis(),

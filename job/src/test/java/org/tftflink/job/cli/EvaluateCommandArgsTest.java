@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tftflink.job.CliAccess;
 
 /** {@code ./tft evaluate}'s argument errors: each names what was wrong before any work starts. */
 class EvaluateCommandArgsTest {
@@ -21,7 +22,8 @@ class EvaluateCommandArgsTest {
   @Test
   void shouldNameAnUnknownStrategyAndListTheKnownOnes() {
     assertThatThrownBy(
-            () -> new EvaluateCommand().run(argv("--strategies", "frozen,slidingwindow")))
+            () ->
+                CliAccess.call(new EvaluateCommand(), argv("--strategies", "frozen,slidingwindow")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown strategy 'slidingwindow'")
         .hasMessageContaining("sliding_window")
@@ -30,31 +32,42 @@ class EvaluateCommandArgsTest {
 
   @Test
   void shouldRequireTheTargetAndTheOutputFolder() {
-    assertThatThrownBy(() -> new EvaluateCommand().run(List.of("--data", CSV, "--out", "/tmp/x")))
+    // picocli's check of the required options, before the command runs
+    assertThatThrownBy(
+            () -> CliAccess.call(new EvaluateCommand(), List.of("--data", CSV, "--out", "/tmp/x")))
         .hasMessageContaining("--target");
-    assertThatThrownBy(() -> new EvaluateCommand().run(List.of("--data", CSV, "--target", "value")))
+    assertThatThrownBy(
+            () ->
+                CliAccess.call(new EvaluateCommand(), List.of("--data", CSV, "--target", "value")))
         .hasMessageContaining("--out");
-    assertThatThrownBy(() -> new EvaluateCommand().run(List.of("--target", "value")))
+    assertThatThrownBy(() -> CliAccess.call(new EvaluateCommand(), List.of("--target", "value")))
         .hasMessageContaining("--data");
   }
 
   @Test
   void shouldNameABadAlertRuleDriftTimeSplitAndOnlineKey() {
-    assertThatThrownBy(() -> new EvaluateCommand().run(argv("--alert-rule", "7/3")))
+    assertThatThrownBy(() -> CliAccess.call(new EvaluateCommand(), argv("--alert-rule", "7/3")))
         .hasMessageContaining("k=7 of m=3");
-    assertThatThrownBy(() -> new EvaluateCommand().run(argv("--drift-at", "yesterday")))
+    assertThatThrownBy(() -> CliAccess.call(new EvaluateCommand(), argv("--drift-at", "yesterday")))
         .hasMessageContaining("'yesterday'");
-    assertThatThrownBy(() -> new EvaluateCommand().run(argv("--split", "halves")))
+    assertThatThrownBy(() -> CliAccess.call(new EvaluateCommand(), argv("--split", "halves")))
         .hasMessageContaining("'halves'");
-    assertThatThrownBy(() -> new EvaluateCommand().run(argv("--online", "no_such_key=1")))
+    assertThatThrownBy(
+            () -> CliAccess.call(new EvaluateCommand(), argv("--online", "no_such_key=1")))
         .hasMessageContaining("no_such_key");
   }
 
   @Test
-  void shouldRejectUnknownOptionsListingTheKnownOnes() {
-    assertThatThrownBy(() -> new EvaluateCommand().run(argv("--strategy", "replay")))
-        .hasMessageContaining("'--strategy'")
-        .hasMessageContaining("--strategies");
+  void shouldRejectUnknownOptionsNamingTheNearestKnownOne() {
+    List<String> line = new ArrayList<>(List.of("evaluate"));
+    line.addAll(argv("--strategy", "replay"));
+    CliAccess.Result r = CliAccess.run(line.toArray(String[]::new));
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("tft evaluate: Unknown option: '--strategy'")
+        .contains("did you mean --strategies?")
+        .contains("Try './tft evaluate --help'");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tftflink.job.CliAccess;
 
 /**
  * {@code ./tft evaluate} on the first 2,000 rows of a real NAB series (one labelled window inside)
@@ -37,23 +38,23 @@ class EvaluateCommandEndToEndTest {
   private JsonNode evaluate(Path csv, String out) throws Exception {
     Path outDir = dir.resolve(out);
     int code =
-        new EvaluateCommand()
-            .run(
-                List.of(
-                    "--data", csv.toString(),
-                    "--target", "value",
-                    "--strategies", "frozen,sliding_window",
-                    "--labels", NAB.resolve("labels/combined_windows.json").toString(),
-                    "--out", outDir.toString(),
-                    "--hidden", "4",
-                    "--encoder", "12",
-                    "--epochs", "2",
-                    "--train-share", "0.6",
-                    // the epochs, not the clock, end training: a 2-minute budget ended run a
-                    // one epoch early at load 20, and the two runs differed
-                    "--train-minutes", "30",
-                    "--online", "update_frequency_minutes=360,online_epochs=1",
-                    "--seed", "7"));
+        CliAccess.call(
+            new EvaluateCommand(),
+            List.of(
+                "--data", csv.toString(),
+                "--target", "value",
+                "--strategies", "frozen,sliding_window",
+                "--labels", NAB.resolve("labels/combined_windows.json").toString(),
+                "--out", outDir.toString(),
+                "--hidden", "4",
+                "--encoder", "12",
+                "--epochs", "2",
+                "--train-share", "0.6",
+                // the epochs, not the clock, end training: a 2-minute budget ended run a
+                // one epoch early at load 20, and the two runs differed
+                "--train-minutes", "30",
+                "--online", "update_frequency_minutes=360,online_epochs=1",
+                "--seed", "7"));
     assertThat(code).isZero();
     return new ObjectMapper().readTree(outDir.resolve("summary.json").toFile());
   }

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tftflink.job.CliAccess;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
+import picocli.CommandLine;
 
 /**
  * {@code train} and {@code evaluate-offline} on small synthetic CSVs (tiny models, seconds of
@@ -70,18 +72,18 @@ class OfflineCommandsTest {
   private Path trainNab(Path csv) throws Exception {
     Path model = dir.resolve("nab.tft");
     int code =
-        new TrainCommand()
-            .run(
-                argv(
-                    TINY,
-                    "--data",
-                    csv.toString(),
-                    "--target",
-                    "value",
-                    "--split",
-                    "half",
-                    "--out",
-                    model.toString()));
+        CliAccess.call(
+            new TrainCommand(),
+            argv(
+                TINY,
+                "--data",
+                csv.toString(),
+                "--target",
+                "value",
+                "--split",
+                "half",
+                "--out",
+                model.toString()));
     assertThat(code).isZero();
     return model;
   }
@@ -115,19 +117,19 @@ class OfflineCommandsTest {
     Path json = dir.resolve("summary.json");
 
     int code =
-        new EvaluateOfflineCommand()
-            .run(
-                List.of(
-                    "--model",
-                    model.toString(),
-                    "--data",
-                    csv.toString(),
-                    "--split",
-                    "half",
-                    "--summary-json",
-                    json.toString(),
-                    "--horizon",
-                    "4"));
+        CliAccess.call(
+            new EvaluateOfflineCommand(),
+            List.of(
+                "--model",
+                model.toString(),
+                "--data",
+                csv.toString(),
+                "--split",
+                "half",
+                "--summary-json",
+                json.toString(),
+                "--horizon",
+                "4"));
 
     assertThat(code).isZero();
     JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -177,19 +179,20 @@ class OfflineCommandsTest {
             "--batch",
             "512");
 
-    new TrainCommand()
-        .run(argv(tiny, "--data", csv.toString(), "--target", "OT", "--out", model.toString()));
-    new EvaluateOfflineCommand()
-        .run(
-            List.of(
-                "--model",
-                model.toString(),
-                "--data",
-                csv.toString(),
-                "--split",
-                "ett",
-                "--summary-json",
-                json.toString()));
+    CliAccess.call(
+        new TrainCommand(),
+        argv(tiny, "--data", csv.toString(), "--target", "OT", "--out", model.toString()));
+    CliAccess.call(
+        new EvaluateOfflineCommand(),
+        List.of(
+            "--model",
+            model.toString(),
+            "--data",
+            csv.toString(),
+            "--split",
+            "ett",
+            "--summary-json",
+            json.toString()));
 
     assertThat(ModelDataSerializer.deserialize(Files.readAllBytes(model)).config().observedReals())
         .isEqualTo(7);
@@ -210,16 +213,9 @@ class OfflineCommandsTest {
     Files.copy(first, second);
     Path model = dir.resolve("both.tft");
 
-    new TrainCommand()
-        .run(
-            argv(
-                TINY,
-                "--data",
-                first + "," + second,
-                "--target",
-                "value",
-                "--out",
-                model.toString()));
+    CliAccess.call(
+        new TrainCommand(),
+        argv(TINY, "--data", first + "," + second, "--target", "value", "--out", model.toString()));
 
     ModelData data = ModelDataSerializer.deserialize(Files.readAllBytes(model));
     // 350 first-half rows, encoder 8, horizon 4: 339 windows per file, the first 271 of them train
@@ -229,8 +225,10 @@ class OfflineCommandsTest {
 
   @Test
   void shouldNameMissingDataWhenTrainingWithoutIt() {
-    assertThatThrownBy(() -> new TrainCommand().run(List.of("--target", "value", "--out", "x.tft")))
-        .isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                CliAccess.call(new TrainCommand(), List.of("--target", "value", "--out", "x.tft")))
+        .isInstanceOf(CommandLine.MissingParameterException.class)
         .hasMessageContaining("--data");
   }
 
@@ -240,16 +238,16 @@ class OfflineCommandsTest {
 
     assertThatThrownBy(
             () ->
-                new TrainCommand()
-                    .run(
-                        argv(
-                            TINY,
-                            "--data",
-                            csv.toString(),
-                            "--target",
-                            "cpu",
-                            "--out",
-                            dir.resolve("x.tft").toString())))
+                CliAccess.call(
+                    new TrainCommand(),
+                    argv(
+                        TINY,
+                        "--data",
+                        csv.toString(),
+                        "--target",
+                        "cpu",
+                        "--out",
+                        dir.resolve("x.tft").toString())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'cpu'")
         .hasMessageContaining("[value]");
@@ -262,15 +260,10 @@ class OfflineCommandsTest {
 
     assertThatThrownBy(
             () ->
-                new EvaluateOfflineCommand()
-                    .run(
-                        List.of(
-                            "--model",
-                            model.toString(),
-                            "--data",
-                            csv.toString(),
-                            "--horizon",
-                            "12")))
+                CliAccess.call(
+                    new EvaluateOfflineCommand(),
+                    List.of(
+                        "--model", model.toString(), "--data", csv.toString(), "--horizon", "12")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("horizon is 4");
   }
@@ -282,15 +275,10 @@ class OfflineCommandsTest {
 
     assertThatThrownBy(
             () ->
-                new EvaluateOfflineCommand()
-                    .run(
-                        List.of(
-                            "--model",
-                            model.toString(),
-                            "--data",
-                            csv.toString(),
-                            "--split",
-                            "ett")))
+                CliAccess.call(
+                    new EvaluateOfflineCommand(),
+                    List.of(
+                        "--model", model.toString(), "--data", csv.toString(), "--split", "ett")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1 observed real");
   }

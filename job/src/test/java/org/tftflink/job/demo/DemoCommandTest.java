@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tftflink.job.CliAccess;
 import org.tftflink.job.replay.NabSeries;
 
 /**
@@ -35,23 +36,23 @@ class DemoCommandTest {
     Files.write(file, input.toByteArray());
 
     int exit =
-        new DemoCommand()
-            .run(
-                List.of(
-                    "--input",
-                    file.toString(),
-                    "--rate",
-                    "0",
-                    "--port",
-                    "0",
-                    "--summary-json",
-                    dir.resolve("summary.json").toString(),
-                    "--forecasts-out",
-                    dir.resolve("forecasts.jsonl").toString(),
-                    "--dlq-out",
-                    dir.resolve("dlq.jsonl").toString(),
-                    "--set",
-                    "state.dir=" + dir.resolve("state")));
+        CliAccess.call(
+            new DemoCommand(),
+            List.of(
+                "--input",
+                file.toString(),
+                "--rate",
+                "0",
+                "--port",
+                "0",
+                "--summary-json",
+                dir.resolve("summary.json").toString(),
+                "--forecasts-out",
+                dir.resolve("forecasts.jsonl").toString(),
+                "--dlq-out",
+                dir.resolve("dlq.jsonl").toString(),
+                "--set",
+                "state.dir=" + dir.resolve("state")));
 
     assertThat(exit).isZero();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
@@ -104,20 +105,20 @@ class DemoCommandTest {
     Files.writeString(file, input);
 
     int exit =
-        new DemoCommand()
-            .run(
-                List.of(
-                    "--input",
-                    file.toString(),
-                    "--rate",
-                    "0",
-                    "--port",
-                    "0",
-                    "--no-model",
-                    "--forecasts-out",
-                    dir.resolve("forecasts.jsonl").toString(),
-                    "--set",
-                    "state.dir=" + dir.resolve("state")));
+        CliAccess.call(
+            new DemoCommand(),
+            List.of(
+                "--input",
+                file.toString(),
+                "--rate",
+                "0",
+                "--port",
+                "0",
+                "--no-model",
+                "--forecasts-out",
+                dir.resolve("forecasts.jsonl").toString(),
+                "--set",
+                "state.dir=" + dir.resolve("state")));
 
     assertThat(exit).isZero();
     java.util.Set<Long> issued = new java.util.TreeSet<>();

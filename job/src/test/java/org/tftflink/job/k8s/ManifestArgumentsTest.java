@@ -20,11 +20,11 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.junit.jupiter.api.Test;
 import org.tftflink.job.Cli;
 import org.tftflink.job.CliAccess;
-import org.tftflink.job.cli.Args;
-import org.tftflink.job.cli.Command;
+import org.tftflink.job.cli.RunCommand;
 import org.tftflink.job.config.Options;
 import org.tftflink.job.config.Settings;
 import org.tftflink.operators.Placement;
+import picocli.CommandLine;
 
 /**
  * What the manifests tell the job and Flink is what they accept: the job's command and every {@code
@@ -48,17 +48,13 @@ class ManifestArgumentsTest {
           .as(d + " entryClass")
           .isEqualTo(Cli.class.getName());
       assertThat(args).as(d + " args").isNotEmpty();
-      Command command =
-          CliAccess.commands().stream()
-              .filter(c -> c.name().equals(args.get(0)))
-              .findFirst()
-              .orElse(null);
-      assertThat(command).as(d + ": command '" + args.get(0) + "'").isNotNull();
-      assertThat(command.name()).isEqualTo("run");
+      assertThat(CliAccess.commandLine().getSubcommands())
+          .as(d + ": command '" + args.get(0) + "'")
+          .containsKey(args.get(0));
+      assertThat(args.get(0)).isEqualTo("run");
 
-      List<String> accepted = args.subList(1, args.size());
       // the run command's own parsing: unknown flags, unknown keys and bad values all throw
-      Settings settings = Args.parse(accepted, Set.of(), Set.of()).settings(Settings.defaults());
+      Settings settings = runSettings(args.subList(1, args.size()));
       assertThat(settings.get(Options.BOOTSTRAP)).as(d + " kafka.bootstrap").isNotBlank();
       assertThat(settings.get(Options.PARALLELISM))
           .as(d + ": job.parallelism and spec.job.parallelism")
@@ -149,8 +145,7 @@ class ManifestArgumentsTest {
     JsonNode job = Manifests.one("tft-flink.yaml").node().at("/spec/job");
     List<String> args = new ArrayList<>();
     job.path("args").forEach(a -> args.add(a.asText()));
-    Settings settings =
-        Args.parse(args.subList(1, args.size()), Set.of(), Set.of()).settings(Settings.defaults());
+    Settings settings = runSettings(args.subList(1, args.size()));
     Map<String, String> props = gpuDynamicProperties();
     // what the GPU TaskManager reads: the cluster's configuration, then its dynamic properties
     Configuration tm = new Configuration();
@@ -244,6 +239,13 @@ class ManifestArgumentsTest {
     assertThat(jarUri).startsWith("local:///opt/flink/usrlib/");
     String jarPath = jarUri.substring("local://".length());
     assertThat(lines).anyMatch(l -> l.startsWith("COPY ") && l.endsWith(" " + jarPath));
+  }
+
+  /** The job's settings as {@code ./tft run} parses these arguments. */
+  private static Settings runSettings(List<String> args) throws Exception {
+    RunCommand run = new RunCommand();
+    new CommandLine(run).parseArgs(args.toArray(String[]::new));
+    return run.settings();
   }
 
   /** The {@code -Dkey=value} arguments of the GPU TaskManagers. */

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.tftflink.job.CliAccess;
 import org.tftflink.job.TopicReaderAccess;
 import org.tftflink.job.cli.PublishCommand;
 import org.tftflink.job.kafka.SharedKafka;
@@ -33,19 +34,19 @@ class PublishCommandTest {
     Files.write(file, TinyModels.envelope(TinyModels.config(3, 8), 1, 1));
 
     int exit =
-        new PublishCommand()
-            .run(
-                List.of(
-                    "--model",
-                    file.toString(),
-                    "--bootstrap",
-                    bootstrap,
-                    "--epoch",
-                    "7",
-                    "--version",
-                    "9",
-                    "--set",
-                    "topic.models=pub-models"));
+        CliAccess.call(
+            new PublishCommand(),
+            List.of(
+                "--model",
+                file.toString(),
+                "--bootstrap",
+                bootstrap,
+                "--epoch",
+                "7",
+                "--version",
+                "9",
+                "--set",
+                "topic.models=pub-models"));
 
     assertThat(exit).isZero();
     List<ConsumerRecord<byte[], byte[]>> records =
@@ -69,17 +70,17 @@ class PublishCommandTest {
     Files.write(keyFile, key);
 
     int exit =
-        new PublishCommand()
-            .run(
-                List.of(
-                    "--model",
-                    file.toString(),
-                    "--bootstrap",
-                    bootstrap,
-                    "--set",
-                    "topic.models=pubsig-models",
-                    "--set",
-                    "serving.signing_key_file=" + keyFile));
+        CliAccess.call(
+            new PublishCommand(),
+            List.of(
+                "--model",
+                file.toString(),
+                "--bootstrap",
+                bootstrap,
+                "--set",
+                "topic.models=pubsig-models",
+                "--set",
+                "serving.signing_key_file=" + keyFile));
 
     assertThat(exit).isZero();
     byte[] message = TopicReaderAccess.readAll(bootstrap, "pubsig-models").get(0).value();
@@ -102,8 +103,9 @@ class PublishCommandTest {
 
     assertThatThrownBy(
             () ->
-                new PublishCommand()
-                    .run(List.of("--model", file.toString(), "--bootstrap", "127.0.0.1:1")))
+                CliAccess.call(
+                    new PublishCommand(),
+                    List.of("--model", file.toString(), "--bootstrap", "127.0.0.1:1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not an intact model envelope");
   }
