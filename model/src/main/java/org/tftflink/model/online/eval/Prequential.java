@@ -126,6 +126,8 @@ public final class Prequential<M> {
             trace.samplesTrained +=
                 (long) outcome.candidate().samples() * request.get().settings().epochs();
           }
+        } else {
+          record(trace, s, a, learner.drainEvents()); // a poisoned batch is refused at once
         }
         Served<M> now = learner.served();
         if (!sameServed(served, now)) {
@@ -151,6 +153,10 @@ public final class Prequential<M> {
       clock.tick(i, s.name(), a.row(), trace.events().size());
     }
     trace.wallNanos = System.nanoTime() - start;
+    if (learner != null) {
+      trace.suspectSamples = learner.counters().suspect();
+      trace.poisonedBatches = learner.counters().poisonedBatches();
+    }
     return trace;
   }
 

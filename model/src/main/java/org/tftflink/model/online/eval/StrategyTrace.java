@@ -29,6 +29,8 @@ public final class StrategyTrace<M> {
   long observeNanos;
   long samplesTrained;
   long forecasts;
+  long suspectSamples;
+  long poisonedBatches;
 
   public StrategyTrace(String strategy) {
     this.strategy = strategy;
@@ -96,5 +98,15 @@ public final class StrategyTrace<M> {
 
   public long forecasts() {
     return forecasts;
+  }
+
+  /** Matured samples the sample screen found implausible (never trained on). */
+  public long suspectSamples() {
+    return suspectSamples;
+  }
+
+  /** Updates refused because too many of their samples were suspect. */
+  public long poisonedBatches() {
+    return poisonedBatches;
   }
 }
