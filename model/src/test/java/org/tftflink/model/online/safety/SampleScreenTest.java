@@ -103,6 +103,9 @@ class SampleScreenTest {
     TftWeights model = TftWeights.of(ModelDataSerializer.deserialize(Files.readAllBytes(MODEL)));
     SampleScreen.Scale scale =
         new SampleScreen.Scale(model.scaler().observedMean()[0], model.scaler().observedStd()[0]);
+    System.out.printf(
+        "bundled model's target scale: mean %.3f, std %.3f; 1e6 is %.0f std off%n",
+        scale.centre(), scale.spread(), (1e6 - scale.centre()) / scale.spread());
     TftConfig c = model.config();
     CsvSeries csv = CsvSeries.load(ASG);
     double[] y = csv.columnValues(csv.column("value"));
