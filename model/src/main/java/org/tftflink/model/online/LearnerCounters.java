@@ -12,6 +12,9 @@ package org.tftflink.model.online;
  * @param drifts drifts detected
  * @param activeSeen trainable samples the active-learning filter saw
  * @param activeSkipped of those, samples it skipped
+ * @param suspect samples the screen found implausible (never trained on, replayed or held out)
+ * @param poisonedBatches updates that failed the gate because too many of their samples were
+ *     suspect
  */
 public record LearnerCounters(
     long updates,
@@ -22,7 +25,9 @@ public record LearnerCounters(
     long breakerOpenings,
     long drifts,
     long activeSeen,
-    long activeSkipped) {
+    long activeSkipped,
+    long suspect,
+    long poisonedBatches) {
 
   /** Share of trainable samples active learning skipped (0 when none seen). */
   public double skippedShare() {

@@ -12,11 +12,12 @@ import org.tftflink.model.online.version.VersionHistory;
 /**
  * The learner's state as bytes: magic "TFOL", a format version, then every field of {@link
  * LearnerState} in a fixed order; models are written with {@code ModelOps.encode}. A reader refuses
- * an unknown format version rather than guessing.
+ * an unknown format version rather than guessing. Format 2 appends the sample screen's counts to
+ * format 1; a format-1 snapshot reads with them at zero.
  */
 final class LearnerSnapshot {
   static final int MAGIC = 0x54464f4c; // "TFOL"
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
 
   private LearnerSnapshot() {}
 
@@ -81,6 +82,11 @@ final class LearnerSnapshot {
       if (st.watch != null) {
         st.watch.write(out);
       }
+      // format 2
+      out.writeLong(st.suspectFresh);
+      out.writeLong(st.inFlightPrevSuspectFresh);
+      out.writeLong(st.suspect);
+      out.writeLong(st.poisonedBatches);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the learner snapshot", e);
     }
@@ -93,9 +99,12 @@ final class LearnerSnapshot {
         throw new IllegalArgumentException("not an online-learner snapshot (bad magic)");
       }
       int format = in.readInt();
-      if (format != FORMAT_VERSION) {
+      if (format != 1 && format != FORMAT_VERSION) {
         throw new IllegalArgumentException(
-            "online-learner snapshot format " + format + ", this build reads " + FORMAT_VERSION);
+            "online-learner snapshot format "
+                + format
+                + ", this build reads 1 to "
+                + FORMAT_VERSION);
       }
       st.rng = new Rng(in.readLong());
       st.clockMs = in.readLong();
@@ -146,6 +155,12 @@ final class LearnerSnapshot {
       }
       if (in.readBoolean()) {
         st.watch = LiveComparison.read(in);
+      }
+      if (format >= 2) {
+        st.suspectFresh = in.readLong();
+        st.inFlightPrevSuspectFresh = in.readLong();
+        st.suspect = in.readLong();
+        st.poisonedBatches = in.readLong();
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);

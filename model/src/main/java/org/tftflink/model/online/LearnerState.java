@@ -14,6 +14,7 @@ import org.tftflink.model.online.drift.DriftDetectors;
 import org.tftflink.model.online.safety.BaselineFloor;
 import org.tftflink.model.online.safety.CircuitBreaker;
 import org.tftflink.model.online.safety.LiveComparison;
+import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.online.safety.ValidationGate;
 import org.tftflink.model.online.sample.Holdout;
 import org.tftflink.model.online.sample.ReplayBuffer;
@@ -42,6 +43,7 @@ final class LearnerState<M> {
   final CircuitBreaker breaker;
   final DriftDetector detector;
   final ActiveLearningFilter active;
+  final SampleScreen screen;
   final SlidingWindow window;
   final ReplayBuffer replay;
   final Holdout holdout;
@@ -53,6 +55,8 @@ final class LearnerState<M> {
   long clockMs;
   long seq;
   long trainedSeq;
+  // suspect samples on the training side (not hold-out blocks) since the last update
+  long suspectFresh;
   long lastUpdateMs;
   String trigger = TRIGGER_NONE;
   boolean paused;
@@ -65,6 +69,7 @@ final class LearnerState<M> {
   long inFlightPrevTrainedSeq;
   long inFlightPrevLastUpdateMs;
   String inFlightPrevTrigger = TRIGGER_NONE;
+  long inFlightPrevSuspectFresh;
 
   // what is served: newest first, with the hold-out losses that weight an ensemble
   final List<Long> served = new ArrayList<>();
@@ -82,6 +87,8 @@ final class LearnerState<M> {
   long aborted;
   long rollbacks;
   long drifts;
+  long suspect;
+  long poisonedBatches;
 
   private final List<LearningEvent> outbox = new ArrayList<>();
 
@@ -95,6 +102,7 @@ final class LearnerState<M> {
     this.detector = DriftDetectors.create(config);
     this.active =
         new ActiveLearningFilter(config.activeLearning(), config.uncertaintyThreshold(), scores);
+    this.screen = SampleScreen.of(config);
     this.window = new SlidingWindow(config.slidingWindowHours(), config.windowMaxSamples());
     this.replay = new ReplayBuffer(config.replayBufferSize());
     this.holdout =
@@ -120,6 +128,11 @@ final class LearnerState<M> {
     return served.get(0);
   }
 
+  /** Why the screen finds s implausible for the served model's scale, or null. */
+  String screen(MaturedSample s) {
+    return screen.suspect(s.sample(), ops.targetScale(model(currentVersion())));
+  }
+
   M model(long version) {
     return history
         .model(version)
@@ -143,7 +156,9 @@ final class LearnerState<M> {
     inFlightPrevTrainedSeq = trainedSeq;
     inFlightPrevLastUpdateMs = lastUpdateMs;
     inFlightPrevTrigger = trigger;
+    inFlightPrevSuspectFresh = suspectFresh;
     trainedSeq = seq;
+    suspectFresh = 0;
     lastUpdateMs = clockMs;
     trigger = TRIGGER_NONE;
   }
@@ -154,6 +169,7 @@ final class LearnerState<M> {
       trainedSeq = inFlightPrevTrainedSeq;
       lastUpdateMs = inFlightPrevLastUpdateMs;
       trigger = inFlightPrevTrigger;
+      suspectFresh = inFlightPrevSuspectFresh;
       inFlight = 0;
       inFlightBaseline = Double.NaN;
     }
@@ -192,6 +208,8 @@ final class LearnerState<M> {
         breaker.openings(),
         drifts,
         active.seen(),
-        active.skipped());
+        active.skipped(),
+        suspect,
+        poisonedBatches);
   }
 }

@@ -68,12 +68,23 @@ public final class OnlineLearner<M> {
 
   /**
    * Prequential: s was already scored when served; feeds drift, window, replay, hold-out, shadow
-   * and the live-error monitor.
+   * and the live-error monitor, unless the sample screen finds it implausible: then it is only
+   * counted (and weighs in the next update's poisoned-batch check).
    */
   public List<LearningEvent> observe(MaturedSample s) {
     st.scores.requireShape(s);
     st.advance(s.originMs());
     st.seq++;
+    if (st.screen(s) != null) {
+      // implausible data says nothing about the model: no drift, live score, training or hold-out
+      st.suspect++;
+      if (!st.holdout.isHoldout(s)) {
+        st.suspectFresh++;
+      }
+      st.window.evict(st.clockMs);
+      st.holdout.evict(st.clockMs);
+      return st.drain();
+    }
 
     if (st.config.driftDetectionEnabled() && st.detector.update(st.scores.relativeError(s))) {
       st.drifts++;
@@ -127,11 +138,49 @@ public final class OnlineLearner<M> {
     if (st.config.enableValidation() && st.holdout.size() == 0) {
       return Optional.empty(); // nothing to gate with yet
     }
+    int clean = st.window.since(st.trainedSeq).size();
+    double share = (double) st.suspectFresh / (clean + st.suspectFresh);
+    if (share > st.config.maxSuspectShare()) {
+      rejectPoisoned(reason, clean, share);
+      return Optional.empty();
+    }
+    if (clean == 0) {
+      return Optional.empty(); // only suspects since the last update, and they may not train
+    }
     return Optional.of(request(reason));
   }
 
+  /**
+   * An update whose samples since the last update are too often suspect is not trained: the rest of
+   * a feed that went bad is not trusted either. It counts as a failed update (breaker).
+   */
+  private void rejectPoisoned(String reason, int clean, double share) {
+    long suspect = st.suspectFresh;
+    st.beginUpdate();
+    st.emit(
+        LearningEvent.UPDATE_STARTED,
+        st.currentVersion(),
+        "update",
+        st.inFlight,
+        "reason",
+        reason,
+        "samples",
+        0,
+        "new",
+        clean,
+        "suspect",
+        suspect,
+        "suspect_share",
+        share);
+    st.inFlight = 0;
+    st.updates++;
+    st.poisonedBatches++;
+    promotions.rejectPoisoned(reason, clean, suspect, share);
+  }
+
   private String dueReason() {
-    int fresh = st.window.since(st.trainedSeq).size();
+    // suspect samples count: a stream gone bad leads to an update the gate rejects, on the record
+    long fresh = st.window.since(st.trainedSeq).size() + st.suspectFresh;
     boolean inHours =
         st.config.updateHours().isEmpty()
             || st.config.updateHours().contains(st.hourOfDay(st.clockMs));
@@ -152,6 +201,7 @@ public final class OnlineLearner<M> {
   }
 
   private UpdateRequest<M> request(String reason) {
+    long suspectBefore = st.suspectFresh; // left out of this update's samples
     UpdatePlan plan = UpdatePlanner.plan(st.config, st.window, st.trainedSeq, st.replay, st.rng);
     boolean drift = reason.equals("drift");
     UpdateSettings settings =
@@ -197,6 +247,8 @@ public final class OnlineLearner<M> {
         plan.anchors().size(),
         "holdout",
         holdout.size(),
+        "suspect",
+        suspectBefore,
         "learning_rate",
         settings.learningRate(),
         "epochs",
@@ -325,6 +377,14 @@ public final class OnlineLearner<M> {
   /** The learner's event-time clock (the latest time it has seen). */
   public long clockMs() {
     return st.clockMs;
+  }
+
+  /**
+   * Why the sample screen finds {@code s} implausible (an absurd or stuck value), or null: what
+   * {@link #observe} keeps out of training, replay, hold-out, drift and live scoring.
+   */
+  public String screen(MaturedSample s) {
+    return st.screen(s);
   }
 
   /** Whether a gated candidate is being scored in shadow mode. */

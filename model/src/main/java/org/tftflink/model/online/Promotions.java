@@ -5,6 +5,7 @@ import java.util.List;
 import org.tftflink.model.online.config.Strategy;
 import org.tftflink.model.online.safety.GateDecision;
 import org.tftflink.model.online.safety.LiveComparison;
+import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.online.version.ModelVersion;
 import org.tftflink.model.online.version.VersionStatus;
@@ -110,6 +111,46 @@ final class Promotions<M> {
       return;
     }
     promote(meta, c.model());
+  }
+
+  /**
+   * The gate's verdict on an update whose samples since the last update hold more than {@code
+   * max_suspect_share} suspect ones: failed before training ({@code poisoned_batch}), a failure for
+   * the breaker like any other.
+   */
+  void rejectPoisoned(String reason, int clean, long suspect, double share) {
+    ModelVersion meta =
+        new ModelVersion(
+            st.history.nextVersion(),
+            st.currentVersion(),
+            0,
+            st.clockMs,
+            VersionStatus.PROMOTED,
+            reason,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN);
+    double max = st.config.maxSuspectShare();
+    st.emit(
+        LearningEvent.GATE_FAILED,
+        meta.version(),
+        "reason",
+        SampleScreen.POISONED_BATCH,
+        "suspect",
+        suspect,
+        "samples",
+        clean + suspect,
+        "suspect_share",
+        share,
+        "max_suspect_share",
+        max);
+    reject(
+        meta,
+        String.format(
+            "%s: %d of the %d samples since the last update (%.1f%%) are implausible, more than"
+                + " max_suspect_share %.1f%%; none was trained on",
+            SampleScreen.POISONED_BATCH, suspect, clean + suspect, 100 * share, 100 * max),
+        true);
   }
 
   private void reject(ModelVersion meta, String why, boolean failure) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.online.sample.Rng;
 import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.online.update.ModelOps;
@@ -23,6 +24,12 @@ import org.tftflink.model.tft.TrainingSample;
  */
 final class LinearArOps implements ModelOps<LinearAr> {
   static final double[] QUANTILES = {0.1, 0.5, 0.9};
+
+  /** Centre 0 and the model's fixed training scale: what its inputs are divided by. */
+  @Override
+  public SampleScreen.Scale targetScale(LinearAr m) {
+    return new SampleScreen.Scale(0, m.scale());
+  }
 
   @Override
   public double[] quantiles() {
@@ -67,6 +74,9 @@ final class LinearArOps implements ModelOps<LinearAr> {
   // samples scored from forecasts already made (the live scoring's tests)
   long forecastScored;
 
+  /** Calls of {@link #train}: what an update refused before training must not add to. */
+  long trainCalls;
+
   /**
    * Pinball loss of the forecasts {@link #predict} gives (sorted quantiles), on the model's scale.
    */
@@ -105,6 +115,7 @@ final class LinearArOps implements ModelOps<LinearAr> {
   @Override
   public Candidate<LinearAr> train(
       LinearAr parent, List<TrainingSample> train, List<TrainingSample> anchors, UpdateSettings s) {
+    trainCalls++;
     LinearAr m = parent.copy();
     List<TrainingSample> order = new ArrayList<>(train);
     Rng rng = new Rng(s.seed());

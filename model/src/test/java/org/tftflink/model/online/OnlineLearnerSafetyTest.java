@@ -15,6 +15,11 @@ import org.tftflink.model.online.version.VersionStatus;
 class OnlineLearnerSafetyTest {
   private static final int TRAIN_END = 400;
   private static final int END = 900;
+
+  /** The sample screen off: poison reaches training, for the gates behind the screen. */
+  private static final Map<String, String> SCREEN_OFF =
+      Map.of("screen_max_deviation", "0", "screen_constant_steps", "0");
+
   private final LinearArOps ops = new LinearArOps();
   private final double[] y = SyntheticStream.levelShift(5, END, END, 10, 10);
   private final LinearAr frozen = SyntheticStream.trainFrozen(ops, y, TRAIN_END);
@@ -59,8 +64,8 @@ class OnlineLearnerSafetyTest {
   }
 
   @Test
-  void shouldRejectACandidateTrainedOnAPoisonedBatch() {
-    SyntheticStream s = warmedUp(Map.of(), 600);
+  void shouldRejectACandidateTrainedOnAPoisonedBatchTheScreenLetThrough() {
+    SyntheticStream s = warmedUp(SCREEN_OFF, 600);
     long served = s.learner.served().version();
     poison(s, y, 600, 40, 1e4);
     List<LearningEvent> events = updateNow(s, 610 * SyntheticStream.STEP_MS);
@@ -89,7 +94,7 @@ class OnlineLearnerSafetyTest {
 
   @Test
   void shouldAbortAnUpdateWhoseTrainingLossIsNotFinite() {
-    SyntheticStream s = warmedUp(Map.of(), 600);
+    SyntheticStream s = warmedUp(SCREEN_OFF, 600);
     long served = s.learner.served().version();
     poison(s, y, 600, 20, Double.POSITIVE_INFINITY);
     List<LearningEvent> events = updateNow(s, 610 * SyntheticStream.STEP_MS);
@@ -103,7 +108,15 @@ class OnlineLearnerSafetyTest {
   @Test
   void shouldOpenTheBreakerAfterConsecutiveFailuresAndCloseItAfterTheCoolDown() {
     SyntheticStream s =
-        warmedUp(Map.of("breaker_max_failures", "3", "breaker_cooldown_minutes", "720"), 600);
+        warmedUp(
+            Map.of(
+                "breaker_max_failures",
+                "3",
+                "breaker_cooldown_minutes",
+                "720",
+                "screen_max_deviation",
+                "0"),
+            600);
     long t = 610 * SyntheticStream.STEP_MS;
     List<String> seen = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -124,7 +137,8 @@ class OnlineLearnerSafetyTest {
   @Test
   void shouldRollBackAutomaticallyWhenAPromotedModelLosesLiveAgainstItsParent() {
     // validation off, so a poisoned candidate is promoted; the live watch must catch it
-    SyntheticStream s = warmedUp(Map.of("enable_validation", "false"), 600);
+    SyntheticStream s =
+        warmedUp(Map.of("enable_validation", "false", "screen_max_deviation", "0"), 600);
     poison(s, y, 600, 40, 1e4);
     long parent = s.learner.served().version();
     assertThat(types(updateNow(s, 610 * SyntheticStream.STEP_MS))).contains(LearningEvent.PROMOTED);

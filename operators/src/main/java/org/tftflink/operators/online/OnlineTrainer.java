@@ -240,9 +240,11 @@ public class OnlineTrainer extends AbstractStreamOperator<byte[]>
     metrics.samples.inc();
     metrics.samplesBuffered++;
     List<LearningEvent> events = s.learner.observe(record.getValue());
+    metrics.suspectSamples = s.learner.counters().suspect();
     emit(s, events);
     publishIfChanged(s, events); // the rollback watch may have rolled back
-    if (s.canary != null) {
+    // an implausible sample would score the canary and the stable group on garbage
+    if (s.canary != null && s.learner.screen(record.getValue()) == null) {
       Optional<CanaryDecision> d = s.canary.rollout.observe(record.getValue(), scores);
       if (d.isPresent()) {
         concludeCanary(s, d.get());

@@ -3,13 +3,15 @@ package org.tftflink.operators.online;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.tftflink.model.online.LearningEvent;
+import org.tftflink.model.online.safety.SampleScreen;
 
 /**
  * The trainer's metrics in its operator group (web UI, any reporter): samples buffered since the
  * last update, last update duration, gate passes and failures, rollbacks, the last drift statistic,
  * breaker state (1 = open), the latest hold-out loss, the served version and epoch, malformed
- * commands, the version in canary (-1: none) and canaries rolled back. Gauges read fields the task
- * thread writes, hence volatile.
+ * commands, the version in canary (-1: none), canaries rolled back, samples the learner's screen
+ * found implausible and updates refused as poisoned batches. Gauges read fields the task thread
+ * writes, hence volatile.
  */
 final class TrainerMetrics {
 
@@ -29,6 +31,8 @@ final class TrainerMetrics {
   volatile long epoch = -1;
   volatile long canaryVersion = -1;
   final Counter canaryRollbacks;
+  final Counter poisonedBatches;
+  volatile long suspectSamples;
 
   TrainerMetrics(MetricGroup group) {
     samples = group.counter("trainerSamples");
@@ -47,6 +51,8 @@ final class TrainerMetrics {
     group.gauge("trainerEpoch", () -> epoch);
     group.gauge("canaryVersion", () -> canaryVersion);
     canaryRollbacks = group.counter("canaryRollbacks");
+    poisonedBatches = group.counter("poisonedBatches");
+    group.gauge("suspectSamples", () -> suspectSamples);
   }
 
   /** Counts what one learner event says. */
@@ -57,7 +63,12 @@ final class TrainerMetrics {
         samplesBuffered = 0;
       }
       case LearningEvent.GATE_PASSED -> gatePasses.inc();
-      case LearningEvent.GATE_FAILED -> gateFailures.inc();
+      case LearningEvent.GATE_FAILED -> {
+        gateFailures.inc();
+        if (SampleScreen.POISONED_BATCH.equals(e.details().get("reason"))) {
+          poisonedBatches.inc();
+        }
+      }
       case LearningEvent.PROMOTED -> promotions.inc();
       case LearningEvent.ROLLED_BACK -> rollbacks.inc();
       case LearningEvent.BREAKER_OPENED -> breakerOpen = 1;

@@ -79,6 +79,10 @@ class OnlineTrainerTest {
     feedPoisoned(10, 30);
 
     assertThat(count(events(h), LearningEvent.GATE_FAILED)).isPositive();
+    // the learning core's sample screen refuses the batch before training
+    assertThat(events(h))
+        .filteredOn(e -> e.contains("\"type\":\"gate_failed\""))
+        .allMatch(e -> e.contains("\"reason\":\"poisoned_batch\""));
     assertThat(count(events(h), LearningEvent.PROMOTED)).isZero();
     assertThat(versions(h)).isEmpty();
   }
@@ -123,13 +127,14 @@ class OnlineTrainerTest {
     List<JsonNode> events = parsed();
     JsonNode opened = first(events, LearningEvent.BREAKER_OPENED);
     long openedAt = opened.get("eventTimeMs").asLong();
-    // two failed updates (gate failed or aborted on the absurd values), none promoted, then open
+    // two failed updates (refused as poisoned batches, before training), none promoted, then open
     List<String> before =
         events.stream()
             .filter(e -> e.get("eventTimeMs").asLong() <= openedAt)
             .map(e -> e.get("type").asText())
             .toList();
-    assertThat(before).filteredOn(LearningEvent.UPDATE_FINISHED::equals).hasSize(2);
+    assertThat(before).filteredOn(LearningEvent.UPDATE_STARTED::equals).hasSize(2);
+    assertThat(before).filteredOn(LearningEvent.GATE_FAILED::equals).hasSize(2);
     assertThat(before).doesNotContain(LearningEvent.PROMOTED);
     long closedAt = first(events, LearningEvent.BREAKER_CLOSED).get("eventTimeMs").asLong();
     assertThat(closedAt).isGreaterThanOrEqualTo(openedAt + 60 * 60_000L);

@@ -324,6 +324,22 @@ public final class OnlineConfig implements java.io.Serializable {
     return d("canary_tolerance");
   }
 
+  public double screenMaxDeviation() {
+    return d("screen_max_deviation");
+  }
+
+  public int screenConstantSteps() {
+    return i("screen_constant_steps");
+  }
+
+  public double screenConstantDeviation() {
+    return d("screen_constant_deviation");
+  }
+
+  public double maxSuspectShare() {
+    return d("max_suspect_share");
+  }
+
   public long seed() {
     return i("seed");
   }

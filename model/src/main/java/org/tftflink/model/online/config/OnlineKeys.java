@@ -251,6 +251,30 @@ final class OnlineKeys {
               "fraction by which the canary's live loss may exceed the other hosts' and still go to all",
               doubleIn(0, 10, false)),
           new Key(
+              "screen_max_deviation",
+              "500",
+              "a sample is suspect if a target value lies more than this many of the served model's"
+                  + " target standard deviations from its target mean (0 = off)",
+              doubleIn(0, 1e12, false)),
+          new Key(
+              "screen_constant_steps",
+              "12",
+              "a sample is suspect if this many consecutive actuals are exactly equal, far from a"
+                  + " history that varied (0 = off)",
+              intIn(0, 10_000)),
+          new Key(
+              "screen_constant_deviation",
+              "10",
+              "how far a constant run of actuals must lie from the history's median, in robust"
+                  + " scales (1.4826 MAD) of the history, to be suspect",
+              doubleIn(0, 1e12, true)),
+          new Key(
+              "max_suspect_share",
+              "0.1",
+              "an update fails the gate (poisoned_batch) when more of the samples since the last"
+                  + " update than this share are suspect (1 = never; suspects are never trained on)",
+              doubleIn(0, 1, false)),
+          new Key(
               "seed",
               "42",
               "seeds sampling and training, so runs are reproducible",

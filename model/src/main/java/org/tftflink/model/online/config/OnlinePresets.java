@@ -72,6 +72,8 @@ final class OnlinePresets {
     v.put("rollback_tolerance", "0.1");
     v.put("rollback_watch_minutes", "120");
     v.put("rollback_min_samples", "30");
+    v.put("screen_max_deviation", "1000");
+    v.put("max_suspect_share", "0.25");
     return v;
   }
 }

@@ -126,6 +126,8 @@ public final class Prequential<M> {
             trace.samplesTrained +=
                 (long) outcome.candidate().samples() * request.get().settings().epochs();
           }
+        } else {
+          record(trace, s, a, learner.drainEvents()); // a poisoned batch is refused at once
         }
         Served<M> now = learner.served();
         if (!sameServed(served, now)) {

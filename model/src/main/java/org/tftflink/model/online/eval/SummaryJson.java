@@ -103,6 +103,8 @@ public final class SummaryJson {
     c.put("rollbacks", t.count(LearningEvent.ROLLED_BACK));
     c.put("breaker_openings", t.count(LearningEvent.BREAKER_OPENED));
     c.put("drifts_detected", t.count(LearningEvent.DRIFT_DETECTED));
+    c.put("suspect_samples", t.counters() == null ? 0 : t.counters().suspect());
+    c.put("poisoned_batches", t.counters() == null ? 0 : t.counters().poisonedBatches());
     c.put("served_changes", t.servedHistory().size() - 1);
     c.put("forecasts", t.forecasts());
     c.put("wall_seconds", t.wallNanos() / 1e9);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.online.update.ModelOps;
 import org.tftflink.model.online.update.UpdateSettings;
@@ -79,6 +80,13 @@ public final class TftModelOps implements ModelOps<TftWeights> {
   @Override
   public double[] quantiles() {
     return working.config().quantiles();
+  }
+
+  /** The feature scaler's global target statistics (the per-window scaling is relative to them). */
+  @Override
+  public SampleScreen.Scale targetScale(TftWeights model) {
+    return new SampleScreen.Scale(
+        model.scaler().observedMean()[0], model.scaler().observedStd()[0]);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.tftflink.model.online.update;
 
 import java.util.List;
+import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.TrainingSample;
 
@@ -38,6 +39,14 @@ public interface ModelOps<M> {
    */
   Candidate<M> train(
       M parent, List<TrainingSample> train, List<TrainingSample> anchors, UpdateSettings settings);
+
+  /**
+   * The target's mean and standard deviation the model was fitted on, in original units: what the
+   * sample screen measures absurd values against. The default, unknown, leaves that rule off.
+   */
+  default SampleScreen.Scale targetScale(M model) {
+    return SampleScreen.Scale.UNKNOWN;
+  }
 
   /** Bytes for state and audit (the TFT: its envelope incl. optimizer state), and back. */
   byte[] encode(M model);
