@@ -1,8 +1,10 @@
 package org.tftflink.model.tft.graph;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -43,6 +45,7 @@ public final class PerVariableGrns {
   private final INDArray gateB;
   private final INDArray gain;
   private final INDArray bias;
+  private final ThreadLocal<Map<String, INDArray>> scratch = ThreadLocal.withInitial(HashMap::new);
 
   /** The activations of one forward pass that the backward pass needs. */
   public static final class Pass {
@@ -66,7 +69,7 @@ public final class PerVariableGrns {
       INDArray mask,
       INDArray elu,
       INDArray gluIn,
-      INDArray value,
+      INDArray gated,
       INDArray gate,
       INDArray normed,
       INDArray inverseStd,
@@ -132,6 +135,10 @@ public final class PerVariableGrns {
   }
 
   /**
+   * Runs the GRNs and the weighted sum. The activations kept for the backward pass live in this
+   * thread's scratch arrays of this instance: a pass is valid until the next forward pass on the
+   * same thread (the model runs each forward-backward pair in one call).
+   *
    * @param x per-variable embeddings {@code [variables, N, in]}
    * @param weights selection weights {@code [N, variables]}
    * @param mask the GLU's dropout mask {@code [variables, N, hidden]}, or null for none
@@ -139,30 +146,42 @@ public final class PerVariableGrns {
   public Pass forward(INDArray x, INDArray weights, INDArray mask, boolean keepForBackward) {
     x = contiguous(x);
     long n = x.size(1);
-    INDArray e = dense(x, fc1W, fc1B, hidden);
+    Map<String, INDArray> s = scratch.get();
+    INDArray e = dense(x, fc1W, fc1B, buffer(s, "elu", x, n, hidden));
     Transforms.elu(e, false);
-    INDArray d = dense(e, fc2W, fc2B, hidden);
+    INDArray d = dense(e, fc2W, fc2B, buffer(s, "glu_in", x, n, hidden));
     if (mask != null) {
       d.muli(mask);
     }
-    INDArray value = dense(d, valueW, valueB, out);
-    INDArray gate = Transforms.sigmoid(dense(d, gateW, gateB, out), false);
-    // r = value ∘ σ(gate) + skip, then the layer norm over the last dimension
-    INDArray r = skipW == null ? x.dup() : dense(x, skipW, skipB, out);
-    r.addi(value.mul(gate));
+    INDArray gate = dense(d, gateW, gateB, buffer(s, "gate", x, n, out));
+    Transforms.sigmoid(gate, false);
+    // value ∘ σ(gate) is kept in place of the value: the backward pass needs only the product
+    INDArray gated = dense(d, valueW, valueB, buffer(s, "gated", x, n, out)).muli(gate);
+    INDArray r = buffer(s, "normed", x, n, out);
+    if (skipW == null) {
+      r.assign(x);
+    } else {
+      dense(x, skipW, skipB, r);
+    }
+    r.addi(gated);
+    // the layer norm over the last dimension, in place: r ends as (r - μ) / σ
     INDArray rows = r.reshape((long) variables * n, out);
     rows.subiColumnVector(rows.mean(true, 1));
-    INDArray inverseStd = Transforms.pow(rows.mul(rows).mean(true, 1).addi(EPSILON), -0.5, false);
+    INDArray squares = buffer(s, "squares", x, n, out).reshape((long) variables * n, out);
+    INDArray inverseStd =
+        Transforms.pow(rows.mul(rows, squares).mean(true, 1).addi(EPSILON), -0.5, false);
     rows.muliColumnVector(inverseStd);
-    INDArray y = rows.mulRowVector(gain.reshape(1, out)).addiRowVector(bias.reshape(1, out));
-    INDArray y3 = y.reshape(variables, n, out);
+    INDArray y = buffer(s, "y", x, n, out);
+    y.assign(r).reshape((long) variables * n, out).muliRowVector(gain).addiRowVector(bias);
     INDArray wT = weights.transpose().dup('c');
     INDArray selected = Nd4j.create(x.dataType(), n, out);
+    INDArray term = squares.reshape(variables, n, out).slice(0);
     for (int v = 0; v < variables; v++) {
-      selected.addi(y3.slice(v).mulColumnVector(wT.getRow(v).reshape(n, 1)));
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(y.slice(v), wT.getRow(v).reshape(n), term, 0));
+      selected.addi(term);
     }
     Cache cache =
-        keepForBackward ? new Cache(x, wT, mask, e, d, value, gate, r, inverseStd, y3) : null;
+        keepForBackward ? new Cache(x, wT, mask, e, d, gated, gate, r, inverseStd, y) : null;
     return new Pass(selected, cache);
   }
 
@@ -170,10 +189,26 @@ public final class PerVariableGrns {
     return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
   }
 
-  /** x · W + b per variable: {@code [V, N, k]} to {@code [V, N, width]}. */
-  private INDArray dense(INDArray x, INDArray w, INDArray b, int width) {
-    long n = x.size(1);
-    INDArray y = Nd4j.create(x.dataType(), variables, n, width);
+  /**
+   * This thread's scratch array {@code [variables, n, width]} for {@code role}, allocated once per
+   * shape: allocating (and first touching) arrays of tens of megabytes cost more than the GEMMs.
+   */
+  private INDArray buffer(Map<String, INDArray> s, String role, INDArray like, long n, int width) {
+    INDArray a = s.get(role);
+    if (a == null
+        || a.dataType() != like.dataType()
+        || a.size(1) != n
+        || a.size(2) != width
+        || a.size(0) != variables) {
+      a = Nd4j.createUninitialized(like.dataType(), variables, n, width);
+      s.put(role, a);
+    }
+    return a;
+  }
+
+  /** y = x · W + b per variable, {@code [V, N, k]} to {@code [V, N, width]}, into {@code y}. */
+  private INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
+    long width = y.size(2);
     for (int v = 0; v < variables; v++) {
       INDArray yv = y.slice(v);
       Nd4j.gemm(x.slice(v), w.slice(v), yv, false, false, 1.0, 0.0);
@@ -189,43 +224,50 @@ public final class PerVariableGrns {
       throw new IllegalArgumentException("the forward pass was run without keepForBackward");
     }
     INDArray dOut = contiguous(dOutput);
-    long n = c.x().size(1);
+    INDArray x = c.x();
+    long n = x.size(1);
     long rowsN = (long) variables * n;
+    Map<String, INDArray> s = scratch.get();
     Map<String, INDArray> grads = new LinkedHashMap<>();
     // the weighted sum: dw_v = Σ_j dOut ∘ y_v, dy_v = w_v ∘ dOut
     INDArray dWT = Nd4j.create(dOut.dataType(), variables, n);
-    INDArray dy = Nd4j.create(dOut.dataType(), variables, n, out);
+    INDArray dy = buffer(s, "d_out", x, n, out);
+    INDArray products = buffer(s, "d_squares", x, n, out);
     for (int v = 0; v < variables; v++) {
-      dWT.getRow(v).assign(c.y().slice(v).mul(dOut).sum(1));
-      dy.slice(v).assign(dOut.mulColumnVector(c.weights().getRow(v).reshape(n, 1)));
+      INDArray p = c.y().slice(v).mul(dOut, products.slice(v));
+      dWT.getRow(v).assign(p.sum(1));
+      Nd4j.getExecutioner()
+          .exec(new BroadcastMulOp(dOut, c.weights().getRow(v).reshape(n), dy.slice(v), 0));
     }
     // the layer norm
     INDArray dyRows = dy.reshape(rowsN, out);
     INDArray normed = c.normed().reshape(rowsN, out);
-    grads.put(scope + "/gate_norm/norm/gain", dyRows.mul(normed).sum(0));
-    grads.put(scope + "/gate_norm/norm/bias", dyRows.sum(0));
-    INDArray dNormed = dyRows.muliRowVector(gain.reshape(1, out));
-    INDArray dr = dNormed.subColumnVector(dNormed.mean(true, 1));
-    dr.subi(normed.mulColumnVector(dNormed.mul(normed).mean(true, 1)));
+    INDArray productRows = products.reshape(rowsN, out);
+    grads.put(scope + "/gate_norm/norm/gain", columnSums(dyRows.mul(normed, productRows), s));
+    grads.put(scope + "/gate_norm/norm/bias", columnSums(dyRows, s));
+    INDArray dNormed = dyRows.muliRowVector(gain);
+    INDArray m2 = dNormed.mul(normed, productRows).mean(true, 1);
+    INDArray dr = dNormed.subiColumnVector(dNormed.mean(true, 1));
+    dr.subi(productRows.assign(normed).muliColumnVector(m2));
     dr.muliColumnVector(c.inverseStd());
     INDArray dr3 = dr.reshape(variables, n, out);
-    // the GLU: value ∘ σ(gate)
-    INDArray dValue = dr3.mul(c.gate());
-    INDArray dGate = dr3.mul(c.value()).muli(c.gate()).muli(c.gate().rsub(1.0));
-    INDArray dD = denseBack(grads, "/gate_norm/glu/value", c.gluIn(), dValue, valueW, null);
-    denseBack(grads, "/gate_norm/glu/gate", c.gluIn(), dGate, gateW, dD);
+    // the GLU: value ∘ σ(gate), kept as the product g: dValue = dr ∘ σ, dGate = dr ∘ g ∘ (1 - σ)
+    INDArray dGate = products.assign(c.gate()).rsubi(1.0).muli(c.gated()).muli(dr3);
+    INDArray dD = denseBack(grads, "/gate_norm/glu/gate", c.gluIn(), dGate, gateW, null, s);
+    INDArray dValue = products.assign(dr3).muli(c.gate());
+    denseBack(grads, "/gate_norm/glu/value", c.gluIn(), dValue, valueW, dD, s);
     if (c.mask() != null) {
       dD.muli(c.mask());
     }
     // fc2, ELU (derivative min(elu + 1, 1)), fc1
-    INDArray dE = denseBack(grads, "/fc2", c.elu(), dD, fc2W, null);
+    INDArray dE = denseBack(grads, "/fc2", c.elu(), dD, fc2W, null, s);
     dE.muli(Transforms.min(c.elu().add(1.0), 1.0, false));
-    INDArray dX = denseBack(grads, "/fc1", c.x(), dE, fc1W, null);
+    INDArray dX = denseBack(grads, "/fc1", x, dE, fc1W, null, null);
     // the skip
     if (skipW == null) {
       dX.addi(dr3);
     } else {
-      denseBack(grads, "/skip", c.x(), dr3, skipW, dX);
+      denseBack(grads, "/skip", x, dr3, skipW, dX, s);
     }
     Map<String, INDArray> named = new LinkedHashMap<>();
     for (String name : parameters.keySet()) {
@@ -234,9 +276,27 @@ public final class PerVariableGrns {
     return new Gradients(dX, dWT.transpose().dup('c'), named);
   }
 
+  /** Σ over the rows of {@code rows [M, w]} as {@code [w]}, by GEMM with a ones vector. */
+  private static INDArray columnSums(INDArray rows, Map<String, INDArray> s) {
+    INDArray sums = Nd4j.create(rows.dataType(), 1, rows.size(1));
+    Nd4j.gemm(ones(s, rows), rows, sums, false, false, 1.0, 0.0);
+    return sums.reshape(rows.size(1));
+  }
+
+  private static INDArray ones(Map<String, INDArray> s, INDArray rows) {
+    String key = "ones_" + rows.size(0);
+    INDArray o = s.get(key);
+    if (o == null || o.dataType() != rows.dataType()) {
+      o = Nd4j.ones(rows.dataType(), 1, rows.size(0));
+      s.put(key, o);
+    }
+    return o;
+  }
+
   /**
    * Gradients of y = x · W + b per variable from dy: stores dW and db under {@code name}, and
-   * returns dx = dy · Wᵀ, added into {@code dxInto} when given.
+   * returns dx = dy · Wᵀ, added into {@code dxInto} when given, else in a scratch array (or a new
+   * one when {@code s} is null).
    */
   private INDArray denseBack(
       Map<String, INDArray> grads,
@@ -244,20 +304,29 @@ public final class PerVariableGrns {
       INDArray x,
       INDArray dy,
       INDArray w,
-      INDArray dxInto) {
+      INDArray dxInto,
+      Map<String, INDArray> s) {
     long n = x.size(1);
-    long k = x.size(2);
+    int k = (int) x.size(2);
     long width = dy.size(2);
     INDArray dW = Nd4j.create(dy.dataType(), variables, k, width);
-    INDArray dx = dxInto != null ? dxInto : Nd4j.create(dy.dataType(), variables, n, k);
+    INDArray db = Nd4j.create(dy.dataType(), variables, 1, width);
+    INDArray dx =
+        dxInto != null
+            ? dxInto
+            : s == null
+                ? Nd4j.create(dy.dataType(), variables, n, k)
+                : buffer(s, "d_" + name, x, n, k);
     double beta = dxInto != null ? 1.0 : 0.0;
+    Map<String, INDArray> own = s != null ? s : scratch.get();
     for (int v = 0; v < variables; v++) {
       INDArray dyv = dy.slice(v);
       Nd4j.gemm(x.slice(v), dyv, dW.slice(v), true, false, 1.0, 0.0);
+      Nd4j.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
       Nd4j.gemm(dyv, w.slice(v), dx.slice(v), false, true, 1.0, beta);
     }
     grads.put(scope + name + "/W", dW);
-    grads.put(scope + name + "/b", dy.sum(1).reshape(variables, 1, width));
+    grads.put(scope + name + "/b", db);
     return dx;
   }
 }
