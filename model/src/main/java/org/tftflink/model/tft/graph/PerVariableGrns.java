@@ -78,13 +78,20 @@ public final class PerVariableGrns {
   /** Gradients of the inputs and of every parameter by name. */
   public record Gradients(INDArray input, INDArray weights, Map<String, INDArray> params) {}
 
+  /** Where the parameter arrays come from: drawn fresh, or a graph's own variables. */
+  private interface Source {
+    /** The array of {@code name}; {@code init} is 'w' (Glorot), '0' or '1' for a fresh one. */
+    INDArray get(String name, char init, long... shape);
+  }
+
   /**
-   * Draws the parameters from {@code g} in {@link GatedResidualNetwork}'s order (skip, fc1, fc2,
-   * GLU value and gate, norm) and registers the GLU's dropout mask as an external site.
+   * A standalone block: draws the parameters from {@code g} in {@link GatedResidualNetwork}'s order
+   * (skip, fc1, fc2, GLU value and gate, norm) and registers the GLU's dropout mask as an external
+   * site.
    *
    * @param scope the GRN's scope, e.g. {@code encoder_vsn/var_grn}
    */
-  public PerVariableGrns(
+  public static PerVariableGrns create(
       GraphContext g,
       String scope,
       int variables,
@@ -92,31 +99,66 @@ public final class PerVariableGrns {
       int hidden,
       int out,
       long rowsPerWindow) {
+    String mask =
+        g.externalDropout(
+            scope + "/gate_norm/glu", new long[] {variables, -1, hidden}, 1, rowsPerWindow);
+    return new PerVariableGrns(
+        scope,
+        variables,
+        in,
+        hidden,
+        out,
+        mask,
+        (name, init, shape) ->
+            init == 'w'
+                ? g.weightArray(shape)
+                : init == '1' ? g.zerosArray(shape).addi(1.0) : g.zerosArray(shape));
+  }
+
+  /**
+   * The block over the parameter arrays of a per-variable {@link GatedResidualNetwork} already in
+   * {@code g}'s graph under {@code scope} (the same arrays, so that an update of either is seen by
+   * both) and its dropout mask.
+   */
+  public static PerVariableGrns sharing(
+      GraphContext g, String scope, int variables, int in, int hidden, int out) {
+    String mask = g.dropoutRate() > 0 ? scope + "/gate_norm/glu/dropout_mask" : null;
+    return new PerVariableGrns(
+        scope,
+        variables,
+        in,
+        hidden,
+        out,
+        mask,
+        (name, init, shape) -> g.sd().getVariable(scope + name).getArr());
+  }
+
+  private PerVariableGrns(
+      String scope, int variables, int in, int hidden, int out, String dropoutMask, Source p) {
     this.scope = scope;
     this.variables = variables;
     this.in = in;
     this.hidden = hidden;
     this.out = out;
+    this.dropoutMask = dropoutMask;
     if (in != out) {
-      skipW = param("/skip/W", g.weightArray(variables, in, out));
-      skipB = param("/skip/b", g.zerosArray(variables, 1, out));
+      skipW = param("/skip/W", p.get("/skip/W", 'w', variables, in, out));
+      skipB = param("/skip/b", p.get("/skip/b", '0', variables, 1, out));
     } else {
       skipW = null;
       skipB = null;
     }
-    fc1W = param("/fc1/W", g.weightArray(variables, in, hidden));
-    fc1B = param("/fc1/b", g.zerosArray(variables, 1, hidden));
-    fc2W = param("/fc2/W", g.weightArray(variables, hidden, hidden));
-    fc2B = param("/fc2/b", g.zerosArray(variables, 1, hidden));
+    fc1W = param("/fc1/W", p.get("/fc1/W", 'w', variables, in, hidden));
+    fc1B = param("/fc1/b", p.get("/fc1/b", '0', variables, 1, hidden));
+    fc2W = param("/fc2/W", p.get("/fc2/W", 'w', variables, hidden, hidden));
+    fc2B = param("/fc2/b", p.get("/fc2/b", '0', variables, 1, hidden));
     String glu = "/gate_norm/glu";
-    dropoutMask =
-        g.externalDropout(scope + glu, new long[] {variables, -1, hidden}, 1, rowsPerWindow);
-    valueW = param(glu + "/value/W", g.weightArray(variables, hidden, out));
-    valueB = param(glu + "/value/b", g.zerosArray(variables, 1, out));
-    gateW = param(glu + "/gate/W", g.weightArray(variables, hidden, out));
-    gateB = param(glu + "/gate/b", g.zerosArray(variables, 1, out));
-    gain = param("/gate_norm/norm/gain", g.zerosArray(out).addi(1.0));
-    bias = param("/gate_norm/norm/bias", g.zerosArray(out));
+    valueW = param(glu + "/value/W", p.get(glu + "/value/W", 'w', variables, hidden, out));
+    valueB = param(glu + "/value/b", p.get(glu + "/value/b", '0', variables, 1, out));
+    gateW = param(glu + "/gate/W", p.get(glu + "/gate/W", 'w', variables, hidden, out));
+    gateB = param(glu + "/gate/b", p.get(glu + "/gate/b", '0', variables, 1, out));
+    gain = param("/gate_norm/norm/gain", p.get("/gate_norm/norm/gain", '1', out));
+    bias = param("/gate_norm/norm/bias", p.get("/gate_norm/norm/bias", '0', out));
   }
 
   private INDArray param(String name, INDArray value) {

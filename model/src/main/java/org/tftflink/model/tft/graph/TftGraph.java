@@ -38,8 +38,10 @@ public final class TftGraph {
   public static final String DECODER_WEIGHTS = "decoder_weights";
   public static final String LOSS = "loss";
 
-  // what the front graph hands over: per-variable embeddings and selection weights of both
-  // temporal selections (their per-variable GRNs run in Java) and three static contexts
+  // what the front graph hands over: for inference the selected inputs of every step; for training
+  // the per-variable embeddings and selection weights of both temporal selections (whose
+  // per-variable GRNs then run in Java); and three static contexts
+  static final String SELECTED = "selected";
   static final String ENCODER_VARIABLES = "encoder_variables";
   static final String ENCODER_SELECTION = "encoder_selection";
   static final String DECODER_VARIABLES = "decoder_variables";
@@ -47,6 +49,8 @@ public final class TftGraph {
   static final String CONTEXT_HIDDEN = "context_hidden";
   static final String CONTEXT_CELL = "context_cell";
   static final String CONTEXT_ENRICHMENT = "context_enrichment";
+  private static final List<String> INFERENCE_HAND_OVER =
+      List.of(SELECTED, CONTEXT_HIDDEN, CONTEXT_CELL, CONTEXT_ENRICHMENT);
   private static final List<String> HAND_OVER =
       List.of(
           ENCODER_VARIABLES,
@@ -139,13 +143,15 @@ public final class TftGraph {
         new StaticCovariateEncoder("static_encoder", h).build(g, staticSel.selected());
 
     // temporal variable selection, conditioned on the selection context
-    // (the weights in the graph, the per-variable GRNs in Java: PerVariableGrns)
+    // (in the graph for inference; their per-variable GRNs also in Java, for training)
     VariableSelectionNetwork.Split encSel =
         new VariableSelectionNetwork("encoder_vsn", nEnc, dc, h, h, tEnc)
-            .buildWeights(g, encVars, ctx.selection());
+            .buildWithJavaGrns(g, encVars, ctx.selection());
     VariableSelectionNetwork.Split decSel =
         new VariableSelectionNetwork("decoder_vsn", nDec, dc, h, h, tDec)
-            .buildWeights(g, decVars, ctx.selection());
+            .buildWithJavaGrns(g, decVars, ctx.selection());
+    front.identity(
+        SELECTED, timeConcat(front, encSel.selected(), decSel.selected(), tEnc, tDec, h));
     Map<String, long[]> handOverShapes = new HashMap<>();
     handOver(front, handOverShapes, ENCODER_VARIABLES, encVars, nEnc, -1, dc);
     handOver(front, handOverShapes, ENCODER_SELECTION, encSel.weights(), -1, nEnc);
@@ -215,6 +221,11 @@ public final class TftGraph {
         dt);
   }
 
+  private static SDVariable timeConcat(
+      SameDiff sd, SDVariable enc, SDVariable dec, int tEnc, int tDec, long h) {
+    return sd.concat(1, enc.reshape(-1, tEnc, h), dec.reshape(-1, tDec, h)).reshape(-1, h);
+  }
+
   private static void handOver(
       SameDiff sd, Map<String, long[]> shapes, String name, SDVariable value, long... shape) {
     sd.identity(name, value);
@@ -269,7 +280,7 @@ public final class TftGraph {
    * the named outputs; the front graph's interpretability outputs can be asked for too.
    */
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
-    List<String> fromFront = new ArrayList<>(HAND_OVER);
+    List<String> fromFront = new ArrayList<>(INFERENCE_HAND_OVER);
     List<String> fromBack = new ArrayList<>();
     for (String name : outputs) {
       // back first: both graphs have automatically named variables ("reduce_sum", ...)
@@ -286,7 +297,7 @@ public final class TftGraph {
     if (fromBack.isEmpty()) {
       return result;
     }
-    INDArray selected = select(feeds, frontOut, false).selected();
+    INDArray selected = frontOut.get(SELECTED);
     LstmEncoderDecoder.Pass pass =
         lstm.forward(selected, frontOut.get(CONTEXT_HIDDEN), frontOut.get(CONTEXT_CELL), false);
     result.putAll(
@@ -341,7 +352,10 @@ public final class TftGraph {
     upstream.put(CONTEXT_HIDDEN + GRADIENT, lstmGrads.initialHidden());
     upstream.put(CONTEXT_CELL + GRADIENT, lstmGrads.initialCell());
     upstream.put(CONTEXT_ENRICHMENT + GRADIENT, backGrads.get(ENRICHMENT_INPUT));
-    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, parameterNames(front));
+    List<String> frontParams = new ArrayList<>(parameterNames(front));
+    frontParams.removeAll(encoderGrns.parameters().keySet());
+    frontParams.removeAll(decoderGrns.parameters().keySet());
+    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, frontParams);
 
     Map<String, INDArray> all = new LinkedHashMap<>();
     for (String name : parameters().keySet()) {
@@ -402,8 +416,6 @@ public final class TftGraph {
     for (String name : parameterNames(front)) {
       p.put(name, front.getVariable(name).getArr());
     }
-    p.putAll(encoderGrns.parameters());
-    p.putAll(decoderGrns.parameters());
     p.putAll(lstm.parameters());
     for (String name : parameterNames(back)) {
       p.put(name, back.getVariable(name).getArr());

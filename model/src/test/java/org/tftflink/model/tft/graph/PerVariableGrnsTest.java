@@ -65,7 +65,7 @@ class PerVariableGrnsTest {
     sd.identity("selected", ref.selected());
     sd.identity("weights", ref.weights());
     PerVariableGrns grns =
-        new PerVariableGrns(
+        PerVariableGrns.create(
             new GraphContext(SameDiff.create(), DataType.DOUBLE, 7, 0.5),
             "vsn/var_grn",
             VARIABLES,
@@ -97,7 +97,7 @@ class PerVariableGrnsTest {
   @CsvSource({"2, 4", "4, 4"})
   void shouldMatchNumericalGradientWhenBackward(int in, int hidden) {
     PerVariableGrns grns =
-        new PerVariableGrns(
+        PerVariableGrns.create(
             new GraphContext(SameDiff.create(), DataType.DOUBLE, 3, 0.5),
             "vsn/var_grn",
             VARIABLES,
