@@ -21,8 +21,10 @@ import org.tftflink.model.tft.TftConfig;
  * TftConfig}: a SameDiff graph up to the LSTM (input transforms, variable selection, static
  * covariate encoders), the LSTM encoder-decoder in Java ({@link LstmEncoderDecoder}, for speed and
  * correct gradients), and a SameDiff graph after it (gated skip, static enrichment, attention,
- * quantile head, loss). {@link #output} and {@link #backward} run the three as one model. The same
- * config and seed always give the same parameter names, shapes and initial values.
+ * quantile head, loss). {@link #output} and {@link #backward} run the three as one model. In {@link
+ * #backward} the temporal selections' per-variable GRNs run in Java too ({@link PerVariableGrns},
+ * over the front graph's own parameter arrays), between the front graph's selection weights and the
+ * LSTM. The same config and seed always give the same parameter names, shapes and initial values.
  */
 public final class TftGraph {
   public static final String STATIC_CATEGORICAL = "static_categorical";
