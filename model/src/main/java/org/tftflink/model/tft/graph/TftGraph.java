@@ -12,6 +12,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tftflink.model.tft.TftConfig;
 
 /**
@@ -19,8 +21,10 @@ import org.tftflink.model.tft.TftConfig;
  * TftConfig}: a SameDiff graph up to the LSTM (input transforms, variable selection, static
  * covariate encoders), the LSTM encoder-decoder in Java ({@link LstmEncoderDecoder}, for speed and
  * correct gradients), and a SameDiff graph after it (gated skip, static enrichment, attention,
- * quantile head, loss). {@link #output} and {@link #backward} run the three as one model. The same
- * config and seed always give the same parameter names, shapes and initial values.
+ * quantile head, loss). {@link #output} and {@link #backward} run the three as one model. In {@link
+ * #backward} the temporal selections' per-variable GRNs run in Java too ({@link PerVariableGrns},
+ * over the front graph's own parameter arrays), between the front graph's selection weights and the
+ * LSTM. The same config and seed always give the same parameter names, shapes and initial values.
  */
 public final class TftGraph {
   public static final String STATIC_CATEGORICAL = "static_categorical";
@@ -36,13 +40,28 @@ public final class TftGraph {
   public static final String DECODER_WEIGHTS = "decoder_weights";
   public static final String LOSS = "loss";
 
-  // what the front graph hands over: selected inputs of every step and three static contexts
+  // what the front graph hands over: for inference the selected inputs of every step; for training
+  // the per-variable embeddings and selection weights of both temporal selections (whose
+  // per-variable GRNs then run in Java); and three static contexts
   static final String SELECTED = "selected";
+  static final String ENCODER_VARIABLES = "encoder_variables";
+  static final String ENCODER_SELECTION = "encoder_selection";
+  static final String DECODER_VARIABLES = "decoder_variables";
+  static final String DECODER_SELECTION = "decoder_selection";
   static final String CONTEXT_HIDDEN = "context_hidden";
   static final String CONTEXT_CELL = "context_cell";
   static final String CONTEXT_ENRICHMENT = "context_enrichment";
-  private static final List<String> HAND_OVER =
+  private static final List<String> INFERENCE_HAND_OVER =
       List.of(SELECTED, CONTEXT_HIDDEN, CONTEXT_CELL, CONTEXT_ENRICHMENT);
+  private static final List<String> HAND_OVER =
+      List.of(
+          ENCODER_VARIABLES,
+          ENCODER_SELECTION,
+          DECODER_VARIABLES,
+          DECODER_SELECTION,
+          CONTEXT_HIDDEN,
+          CONTEXT_CELL,
+          CONTEXT_ENRICHMENT);
   // the back graph's inputs from the LSTM and the front
   static final String LSTM_OUTPUT = "lstm_output";
   static final String SELECTED_INPUT = "selected_input";
@@ -52,6 +71,8 @@ public final class TftGraph {
 
   private final TftConfig config;
   private final SameDiff front;
+  private final PerVariableGrns encoderGrns;
+  private final PerVariableGrns decoderGrns;
   private final LstmEncoderDecoder lstm;
   private final SameDiff back;
   private final String lstmDropout;
@@ -64,6 +85,8 @@ public final class TftGraph {
   private TftGraph(
       TftConfig config,
       SameDiff front,
+      PerVariableGrns encoderGrns,
+      PerVariableGrns decoderGrns,
       LstmEncoderDecoder lstm,
       SameDiff back,
       String lstmDropout,
@@ -71,6 +94,8 @@ public final class TftGraph {
       DataType dataType) {
     this.config = config;
     this.front = front;
+    this.encoderGrns = encoderGrns;
+    this.decoderGrns = decoderGrns;
     this.lstm = lstm;
     this.back = back;
     this.lstmDropout = lstmDropout;
@@ -120,17 +145,23 @@ public final class TftGraph {
         new StaticCovariateEncoder("static_encoder", h).build(g, staticSel.selected());
 
     // temporal variable selection, conditioned on the selection context
-    VariableSelectionNetwork.Output encSel =
+    // (in the graph for inference; their per-variable GRNs also in Java, for training)
+    VariableSelectionNetwork.Split encSel =
         new VariableSelectionNetwork("encoder_vsn", nEnc, dc, h, h, tEnc)
-            .build(g, encVars, ctx.selection());
-    VariableSelectionNetwork.Output decSel =
+            .buildWithJavaGrns(g, encVars, ctx.selection());
+    VariableSelectionNetwork.Split decSel =
         new VariableSelectionNetwork("decoder_vsn", nDec, dc, h, h, tDec)
-            .build(g, decVars, ctx.selection());
-    SDVariable selected = timeConcat(front, encSel.selected(), decSel.selected(), tEnc, tDec, h);
-    front.identity(SELECTED, selected);
-    front.identity(CONTEXT_HIDDEN, ctx.hidden());
-    front.identity(CONTEXT_CELL, ctx.cell());
-    front.identity(CONTEXT_ENRICHMENT, ctx.enrichment());
+            .buildWithJavaGrns(g, decVars, ctx.selection());
+    front.identity(
+        SELECTED, timeConcat(front, encSel.selected(), decSel.selected(), tEnc, tDec, h));
+    Map<String, long[]> handOverShapes = new HashMap<>();
+    handOver(front, handOverShapes, ENCODER_VARIABLES, encVars, nEnc, -1, dc);
+    handOver(front, handOverShapes, ENCODER_SELECTION, encSel.weights(), -1, nEnc);
+    handOver(front, handOverShapes, DECODER_VARIABLES, decVars, nDec, -1, dc);
+    handOver(front, handOverShapes, DECODER_SELECTION, decSel.weights(), -1, nDec);
+    handOver(front, handOverShapes, CONTEXT_HIDDEN, ctx.hidden(), -1, h);
+    handOver(front, handOverShapes, CONTEXT_CELL, ctx.cell(), -1, h);
+    handOver(front, handOverShapes, CONTEXT_ENRICHMENT, ctx.enrichment(), -1, h);
     front.identity(STATIC_WEIGHTS, staticSel.weights());
     front.identity(ENCODER_WEIGHTS, encSel.weights().reshape(-1, tEnc, nEnc));
     front.identity(DECODER_WEIGHTS, decSel.weights().reshape(-1, tDec, nDec));
@@ -138,7 +169,7 @@ public final class TftGraph {
     // vector-Jacobian product
     SDVariable surrogate = null;
     for (String name : HAND_OVER) {
-      SDVariable upstream = front.placeHolder(name + GRADIENT, dt, -1, h);
+      SDVariable upstream = front.placeHolder(name + GRADIENT, dt, handOverShapes.get(name));
       SDVariable term = front.getVariable(name).mul(upstream).sum();
       surrogate = surrogate == null ? term : surrogate.add(term);
     }
@@ -180,7 +211,16 @@ public final class TftGraph {
 
     List<GraphContext.DropoutSite> sites = new ArrayList<>(g.dropoutSites());
     sites.addAll(gb.dropoutSites());
-    return new TftGraph(config, front, lstm, back, lstmDropout, List.copyOf(sites), dt);
+    return new TftGraph(
+        config,
+        front,
+        encSel.grns(),
+        decSel.grns(),
+        lstm,
+        back,
+        lstmDropout,
+        List.copyOf(sites),
+        dt);
   }
 
   private static SDVariable timeConcat(
@@ -188,12 +228,61 @@ public final class TftGraph {
     return sd.concat(1, enc.reshape(-1, tEnc, h), dec.reshape(-1, tDec, h)).reshape(-1, h);
   }
 
+  private static void handOver(
+      SameDiff sd, Map<String, long[]> shapes, String name, SDVariable value, long... shape) {
+    sd.identity(name, value);
+    shapes.put(name, shape);
+  }
+
+  /** Both temporal selections' outputs as the LSTM's input rows {@code [B*T, H]}. */
+  private record Selection(
+      INDArray selected, PerVariableGrns.Pass encoder, PerVariableGrns.Pass decoder) {}
+
+  private Selection select(
+      Map<String, INDArray> feeds, Map<String, INDArray> frontOut, boolean keepForBackward) {
+    PerVariableGrns.Pass enc =
+        encoderGrns.forward(
+            frontOut.get(ENCODER_VARIABLES),
+            frontOut.get(ENCODER_SELECTION),
+            mask(feeds, encoderGrns),
+            keepForBackward);
+    PerVariableGrns.Pass dec =
+        decoderGrns.forward(
+            frontOut.get(DECODER_VARIABLES),
+            frontOut.get(DECODER_SELECTION),
+            mask(feeds, decoderGrns),
+            keepForBackward);
+    long h = config.hiddenSize();
+    long batch = enc.output().size(0) / config.encoderLength();
+    INDArray selected =
+        Nd4j.concat(
+                1,
+                enc.output().reshape(batch, config.encoderLength(), h),
+                dec.output().reshape(batch, config.horizon(), h))
+            .reshape(batch * config.totalLength(), h);
+    return new Selection(selected, enc, dec);
+  }
+
+  private static INDArray mask(Map<String, INDArray> feeds, PerVariableGrns grns) {
+    return grns.dropoutMask() == null ? null : feeds.get(grns.dropoutMask());
+  }
+
+  /** Rows {@code [B*(to-from), H]} of steps [from, to) of each window of {@code rows [B*T, H]}. */
+  private INDArray steps(INDArray rows, int from, int to) {
+    long h = config.hiddenSize();
+    long batch = rows.size(0) / config.totalLength();
+    return rows.reshape(batch, config.totalLength(), h)
+        .get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all())
+        .dup('c')
+        .reshape(batch * (to - from), h);
+  }
+
   /**
    * Runs the model on {@code feeds} (inputs, dropout masks and, for the loss, targets) and returns
    * the named outputs; the front graph's interpretability outputs can be asked for too.
    */
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
-    List<String> fromFront = new ArrayList<>(HAND_OVER);
+    List<String> fromFront = new ArrayList<>(INFERENCE_HAND_OVER);
     List<String> fromBack = new ArrayList<>();
     for (String name : outputs) {
       // back first: both graphs have automatically named variables ("reduce_sum", ...)
@@ -210,13 +299,11 @@ public final class TftGraph {
     if (fromBack.isEmpty()) {
       return result;
     }
+    INDArray selected = frontOut.get(SELECTED);
     LstmEncoderDecoder.Pass pass =
-        lstm.forward(
-            frontOut.get(SELECTED),
-            frontOut.get(CONTEXT_HIDDEN),
-            frontOut.get(CONTEXT_CELL),
-            false);
-    result.putAll(back.output(backFeeds(feeds, frontOut, pass), fromBack.toArray(new String[0])));
+        lstm.forward(selected, frontOut.get(CONTEXT_HIDDEN), frontOut.get(CONTEXT_CELL), false);
+    result.putAll(
+        back.output(backFeeds(feeds, frontOut, selected, pass), fromBack.toArray(new String[0])));
     return result;
   }
 
@@ -238,13 +325,14 @@ public final class TftGraph {
     Map<String, INDArray> frontOut = front.output(frontFeeds, HAND_OVER.toArray(new String[0]));
     INDArray h0 = frontOut.get(CONTEXT_HIDDEN);
     INDArray c0 = frontOut.get(CONTEXT_CELL);
-    LstmEncoderDecoder.Pass pass = lstm.forward(frontOut.get(SELECTED), h0, c0, true);
+    Selection selection = select(feeds, frontOut, true);
+    LstmEncoderDecoder.Pass pass = lstm.forward(selection.selected(), h0, c0, true);
 
     List<String> backWanted = new ArrayList<>(parameterNames(back));
     backWanted.addAll(List.of(LSTM_OUTPUT, SELECTED_INPUT, ENRICHMENT_INPUT));
     var backResult =
         back.calculateGradientsAndOutputs(
-            backFeeds(feeds, frontOut, pass), List.of(lossName), backWanted);
+            backFeeds(feeds, frontOut, selection.selected(), pass), List.of(lossName), backWanted);
     Map<String, INDArray> backGrads = backResult.getGradients();
     INDArray dLstm = backGrads.get(LSTM_OUTPUT);
     if (lstmDropout != null) {
@@ -252,32 +340,51 @@ public final class TftGraph {
     }
     LstmEncoderDecoder.Gradients lstmGrads = lstm.backward(pass, dLstm, h0, c0);
 
+    INDArray dSelected = backGrads.get(SELECTED_INPUT).add(lstmGrads.input());
+    int tEnc = config.encoderLength();
+    PerVariableGrns.Gradients encGrads =
+        encoderGrns.backward(selection.encoder(), steps(dSelected, 0, tEnc));
+    PerVariableGrns.Gradients decGrads =
+        decoderGrns.backward(selection.decoder(), steps(dSelected, tEnc, config.totalLength()));
     Map<String, INDArray> upstream = new HashMap<>(frontFeeds);
-    upstream.put(SELECTED + GRADIENT, backGrads.get(SELECTED_INPUT).add(lstmGrads.input()));
+    upstream.put(ENCODER_VARIABLES + GRADIENT, encGrads.input());
+    upstream.put(ENCODER_SELECTION + GRADIENT, encGrads.weights());
+    upstream.put(DECODER_VARIABLES + GRADIENT, decGrads.input());
+    upstream.put(DECODER_SELECTION + GRADIENT, decGrads.weights());
     upstream.put(CONTEXT_HIDDEN + GRADIENT, lstmGrads.initialHidden());
     upstream.put(CONTEXT_CELL + GRADIENT, lstmGrads.initialCell());
     upstream.put(CONTEXT_ENRICHMENT + GRADIENT, backGrads.get(ENRICHMENT_INPUT));
-    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, parameterNames(front));
+    List<String> frontParams = new ArrayList<>(parameterNames(front));
+    frontParams.removeAll(encoderGrns.parameters().keySet());
+    frontParams.removeAll(decoderGrns.parameters().keySet());
+    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, frontParams);
 
     Map<String, INDArray> all = new LinkedHashMap<>();
     for (String name : parameters().keySet()) {
       INDArray grad =
           frontGrads.containsKey(name)
               ? frontGrads.get(name)
-              : lstmGrads.params().containsKey(name)
-                  ? lstmGrads.params().get(name)
-                  : backGrads.get(name);
+              : encGrads.params().containsKey(name)
+                  ? encGrads.params().get(name)
+                  : decGrads.params().containsKey(name)
+                      ? decGrads.params().get(name)
+                      : lstmGrads.params().containsKey(name)
+                          ? lstmGrads.params().get(name)
+                          : backGrads.get(name);
       all.put(name, grad);
     }
     return new Backward(backResult.getOutputs().get(lossName).getDouble(0), all);
   }
 
   private Map<String, INDArray> backFeeds(
-      Map<String, INDArray> feeds, Map<String, INDArray> frontOut, LstmEncoderDecoder.Pass pass) {
+      Map<String, INDArray> feeds,
+      Map<String, INDArray> frontOut,
+      INDArray selected,
+      LstmEncoderDecoder.Pass pass) {
     Map<String, INDArray> f = only(back, feeds);
     INDArray lstmOut = pass.output();
     f.put(LSTM_OUTPUT, lstmDropout == null ? lstmOut : lstmOut.mul(feeds.get(lstmDropout)));
-    f.put(SELECTED_INPUT, frontOut.get(SELECTED));
+    f.put(SELECTED_INPUT, selected);
     f.put(ENRICHMENT_INPUT, frontOut.get(CONTEXT_ENRICHMENT));
     return f;
   }

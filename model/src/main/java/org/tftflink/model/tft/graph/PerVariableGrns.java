@@ -1,0 +1,374 @@
+package org.tftflink.model.tft.graph;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The per-variable GRNs of a variable selection network and the selection-weighted sum of their
+ * outputs (TFT paper eqs. 6-8), with its own backward pass: per variable {@code v}, {@code y_v =
+ * LayerNorm(x_v W_s + GLU(ELU(x_v W_1) W_2))} and {@code out = Σ_v w_v ∘ y_v}; one layer norm
+ * (gain, bias) shared by the variables, as in {@link GatedResidualNetwork} with {@code variables >
+ * 0}, whose parameter names, shapes, initial values and dropout site it keeps.
+ *
+ * <p>Why it is not SameDiff: these GRNs hold most of the model's activations ({@code [variables,
+ * B*T, hidden]}); there SameDiff spent most of a training step in broadcast ops whose backward
+ * reduces slowly (libnd4j's {@code multiply_bp}, 115-130 ms a call at batch 128 for the layer-norm
+ * gain and the weighting) and in the layer norm written as ten ops. Here every matrix product is
+ * one {@link Nd4j#gemm} per variable on views, every elementwise step one in-place ND4J op over all
+ * variables, and the backward pass is written out. {@link VariableSelectionNetwork#build} remains
+ * the reference its gradient check compares against.
+ */
+public final class PerVariableGrns {
+  private static final double EPSILON = 1e-5;
+
+  private final String scope;
+  private final int variables;
+  private final int in;
+  private final int hidden;
+  private final int out;
+  private final String dropoutMask;
+  private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+  private final INDArray skipW;
+  private final INDArray skipB;
+  private final INDArray fc1W;
+  private final INDArray fc1B;
+  private final INDArray fc2W;
+  private final INDArray fc2B;
+  private final INDArray valueW;
+  private final INDArray valueB;
+  private final INDArray gateW;
+  private final INDArray gateB;
+  private final INDArray gain;
+  private final INDArray bias;
+  private final ThreadLocal<Map<String, INDArray>> scratch = ThreadLocal.withInitial(HashMap::new);
+
+  /** The activations of one forward pass that the backward pass needs. */
+  public static final class Pass {
+    private final INDArray output;
+    private final Cache cache;
+
+    private Pass(INDArray output, Cache cache) {
+      this.output = output;
+      this.cache = cache;
+    }
+
+    /** The weighted sum {@code [N, out]}. */
+    public INDArray output() {
+      return output;
+    }
+  }
+
+  private record Cache(
+      INDArray x,
+      INDArray weights,
+      INDArray mask,
+      INDArray elu,
+      INDArray gluIn,
+      INDArray gated,
+      INDArray gate,
+      INDArray normed,
+      INDArray inverseStd,
+      INDArray y) {}
+
+  /** Gradients of the inputs and of every parameter by name. */
+  public record Gradients(INDArray input, INDArray weights, Map<String, INDArray> params) {}
+
+  /** Where the parameter arrays come from: drawn fresh, or a graph's own variables. */
+  private interface Source {
+    /** The array of {@code name}; {@code init} is 'w' (Glorot), '0' or '1' for a fresh one. */
+    INDArray get(String name, char init, long... shape);
+  }
+
+  /**
+   * A standalone block: draws the parameters from {@code g} in {@link GatedResidualNetwork}'s order
+   * (skip, fc1, fc2, GLU value and gate, norm) and registers the GLU's dropout mask as an external
+   * site.
+   *
+   * @param scope the GRN's scope, e.g. {@code encoder_vsn/var_grn}
+   */
+  public static PerVariableGrns create(
+      GraphContext g,
+      String scope,
+      int variables,
+      int in,
+      int hidden,
+      int out,
+      long rowsPerWindow) {
+    String mask =
+        g.externalDropout(
+            scope + "/gate_norm/glu", new long[] {variables, -1, hidden}, 1, rowsPerWindow);
+    return new PerVariableGrns(
+        scope,
+        variables,
+        in,
+        hidden,
+        out,
+        mask,
+        (name, init, shape) ->
+            init == 'w'
+                ? g.weightArray(shape)
+                : init == '1' ? g.zerosArray(shape).addi(1.0) : g.zerosArray(shape));
+  }
+
+  /**
+   * The block over the parameter arrays of a per-variable {@link GatedResidualNetwork} already in
+   * {@code g}'s graph under {@code scope} (the same arrays, so that an update of either is seen by
+   * both) and its dropout mask.
+   */
+  public static PerVariableGrns sharing(
+      GraphContext g, String scope, int variables, int in, int hidden, int out) {
+    String mask = g.dropoutRate() > 0 ? scope + "/gate_norm/glu/dropout_mask" : null;
+    return new PerVariableGrns(
+        scope,
+        variables,
+        in,
+        hidden,
+        out,
+        mask,
+        (name, init, shape) -> g.sd().getVariable(scope + name).getArr());
+  }
+
+  private PerVariableGrns(
+      String scope, int variables, int in, int hidden, int out, String dropoutMask, Source p) {
+    this.scope = scope;
+    this.variables = variables;
+    this.in = in;
+    this.hidden = hidden;
+    this.out = out;
+    this.dropoutMask = dropoutMask;
+    if (in != out) {
+      skipW = param("/skip/W", p.get("/skip/W", 'w', variables, in, out));
+      skipB = param("/skip/b", p.get("/skip/b", '0', variables, 1, out));
+    } else {
+      skipW = null;
+      skipB = null;
+    }
+    fc1W = param("/fc1/W", p.get("/fc1/W", 'w', variables, in, hidden));
+    fc1B = param("/fc1/b", p.get("/fc1/b", '0', variables, 1, hidden));
+    fc2W = param("/fc2/W", p.get("/fc2/W", 'w', variables, hidden, hidden));
+    fc2B = param("/fc2/b", p.get("/fc2/b", '0', variables, 1, hidden));
+    String glu = "/gate_norm/glu";
+    valueW = param(glu + "/value/W", p.get(glu + "/value/W", 'w', variables, hidden, out));
+    valueB = param(glu + "/value/b", p.get(glu + "/value/b", '0', variables, 1, out));
+    gateW = param(glu + "/gate/W", p.get(glu + "/gate/W", 'w', variables, hidden, out));
+    gateB = param(glu + "/gate/b", p.get(glu + "/gate/b", '0', variables, 1, out));
+    gain = param("/gate_norm/norm/gain", p.get("/gate_norm/norm/gain", '1', out));
+    bias = param("/gate_norm/norm/bias", p.get("/gate_norm/norm/bias", '0', out));
+  }
+
+  private INDArray param(String name, INDArray value) {
+    parameters.put(scope + name, value);
+    return value;
+  }
+
+  /** The live parameter arrays by scoped name; training updates them in place. */
+  public Map<String, INDArray> parameters() {
+    return parameters;
+  }
+
+  /** The feed name of the GLU's dropout mask {@code [variables, N, hidden]}, or null. */
+  public String dropoutMask() {
+    return dropoutMask;
+  }
+
+  /**
+   * Runs the GRNs and the weighted sum. The activations kept for the backward pass live in this
+   * thread's scratch arrays of this instance: a pass is valid until the next forward pass on the
+   * same thread (the model runs each forward-backward pair in one call).
+   *
+   * @param x per-variable embeddings {@code [variables, N, in]}
+   * @param weights selection weights {@code [N, variables]}
+   * @param mask the GLU's dropout mask {@code [variables, N, hidden]}, or null for none
+   */
+  public Pass forward(INDArray x, INDArray weights, INDArray mask, boolean keepForBackward) {
+    x = contiguous(x);
+    long n = x.size(1);
+    Map<String, INDArray> s = scratch.get();
+    INDArray e = dense(x, fc1W, fc1B, buffer(s, "elu", x, n, hidden));
+    Transforms.elu(e, false);
+    INDArray d = dense(e, fc2W, fc2B, buffer(s, "glu_in", x, n, hidden));
+    if (mask != null) {
+      d.muli(mask);
+    }
+    INDArray gate = dense(d, gateW, gateB, buffer(s, "gate", x, n, out));
+    Transforms.sigmoid(gate, false);
+    // value ∘ σ(gate) is kept in place of the value: the backward pass needs only the product
+    INDArray gated = dense(d, valueW, valueB, buffer(s, "gated", x, n, out)).muli(gate);
+    INDArray r = buffer(s, "normed", x, n, out);
+    if (skipW == null) {
+      r.assign(x);
+    } else {
+      dense(x, skipW, skipB, r);
+    }
+    r.addi(gated);
+    // the layer norm over the last dimension, in place: r ends as (r - μ) / σ
+    INDArray rows = r.reshape((long) variables * n, out);
+    rows.subiColumnVector(rows.mean(true, 1));
+    INDArray squares = buffer(s, "squares", x, n, out).reshape((long) variables * n, out);
+    INDArray inverseStd =
+        Transforms.pow(rows.mul(rows, squares).mean(true, 1).addi(EPSILON), -0.5, false);
+    rows.muliColumnVector(inverseStd);
+    INDArray y = buffer(s, "y", x, n, out);
+    y.assign(r).reshape((long) variables * n, out).muliRowVector(gain).addiRowVector(bias);
+    INDArray wT = weights.transpose().dup('c');
+    INDArray selected = Nd4j.create(x.dataType(), n, out);
+    INDArray term = squares.reshape(variables, n, out).slice(0);
+    for (int v = 0; v < variables; v++) {
+      Nd4j.getExecutioner().exec(new BroadcastMulOp(y.slice(v), wT.getRow(v).reshape(n), term, 0));
+      selected.addi(term);
+    }
+    Cache cache =
+        keepForBackward ? new Cache(x, wT, mask, e, d, gated, gate, r, inverseStd, y) : null;
+    return new Pass(selected, cache);
+  }
+
+  private static INDArray contiguous(INDArray a) {
+    return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+  }
+
+  /**
+   * This thread's scratch array {@code [variables, n, width]} for {@code role}, allocated once per
+   * shape: allocating (and first touching) arrays of tens of megabytes cost more than the GEMMs.
+   */
+  private INDArray buffer(Map<String, INDArray> s, String role, INDArray like, long n, int width) {
+    INDArray a = s.get(role);
+    if (a == null
+        || a.dataType() != like.dataType()
+        || a.size(1) != n
+        || a.size(2) != width
+        || a.size(0) != variables) {
+      a = Nd4j.createUninitialized(like.dataType(), variables, n, width);
+      s.put(role, a);
+    }
+    return a;
+  }
+
+  /** y = x · W + b per variable, {@code [V, N, k]} to {@code [V, N, width]}, into {@code y}. */
+  private INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
+    long width = y.size(2);
+    for (int v = 0; v < variables; v++) {
+      INDArray yv = y.slice(v);
+      Nd4j.gemm(x.slice(v), w.slice(v), yv, false, false, 1.0, 0.0);
+      yv.addiRowVector(b.slice(v).reshape(1, width));
+    }
+    return y;
+  }
+
+  /** Back-propagates {@code dOutput} {@code [N, out]} to the inputs and parameters. */
+  public Gradients backward(Pass pass, INDArray dOutput) {
+    Cache c = pass.cache;
+    if (c == null) {
+      throw new IllegalArgumentException("the forward pass was run without keepForBackward");
+    }
+    INDArray dOut = contiguous(dOutput);
+    INDArray x = c.x();
+    long n = x.size(1);
+    long rowsN = (long) variables * n;
+    Map<String, INDArray> s = scratch.get();
+    Map<String, INDArray> grads = new LinkedHashMap<>();
+    // the weighted sum: dw_v = Σ_j dOut ∘ y_v, dy_v = w_v ∘ dOut
+    INDArray dWT = Nd4j.create(dOut.dataType(), variables, n);
+    INDArray dy = buffer(s, "d_out", x, n, out);
+    INDArray products = buffer(s, "d_squares", x, n, out);
+    for (int v = 0; v < variables; v++) {
+      INDArray p = c.y().slice(v).mul(dOut, products.slice(v));
+      dWT.getRow(v).assign(p.sum(1));
+      Nd4j.getExecutioner()
+          .exec(new BroadcastMulOp(dOut, c.weights().getRow(v).reshape(n), dy.slice(v), 0));
+    }
+    // the layer norm
+    INDArray dyRows = dy.reshape(rowsN, out);
+    INDArray normed = c.normed().reshape(rowsN, out);
+    INDArray productRows = products.reshape(rowsN, out);
+    grads.put(scope + "/gate_norm/norm/gain", columnSums(dyRows.mul(normed, productRows), s));
+    grads.put(scope + "/gate_norm/norm/bias", columnSums(dyRows, s));
+    INDArray dNormed = dyRows.muliRowVector(gain);
+    INDArray m2 = dNormed.mul(normed, productRows).mean(true, 1);
+    INDArray dr = dNormed.subiColumnVector(dNormed.mean(true, 1));
+    dr.subi(productRows.assign(normed).muliColumnVector(m2));
+    dr.muliColumnVector(c.inverseStd());
+    INDArray dr3 = dr.reshape(variables, n, out);
+    // the GLU: value ∘ σ(gate), kept as the product g: dValue = dr ∘ σ, dGate = dr ∘ g ∘ (1 - σ)
+    INDArray dGate = products.assign(c.gate()).rsubi(1.0).muli(c.gated()).muli(dr3);
+    INDArray dD = denseBack(grads, "/gate_norm/glu/gate", c.gluIn(), dGate, gateW, null, s);
+    INDArray dValue = products.assign(dr3).muli(c.gate());
+    denseBack(grads, "/gate_norm/glu/value", c.gluIn(), dValue, valueW, dD, s);
+    if (c.mask() != null) {
+      dD.muli(c.mask());
+    }
+    // fc2, ELU (derivative min(elu + 1, 1)), fc1
+    INDArray dE = denseBack(grads, "/fc2", c.elu(), dD, fc2W, null, s);
+    dE.muli(Transforms.min(c.elu().add(1.0), 1.0, false));
+    INDArray dX = denseBack(grads, "/fc1", x, dE, fc1W, null, null);
+    // the skip
+    if (skipW == null) {
+      dX.addi(dr3);
+    } else {
+      denseBack(grads, "/skip", x, dr3, skipW, dX, s);
+    }
+    Map<String, INDArray> named = new LinkedHashMap<>();
+    for (String name : parameters.keySet()) {
+      named.put(name, grads.get(name));
+    }
+    return new Gradients(dX, dWT.transpose().dup('c'), named);
+  }
+
+  /** Σ over the rows of {@code rows [M, w]} as {@code [w]}, by GEMM with a ones vector. */
+  private static INDArray columnSums(INDArray rows, Map<String, INDArray> s) {
+    INDArray sums = Nd4j.create(rows.dataType(), 1, rows.size(1));
+    Nd4j.gemm(ones(s, rows), rows, sums, false, false, 1.0, 0.0);
+    return sums.reshape(rows.size(1));
+  }
+
+  private static INDArray ones(Map<String, INDArray> s, INDArray rows) {
+    String key = "ones_" + rows.size(0);
+    INDArray o = s.get(key);
+    if (o == null || o.dataType() != rows.dataType()) {
+      o = Nd4j.ones(rows.dataType(), 1, rows.size(0));
+      s.put(key, o);
+    }
+    return o;
+  }
+
+  /**
+   * Gradients of y = x · W + b per variable from dy: stores dW and db under {@code name}, and
+   * returns dx = dy · Wᵀ, added into {@code dxInto} when given, else in a scratch array (or a new
+   * one when {@code s} is null).
+   */
+  private INDArray denseBack(
+      Map<String, INDArray> grads,
+      String name,
+      INDArray x,
+      INDArray dy,
+      INDArray w,
+      INDArray dxInto,
+      Map<String, INDArray> s) {
+    long n = x.size(1);
+    int k = (int) x.size(2);
+    long width = dy.size(2);
+    INDArray dW = Nd4j.create(dy.dataType(), variables, k, width);
+    INDArray db = Nd4j.create(dy.dataType(), variables, 1, width);
+    INDArray dx =
+        dxInto != null
+            ? dxInto
+            : s == null
+                ? Nd4j.create(dy.dataType(), variables, n, k)
+                : buffer(s, "d_" + name, x, n, k);
+    double beta = dxInto != null ? 1.0 : 0.0;
+    Map<String, INDArray> own = s != null ? s : scratch.get();
+    for (int v = 0; v < variables; v++) {
+      INDArray dyv = dy.slice(v);
+      Nd4j.gemm(x.slice(v), dyv, dW.slice(v), true, false, 1.0, 0.0);
+      Nd4j.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
+      Nd4j.gemm(dyv, w.slice(v), dx.slice(v), false, true, 1.0, beta);
+    }
+    grads.put(scope + name + "/W", dW);
+    grads.put(scope + name + "/b", db);
+    return dx;
+  }
+}
