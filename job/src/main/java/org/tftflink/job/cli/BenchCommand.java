@@ -3,6 +3,7 @@ package org.tftflink.job.cli;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
+import org.tftflink.job.bench.OnlineBench;
 import org.tftflink.job.bench.PipelineBench;
 import org.tftflink.job.bench.ServingBench;
 
@@ -20,7 +21,8 @@ public final class BenchCommand implements Command {
   @Override
   public String summary() {
     return "benchmarks: 'bench pipeline' (pass-through vs baseline pipeline), 'bench serving' (the TFT in"
-        + " the stream), 'bench model' (JMH, run by the launcher)";
+        + " the stream), 'bench online' (learning in the stream), 'bench model' (JMH, run by the"
+        + " launcher)";
   }
 
   @Override
@@ -30,6 +32,7 @@ public final class BenchCommand implements Command {
         "usage: ./tft bench pipeline [--hosts 1000] [--steps 600] [--parallelism 2] [--rounds 2]",
         "       ./tft bench serving [--hosts 1000] [--steps 4] [--unbatched-steps 1] [--waves 3]"
             + " [--only throughput|latency]",
+        BenchOnlineOptions.USAGE,
         "       ./tft bench model [JMH options]   (the launcher runs the model's JMH benchmark)");
   }
 
@@ -40,7 +43,10 @@ public final class BenchCommand implements Command {
     return switch (which) {
       case "pipeline" -> pipeline(rest);
       case "serving" -> serving(rest);
-      default -> throw new IllegalArgumentException("name a benchmark: pipeline, serving or model");
+      case "online" -> online(rest);
+      default ->
+          throw new IllegalArgumentException(
+              "name a benchmark: pipeline, serving, online or model");
     };
   }
 
@@ -64,6 +70,11 @@ public final class BenchCommand implements Command {
     System.out.printf("  (a) pass-through       %,10.0f events/s%n", a.eventsPerSecond());
     System.out.printf("  (b) pipeline+baseline  %,10.0f events/s%n", b.eventsPerSecond());
     System.out.printf("  b/a = %.2f%n", b.eventsPerSecond() / a.eventsPerSecond());
+    return 0;
+  }
+
+  private int online(List<String> argv) throws Exception {
+    new OnlineBench(BenchOnlineOptions.parse(argv)).run().print(System.out);
     return 0;
   }
 
