@@ -14,7 +14,8 @@ final class BenchOnlineOptions {
 
   static final String USAGE =
       "       ./tft bench online [--hosts 1000] [--backlog-steps 150] [--paced-seconds 120]"
-          + " [--parallelism 2] [--preset conservative] [--update-minutes 60] [--no-reference]";
+          + " [--parallelism 2] [--preset conservative] [--update-minutes 60]"
+          + " [--online key=value,...] [--no-reference]";
 
   private BenchOnlineOptions() {}
 
@@ -35,6 +36,18 @@ final class BenchOnlineOptions {
     String minutes = args.get("update-minutes", null);
     if (minutes != null) {
       online.put("update_frequency_minutes", minutes);
+    }
+    // learning-core keys on top of the preset, e.g. --online shadow_minutes=0,enable_rollback=false
+    for (String kv : args.get("online", "").split(",")) {
+      if (kv.isBlank()) {
+        continue;
+      }
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "option '--online' takes key=value pairs separated by commas, got '" + kv + "'");
+      }
+      online.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
     return new OnlineBench.Options(
         (int) args.number("hosts", d.hosts()),
