@@ -29,7 +29,8 @@ final class BenchOnlineOptions {
                 "paced-seconds",
                 "parallelism",
                 "preset",
-                "update-minutes"),
+                "update-minutes",
+                "online"),
             Set.of("no-reference"));
     OnlineBench.Options d = OnlineBench.Options.defaults();
     Map<String, String> online = new LinkedHashMap<>(d.online());
