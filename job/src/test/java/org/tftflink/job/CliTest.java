@@ -329,7 +329,7 @@ class CliTest {
         .startsWith("tft run: ")
         .contains("no.such.key");
     assertBadArguments(
-        CliAccess.run("bench"), "bench", "name a benchmark: pipeline, serving or model");
+        CliAccess.run("bench"), "bench", "name a benchmark: pipeline, serving, online or model");
     assertBadArguments(
         CliAccess.run("chaos", "no-such-scenario"),
         "chaos",

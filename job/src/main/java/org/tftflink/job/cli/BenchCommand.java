@@ -1,9 +1,12 @@
 package org.tftflink.job.cli;
 
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tftflink.job.bench.OnlineBench;
 import org.tftflink.job.bench.PipelineBench;
 import org.tftflink.job.bench.ServingBench;
 import picocli.CommandLine;
@@ -18,15 +21,17 @@ import picocli.CommandLine.Option;
     name = "bench",
     description =
         "benchmarks: 'bench pipeline' (pass-through vs baseline pipeline), 'bench serving' (the TFT"
-            + " in the stream), 'bench model' (JMH, run by the launcher)",
-    customSynopsis = "./tft bench pipeline|serving [OPTIONS]   (./tft bench model [JMH ARGS])",
+            + " in the stream), 'bench online' (learning in the stream), 'bench model' (JMH, run"
+            + " by the launcher)",
+    customSynopsis =
+        "./tft bench pipeline|serving|online [OPTIONS]   (./tft bench model [JMH ARGS])",
     commandListHeading = "%nBenchmarks:%n",
     footer = {"", "Run ./tft bench WHAT --help for a benchmark's options."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new IllegalArgumentException("name a benchmark: pipeline, serving or model");
+    throw new IllegalArgumentException("name a benchmark: pipeline, serving, online or model");
   }
 
   @Command(
@@ -127,6 +132,75 @@ public final class BenchCommand implements Callable<Integer> {
       bench.latency(256);
       bench.latency(1);
     }
+    return 0;
+  }
+
+  @Command(
+      name = "online",
+      sortOptions = false,
+      description =
+          "online learning in the stream: throughput with learning on and off, latency during"
+              + " updates, update durations, hosts per trainer")
+  int online(
+      @Option(
+              names = "--hosts",
+              paramLabel = "N",
+              defaultValue = "1000",
+              description = "simulated hosts (default: ${DEFAULT-VALUE})")
+          int hosts,
+      @Option(
+              names = "--backlog-steps",
+              paramLabel = "N",
+              defaultValue = "150",
+              description = "steps per host in the drained backlog (default: ${DEFAULT-VALUE})")
+          int backlogSteps,
+      @Option(
+              names = "--paced-seconds",
+              paramLabel = "N",
+              defaultValue = "120",
+              description =
+                  "seconds of one step of every host per second after the drain (default:"
+                      + " ${DEFAULT-VALUE})")
+          int pacedSeconds,
+      @Option(
+              names = "--parallelism",
+              paramLabel = "N",
+              defaultValue = "2",
+              description = "job parallelism (default: ${DEFAULT-VALUE})")
+          int parallelism,
+      @Option(
+              names = "--preset",
+              paramLabel = "NAME",
+              defaultValue = "conservative",
+              description = "online-learning preset (default: ${DEFAULT-VALUE})")
+          String preset,
+      @Option(
+              names = "--update-minutes",
+              paramLabel = "N",
+              defaultValue = "60",
+              description =
+                  "event-time minutes between scheduled updates (default: ${DEFAULT-VALUE})")
+          int updateMinutes,
+      @Option(
+              names = "--online",
+              paramLabel = "K=V",
+              split = ",",
+              description = "online-learning keys over the preset, e.g. shadow_minutes=0")
+          Map<String, String> online,
+      @Option(
+              names = "--no-reference",
+              description = "do not time an update of the reference configuration")
+          boolean noReference)
+      throws Exception {
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put("update_frequency_minutes", String.valueOf(updateMinutes));
+    if (online != null) {
+      keys.putAll(online);
+    }
+    OnlineBench.Options options =
+        new OnlineBench.Options(
+            hosts, backlogSteps, pacedSeconds, parallelism, preset, keys, !noReference);
+    new OnlineBench(options).run().print(System.out);
     return 0;
   }
 

@@ -72,12 +72,11 @@ public final class Prequential<M> {
     StrategyTrace<M> trace = new StrategyTrace<>(name);
     List<Arrival> arrivals = arrivals();
     long startMs = arrivals.isEmpty() ? 0 : arrivals.get(0).timeMs();
-    OnlineLearner<M> learner =
-        config == null ? null : new OnlineLearner<>(config, ops, initial, startMs);
-    Served<M> served =
-        learner == null
-            ? new Served<>(List.of(1L), List.of(initial), new double[] {1})
-            : learner.served();
+    // the learner starts at the first matured sample, as the job's trainer does (it is created by
+    // its first sample): started at the first forecast, a horizon earlier, its clock would make a
+    // time-driven schedule update at other samples than the job (OnlineEvaluationAgreementTest)
+    OnlineLearner<M> learner = null;
+    Served<M> served = new Served<>(List.of(1L), List.of(initial), new double[] {1});
     trace.servedHistory().add(new StrategyTrace.ServedAt<>(startMs, served));
     List<Map<Integer, double[][]>> issued = new ArrayList<>();
     List<Map<Integer, Long>> versions = new ArrayList<>();
@@ -99,7 +98,10 @@ public final class Prequential<M> {
         if (matured >= s.scoreFrom()) {
           trace.series().get(s.name()).score(matured, forecast, false);
         }
-        if (learner != null) {
+        if (config != null) {
+          if (learner == null) {
+            learner = new OnlineLearner<>(config, ops, initial, a.timeMs());
+          }
           MaturedSample sample =
               new MaturedSample(
                   s.host(),
