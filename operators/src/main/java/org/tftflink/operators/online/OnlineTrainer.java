@@ -38,7 +38,7 @@ public class OnlineTrainer extends TrainerOperator
   private static final long serialVersionUID = 1L;
 
   /** Audit lines for {@code tft-model-events}. */
-  public static final OutputTag<String> EVENTS = new OutputTag<>("model-events") {};
+  public static final OutputTag<String> EVENTS = TrainerOperator.EVENTS;
 
   /** Keyed by shard: the learner's snapshot, its epoch and its last published version. */
   public static final String LEARNER_STATE = "learner";

@@ -45,7 +45,9 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
 
   private static final long serialVersionUID = 1L;
 
-  private static final OutputTag<String> EVENTS = OnlineTrainer.EVENTS;
+  /** Audit lines for {@code tft-model-events} ({@link OnlineTrainer#EVENTS}). */
+  static final OutputTag<String> EVENTS = new OutputTag<>("model-events") {};
+
   private static final String LEARNER_STATE = OnlineTrainer.LEARNER_STATE;
   private static final String EPOCH_STATE = OnlineTrainer.EPOCH_STATE;
   private static final String SERVED_STATE = OnlineTrainer.SERVED_STATE;
