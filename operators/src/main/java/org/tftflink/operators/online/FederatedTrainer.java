@@ -130,11 +130,12 @@ public class FederatedTrainer extends TrainerOperator
   private void aggregate(Shard s, long roundMs, List<ShardUpdate<TftWeights>> updates)
       throws Exception {
     long t0 = System.nanoTime();
-    long now = Math.max(s.clock, roundMs);
-    s.clock = now;
+    s.clock = Math.max(s.clock, roundMs);
+    // the learner's own clock (the newest sample's origin): the round decides at its event time
+    long now = s.learner.clockMs();
     FederatedRound round =
         FederatedRound.of(shards, roundMs, s.learner.served().version(), updates);
-    emit(s, List.of(round.toEvent(Math.max(now, s.learner.clockMs()))));
+    emit(s, List.of(round.toEvent(now)));
     if (round.candidate() == null) {
       return;
     }
