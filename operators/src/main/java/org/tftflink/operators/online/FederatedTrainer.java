@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -102,6 +103,9 @@ public class FederatedTrainer extends TrainerOperator
 
   /** Averages and decides every round whose end event time has passed, oldest first. */
   private void closeRounds(long watermark) throws Exception {
+    if (!ownsAggregatorKey()) {
+      return; // the other subtasks of the aggregator hold no key: they only pass watermarks on
+    }
     setCurrentKey(TrainerShards.COMMANDS);
     TreeMap<Long, List<ShardUpdate<TftWeights>>> rounds = new TreeMap<>();
     List<byte[]> later = new ArrayList<>();
@@ -150,6 +154,15 @@ public class FederatedTrainer extends TrainerOperator
       return;
     }
     complete(s, request.get().score(round.candidate(), ops, t0));
+  }
+
+  private boolean ownsAggregatorKey() {
+    var task = getRuntimeContext().getTaskInfo();
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+            TrainerShards.COMMANDS,
+            task.getMaxNumberOfParallelSubtasks(),
+            task.getNumberOfParallelSubtasks())
+        == task.getIndexOfThisSubtask();
   }
 
   @Override
