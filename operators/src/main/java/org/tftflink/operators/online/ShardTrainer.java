@@ -151,8 +151,11 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     long t = record.hasTimestamp() ? record.getTimestamp() : s.originMs();
     learner().observe(s);
     long period = online.updateFrequencyMinutes() * 60_000L;
+    // a sample stamped behind the watermark (it matured in a catch-up) joins the next round to
+    // close, not one closed already: one update per shard and round
+    long at = Math.max(t, rounds.currentWatermark() + 1);
     rounds.registerEventTimeTimer(
-        VoidNamespace.INSTANCE, Math.floorDiv(t, period) * period + period);
+        VoidNamespace.INSTANCE, Math.floorDiv(at, period) * period + period);
     output.collect(record.replace(ShardMessage.of(s)));
   }
 
