@@ -21,7 +21,9 @@ import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricPoint;
 import org.tftflink.operators.ingest.MetricWatermarks;
 import org.tftflink.operators.ingest.RouteDeadLetters;
+import org.tftflink.operators.online.FederatedTrainer;
 import org.tftflink.operators.online.OnlineTrainer;
+import org.tftflink.operators.online.ShardTrainer;
 import org.tftflink.operators.online.TrainerConfig;
 import org.tftflink.operators.online.TrainerShards;
 import org.tftflink.operators.online.TrainingExecutor;
@@ -57,14 +59,21 @@ public final class ForecastJob {
       Source<String, ?, ?> commands,
       Sink<byte[]> versions,
       Sink<String> events,
-      TrainingExecutor executor) {
+      TrainingExecutor executor,
+      int shards) {
+
+    public Learning {
+      if (shards < 1) {
+        throw new IllegalArgumentException("trainer.shards must be >= 1, got " + shards);
+      }
+    }
 
     public Learning(
         TrainerConfig trainer,
         Source<String, ?, ?> commands,
         Sink<byte[]> versions,
         Sink<String> events) {
-      this(trainer, commands, versions, events, TrainingExecutor.singleThread());
+      this(trainer, commands, versions, events, TrainingExecutor.singleThread(), 1);
     }
 
     /**
@@ -72,7 +81,12 @@ public final class ForecastJob {
      * the job in the middle of it; production keeps the default single thread.
      */
     public Learning withExecutor(TrainingExecutor executor) {
-      return new Learning(trainer, commands, versions, events, executor);
+      return new Learning(trainer, commands, versions, events, executor, shards);
+    }
+
+    /** The same with {@code shards} federated trainer shards (1: one plain trainer). */
+    public Learning withShards(int shards) {
+      return new Learning(trainer, commands, versions, events, executor, shards);
     }
   }
 
@@ -179,7 +193,7 @@ public final class ForecastJob {
         .name(Uids.DEAD_LETTER_SINK_NAME);
 
     if (learning != null) {
-      buildTrainer(env, forecast.getSideOutput(HostForecaster.SAMPLES));
+      buildTrainer(env, forecast.getSideOutput(HostForecaster.SAMPLES), served);
     }
   }
 
@@ -188,21 +202,26 @@ public final class ForecastJob {
    * versions go back to the model topic (and from there to inference), its decisions to the audit
    * topic.
    */
-  private void buildTrainer(StreamExecutionEnvironment env, DataStream<MaturedSample> samples) {
+  private void buildTrainer(
+      StreamExecutionEnvironment env,
+      DataStream<MaturedSample> samples,
+      DataStream<byte[]> served) {
     DataStream<String> commands =
         env.fromSource(
                 learning.commands(), WatermarkStrategy.noWatermarks(), Uids.CONTROL_SOURCE_NAME)
             .uid(Uids.CONTROL_SOURCE)
             .setParallelism(1);
     SingleOutputStreamOperator<byte[]> versions =
-        samples
-            .keyBy(TrainerShards.samples(1))
-            .connect(commands.keyBy(TrainerShards.commands()))
-            .transform(
-                Uids.ONLINE_TRAINER_NAME,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
-                new OnlineTrainer(learning.trainer(), learning.executor()))
-            .uid(Uids.ONLINE_TRAINER);
+        learning.shards() == 1
+            ? samples
+                .keyBy(TrainerShards.samples(1))
+                .connect(commands.keyBy(TrainerShards.commands()))
+                .transform(
+                    Uids.ONLINE_TRAINER_NAME,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+                    new OnlineTrainer(learning.trainer(), learning.executor()))
+                .uid(Uids.ONLINE_TRAINER)
+            : federated(samples, commands, served);
     if (trainerPlacement != null) {
       versions.slotSharingGroup(trainerPlacement); // its sinks follow it into the group
     }
@@ -212,5 +231,34 @@ public final class ForecastJob {
         .sinkTo(learning.events())
         .uid(Uids.MODEL_EVENTS_SINK)
         .name(Uids.MODEL_EVENTS_SINK_NAME);
+  }
+
+  /**
+   * With trainer.shards > 1: samples keyed by shard into the shards, which learn the global version
+   * from the model messages inference reads and send their round updates (and every sample) to the
+   * aggregator; it keeps the online trainer's uid and state and publishes the gated average.
+   */
+  private SingleOutputStreamOperator<byte[]> federated(
+      DataStream<MaturedSample> samples, DataStream<String> commands, DataStream<byte[]> served) {
+    SingleOutputStreamOperator<byte[]> shards =
+        samples
+            .keyBy(TrainerShards.samples(learning.shards()))
+            .connect(served)
+            .transform(
+                Uids.TRAINER_SHARDS_NAME,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+                new ShardTrainer(learning.trainer()))
+            .uid(Uids.TRAINER_SHARDS);
+    if (trainerPlacement != null) {
+      shards.slotSharingGroup(trainerPlacement);
+    }
+    return shards
+        .keyBy(TrainerShards.aggregator())
+        .connect(commands.keyBy(TrainerShards.commands()))
+        .transform(
+            Uids.ONLINE_TRAINER_NAME,
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+            new FederatedTrainer(learning.trainer(), learning.shards()))
+        .uid(Uids.ONLINE_TRAINER);
   }
 }

@@ -120,7 +120,8 @@ public final class KafkaPipeline {
             .setTransactionalIdPrefix(settings.get(Options.GROUP_ID) + "-model-events")
             .setKafkaProducerConfig(producerProperties(client))
             .build();
-    return new ForecastJob.Learning(trainer, commands.build(), versions, events);
+    return new ForecastJob.Learning(trainer, commands.build(), versions, events)
+        .withShards(settings.get(Options.TRAINER_SHARDS));
   }
 
   /**

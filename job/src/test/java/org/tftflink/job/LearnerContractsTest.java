@@ -16,8 +16,11 @@ import org.tftflink.model.online.LearningEvent;
 import org.tftflink.model.online.OnlineLearner;
 import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.control.Command;
+import org.tftflink.model.online.federated.FederatedRound;
+import org.tftflink.model.online.federated.ShardUpdate;
 import org.tftflink.model.online.tft.TftModelOps;
 import org.tftflink.model.online.tft.TftWeights;
+import org.tftflink.model.online.update.Candidate;
 
 /**
  * The online learner's real outputs and inputs against their topic schemas: the model events it
@@ -52,6 +55,25 @@ class LearnerContractsTest {
       JsonNode line = ContractSchemas.JSON.readTree(e.toJson());
       assertThat(ContractSchemas.errors("model-event.schema.json", line)).as(e.toJson()).isEmpty();
     }
+  }
+
+  @Test
+  void shouldWriteAFederatedRoundLineThatMatchesTheModelEventSchema() throws Exception {
+    TftModelOps ops =
+        TftModelOps.fromEnvelope(TinyModels.envelope(TinyModels.config(12, 16), 1, 1));
+    List<ShardUpdate<TftWeights>> updates =
+        List.of(
+            new ShardUpdate<>(0, T0, 1, new Candidate<>(ops.initial(), 0.2, 3, 38, null)),
+            new ShardUpdate<>(1, T0, 1, new Candidate<>(ops.initial(), 0.3, 3, 41, null)),
+            new ShardUpdate<>(2, T0, 1, new Candidate<>(null, Double.NaN, 0, 5, "nan")));
+
+    LearningEvent e = FederatedRound.of(3, T0, 1, updates).toEvent(T0);
+
+    JsonNode line = ContractSchemas.JSON.readTree(e.toJson());
+    assertThat(ContractSchemas.errors("model-event.schema.json", line)).as(e.toJson()).isEmpty();
+    assertThat(line.get("type").asText()).isEqualTo(LearningEvent.FEDERATED_ROUND);
+    assertThat(line.at("/details/shards").asInt()).isEqualTo(3);
+    assertThat(line.at("/details/shard_samples").toString()).isEqualTo("[38,41,5]");
   }
 
   @Test

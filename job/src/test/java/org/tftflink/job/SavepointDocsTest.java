@@ -8,7 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tftflink.operators.Uids;
 import org.tftflink.operators.forecast.HostForecaster;
+import org.tftflink.operators.online.FederatedTrainer;
 import org.tftflink.operators.online.OnlineTrainer;
+import org.tftflink.operators.online.ShardTrainer;
 import org.tftflink.operators.serving.ServingModelState;
 
 /** savepoints-docs/README.md names every operator uid and state of the code, and nothing else. */
@@ -37,6 +39,9 @@ class SavepointDocsTest {
         .contains("`" + OnlineTrainer.EPOCH_STATE + "`")
         .contains("`" + OnlineTrainer.SERVED_STATE + "`")
         .contains("`" + OnlineTrainer.CANARY_STATE + "`")
+        .contains("`" + FederatedTrainer.PENDING_STATE + "`")
+        .contains("`" + ShardTrainer.SHARD_STATE + "`")
+        .contains("`" + ShardTrainer.GLOBAL_STATE + "`")
         .contains("`" + HostForecaster.MODEL_STATE_NAME + "`")
         .contains("`" + HostForecaster.SERVED_KEY + "`");
     for (var field : ServingModelState.class.getFields()) {

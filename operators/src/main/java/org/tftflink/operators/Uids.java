@@ -32,6 +32,11 @@ public final class Uids {
   public static final String ONLINE_TRAINER = "online-trainer";
   public static final String ONLINE_TRAINER_NAME = "Online trainer (update, gate, versions)";
 
+  /** Only with trainer.shards > 1: the shards; the aggregator keeps ONLINE_TRAINER's uid. */
+  public static final String TRAINER_SHARDS = "trainer-shards";
+
+  public static final String TRAINER_SHARDS_NAME = "Federated trainer shards (train per round)";
+
   public static final String MODELS_SINK = "models-sink";
   public static final String MODELS_SINK_NAME = "Kafka: tft-models (exactly-once)";
 

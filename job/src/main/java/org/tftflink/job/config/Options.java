@@ -268,6 +268,16 @@ public final class Options {
           v -> v.equals("sync") || v.equals("async"),
           "sync or async");
 
+  public static final Option<Integer> TRAINER_SHARDS =
+      integer(
+          "trainer.shards",
+          1,
+          "federated trainer shards: each trains on its hosts' samples per round, an aggregator"
+              + " averages them (weighted by samples) into the next gated version; 1 = one"
+              + " trainer (docs/online-learning.md)",
+          1,
+          64);
+
   // where the trainer runs (k8s/README.md "Placement"): 0 GPUs = in the inference slots
   public static final Option<Integer> TRAINER_GPUS =
       integer(

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Types: update_started, update_finished, gate_passed, gate_failed, promoted, rejected,
  * rolled_back, drift_detected, breaker_opened, breaker_closed, shadow_result, command_applied,
- * command_rejected, canary_started, canary_decided.
+ * command_rejected, canary_started, canary_decided, federated_round.
  *
  * @param type what happened (one of the types above)
  * @param eventTimeMs the learner's event-time clock when it happened
@@ -37,6 +37,7 @@ public record LearningEvent(
   public static final String COMMAND_REJECTED = "command_rejected";
   public static final String CANARY_STARTED = "canary_started";
   public static final String CANARY_DECIDED = "canary_decided";
+  public static final String FEDERATED_ROUND = "federated_round";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

@@ -122,14 +122,8 @@ public final class OnlineLearner<M> {
    */
   public Optional<UpdateRequest<M>> pollUpdate(long eventTimeMs) {
     st.advance(eventTimeMs);
-    if (!st.config.enabled() || st.paused || st.pinned || st.inFlight != 0 || st.shadow != null) {
+    if (!mayStart()) {
       return Optional.empty();
-    }
-    if (st.breaker.isOpen()) {
-      if (!st.breaker.closeIfCooled(st.clockMs)) {
-        return Optional.empty();
-      }
-      st.emit(LearningEvent.BREAKER_CLOSED, st.currentVersion(), "after_ms", st.clockMs);
     }
     String reason = dueReason();
     if (reason == null) {
@@ -147,7 +141,47 @@ public final class OnlineLearner<M> {
     if (clean == 0) {
       return Optional.empty(); // only suspects since the last update, and they may not train
     }
-    return Optional.of(request(reason));
+    UpdatePlan plan = UpdatePlanner.plan(st.config, st.window, st.trainedSeq, st.replay, st.rng);
+    return Optional.of(request(reason, plan));
+  }
+
+  /**
+   * Federated rounds: an update whose candidate the caller brings (the average of the shards'
+   * candidates, see {@code federated/FederatedRound}), trained elsewhere from the current version;
+   * complete it with {@link UpdateRequest#score} and {@link #complete}, so it is gated, shadowed,
+   * promoted or rejected like any other. The round is the trigger, so the schedule does not apply;
+   * everything else that stops an update does (disabled, paused, pinned, in flight, shadow, an open
+   * breaker, no hold-out with validation on). Its {@code update_started} line counts {@code
+   * samples}, the shards' total.
+   */
+  public Optional<UpdateRequest<M>> pollRound(long eventTimeMs, String reason, int samples) {
+    st.advance(eventTimeMs);
+    if (!mayStart() || (st.config.enableValidation() && st.holdout.size() == 0)) {
+      return Optional.empty();
+    }
+    // the samples reach this learner too, so it screened them: a round whose samples were too
+    // often implausible is refused like a poisoned update (the shards trained on the rest only)
+    double share =
+        st.suspectFresh == 0 ? 0 : (double) st.suspectFresh / (samples + st.suspectFresh);
+    if (share > st.config.maxSuspectShare()) {
+      rejectPoisoned(reason, samples, share);
+      return Optional.empty();
+    }
+    return Optional.of(request(reason, new UpdatePlan(List.of(), List.of(), samples, 0), samples));
+  }
+
+  /** Whether an update may start now; closes a cooled breaker (with its event). */
+  private boolean mayStart() {
+    if (!st.config.enabled() || st.paused || st.pinned || st.inFlight != 0 || st.shadow != null) {
+      return false;
+    }
+    if (st.breaker.isOpen()) {
+      if (!st.breaker.closeIfCooled(st.clockMs)) {
+        return false;
+      }
+      st.emit(LearningEvent.BREAKER_CLOSED, st.currentVersion(), "after_ms", st.clockMs);
+    }
+    return true;
   }
 
   /**
@@ -200,9 +234,12 @@ public final class OnlineLearner<M> {
     return null;
   }
 
-  private UpdateRequest<M> request(String reason) {
+  private UpdateRequest<M> request(String reason, UpdatePlan plan) {
+    return request(reason, plan, plan.train().size());
+  }
+
+  private UpdateRequest<M> request(String reason, UpdatePlan plan, int samples) {
     long suspectBefore = st.suspectFresh; // left out of this update's samples
-    UpdatePlan plan = UpdatePlanner.plan(st.config, st.window, st.trainedSeq, st.replay, st.rng);
     boolean drift = reason.equals("drift");
     UpdateSettings settings =
         LearningRateSchedule.settings(st.config, st.updates, drift, st.rng.nextLong());
@@ -238,7 +275,7 @@ public final class OnlineLearner<M> {
         "reason",
         reason,
         "samples",
-        plan.train().size(),
+        samples,
         "new",
         plan.fresh(),
         "replayed",

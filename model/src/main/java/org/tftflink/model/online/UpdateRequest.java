@@ -62,6 +62,16 @@ public record UpdateRequest<M>(
               candidate.samples(),
               "non-finite training loss " + candidate.trainLoss());
     }
+    return score(candidate, ops, t0);
+  }
+
+  /**
+   * The outcome of {@code candidate}, trained elsewhere (a federated round's average): scores it,
+   * its parent and the ensemble members on the hold-out as {@link #run} does.
+   *
+   * @param startNanos {@code System.nanoTime()} when its training began, for the report only
+   */
+  public UpdateOutcome<M> score(Candidate<M> candidate, ModelOps<M> ops, long startNanos) {
     double candidateLoss = Double.NaN;
     double parentLoss = Double.NaN;
     if (!candidate.aborted() && !holdout.isEmpty()) {
@@ -73,7 +83,7 @@ public record UpdateRequest<M>(
       memberLosses[i] = holdout.isEmpty() ? Double.NaN : ops.loss(members.get(i), holdout);
     }
     return new UpdateOutcome<>(
-        this, candidate, candidateLoss, parentLoss, memberLosses, System.nanoTime() - t0);
+        this, candidate, candidateLoss, parentLoss, memberLosses, System.nanoTime() - startNanos);
   }
 
   /** The figures, not the samples and models (a request holds thousands of arrays). */

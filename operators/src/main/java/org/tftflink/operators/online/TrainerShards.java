@@ -5,8 +5,9 @@ import org.tftflink.model.online.MaturedSample;
 
 /**
  * Which trainer shard learns from a host's samples: a stable hash of the host, so a host always
- * feeds the same shard. Control commands go to shard 0, the only one while the trainer runs
- * unsharded (federated shards are not built yet).
+ * feeds the same shard. Control commands go to shard 0: the only one of an unsharded trainer, and
+ * the key of the federated aggregator ({@link FederatedTrainer}), which gets everything the shards
+ * send.
  */
 public final class TrainerShards {
 
@@ -25,6 +26,11 @@ public final class TrainerShards {
       throw new IllegalArgumentException("trainer shards must be >= 1, got " + shards);
     }
     return s -> of(s.host(), shards);
+  }
+
+  /** Keys everything the federated shards send to the aggregator's key, {@link #COMMANDS}. */
+  public static KeySelector<byte[], Integer> aggregator() {
+    return m -> COMMANDS;
   }
 
   /** Keys every command to {@link #COMMANDS}. */

@@ -1,0 +1,20 @@
+package org.tftflink.model.online.federated;
+
+import org.tftflink.model.online.update.Candidate;
+
+/**
+ * What one shard sends the aggregator after a round: the candidate it trained from the global
+ * version on its own hosts' samples, and how many samples that was (its weight in the average).
+ *
+ * @param shard the shard (trainer key)
+ * @param roundMs event time of the round's end; the aggregator averages one round at a time
+ * @param parentVersion the global version the shard trained from
+ * @param candidate the trained candidate (its model null when aborted)
+ */
+public record ShardUpdate<M>(int shard, long roundMs, long parentVersion, Candidate<M> candidate) {
+
+  /** The shard's weight: the samples it trained on, 0 when its candidate was aborted. */
+  public long weight() {
+    return candidate.aborted() ? 0 : candidate.samples();
+  }
+}
