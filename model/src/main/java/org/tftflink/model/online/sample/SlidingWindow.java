@@ -16,6 +16,10 @@ public final class SlidingWindow {
   private final long spanMs;
   private final int maxSamples;
   private final List<Sequenced> entries = new ArrayList<>();
+  // a lower bound on the entries' oldest origin (exact after each scan): evict scans the window
+  // only when something can have expired, not once per observed sample (it was most of a
+  // trainer's per-sample time at window_max_samples 5,000). Not part of the snapshot.
+  private long oldestOriginBound = Long.MIN_VALUE;
 
   public SlidingWindow(double hours, int maxSamples) {
     this.spanMs = (long) (hours * 3_600_000L);
@@ -25,6 +29,7 @@ public final class SlidingWindow {
   /** Adds a sample (with its arrival number), dropping a random one when over the cap. */
   public void add(long seq, MaturedSample s, Rng rng) {
     entries.add(new Sequenced(seq, s));
+    oldestOriginBound = Math.min(oldestOriginBound, s.originMs());
     if (entries.size() > maxSamples) {
       entries.remove(rng.nextInt(entries.size()));
     }
@@ -33,7 +38,15 @@ public final class SlidingWindow {
   /** Drops samples whose origin is older than the span before {@code nowMs}. */
   public void evict(long nowMs) {
     long oldest = nowMs - spanMs;
+    if (oldest <= oldestOriginBound) {
+      return; // every origin is at or after the bound, so none is older than the span
+    }
     entries.removeIf(e -> e.sample().originMs() < oldest);
+    long min = Long.MAX_VALUE;
+    for (Sequenced e : entries) {
+      min = Math.min(min, e.sample().originMs());
+    }
+    oldestOriginBound = min;
   }
 
   public int size() {
@@ -74,6 +87,7 @@ public final class SlidingWindow {
 
   public void read(DataInput in) throws IOException {
     entries.clear();
+    oldestOriginBound = Long.MIN_VALUE; // the next evict scans and makes it exact
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
       long seq = in.readLong();
