@@ -371,14 +371,7 @@ class OnlineEvaluationAgreementTest {
   // ---- the job ----
 
   private static Settings settings(Topics.Names names) {
-    return Settings.defaults()
-        .with(Options.TOPIC_METRICS, names.metrics())
-        .with(Options.TOPIC_FORECASTS, names.forecasts())
-        .with(Options.TOPIC_DLQ, names.metricsDlq())
-        .with(Options.TOPIC_MODELS, names.models())
-        .with(Options.TOPIC_CONTROL, names.control())
-        .with(Options.TOPIC_MODEL_EVENTS, names.modelEvents())
-        .with(Options.GROUP_ID, names.metrics() + "-job")
+    return LearningJobs.onTopics(names)
         .with(Options.HORIZON, HORIZON)
         .with(Options.IDLENESS, Duration.ofSeconds(1))
         .with(Options.TRAINING_MODE, "sync")

@@ -634,14 +634,7 @@ class OnlineLearningEndToEndTest {
   // ---- input and topics ----
 
   private static Settings settings(Topics.Names names) {
-    return Settings.defaults()
-        .with(Options.TOPIC_METRICS, names.metrics())
-        .with(Options.TOPIC_FORECASTS, names.forecasts())
-        .with(Options.TOPIC_DLQ, names.metricsDlq())
-        .with(Options.TOPIC_MODELS, names.models())
-        .with(Options.TOPIC_CONTROL, names.control())
-        .with(Options.TOPIC_MODEL_EVENTS, names.modelEvents())
-        .with(Options.GROUP_ID, names.metrics() + "-job")
+    return LearningJobs.onTopics(names)
         .with(Options.HORIZON, HORIZON)
         // one host on one partition: the others go idle at once, not after 30 s
         .with(Options.IDLENESS, Duration.ofSeconds(1))
