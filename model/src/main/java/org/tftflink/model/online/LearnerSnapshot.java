@@ -13,11 +13,13 @@ import org.tftflink.model.online.version.VersionHistory;
  * The learner's state as bytes: magic "TFOL", a format version, then every field of {@link
  * LearnerState} in a fixed order; models are written with {@code ModelOps.encode}. A reader refuses
  * an unknown format version rather than guessing. Format 2 appends the sample screen's counts to
- * format 1; a format-1 snapshot reads with them at zero.
+ * format 1; a format-1 snapshot reads with them at zero. Format 3 adds each live comparison's share
+ * and limit (inside it) and appends the sample rate; an older snapshot's comparisons score every
+ * sample, and its rate is learned again within an event-time hour.
  */
 final class LearnerSnapshot {
   static final int MAGIC = 0x54464f4c; // "TFOL"
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
 
   private LearnerSnapshot() {}
 
@@ -87,6 +89,8 @@ final class LearnerSnapshot {
       out.writeLong(st.inFlightPrevSuspectFresh);
       out.writeLong(st.suspect);
       out.writeLong(st.poisonedBatches);
+      // format 3
+      st.rate.write(out);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the learner snapshot", e);
     }
@@ -99,7 +103,7 @@ final class LearnerSnapshot {
         throw new IllegalArgumentException("not an online-learner snapshot (bad magic)");
       }
       int format = in.readInt();
-      if (format != 1 && format != FORMAT_VERSION) {
+      if (format < 1 || format > FORMAT_VERSION) {
         throw new IllegalArgumentException(
             "online-learner snapshot format "
                 + format
@@ -147,20 +151,23 @@ final class LearnerSnapshot {
       st.holdout.read(in);
       st.history.read(in, st.ops);
       if (in.readBoolean()) {
-        st.shadow = LiveComparison.read(in);
+        st.shadow = LiveComparison.read(in, format >= 3);
         st.shadowMeta = VersionHistory.readVersion(in);
         byte[] m = new byte[in.readInt()];
         in.readFully(m);
         st.shadowModel = st.ops.decode(m);
       }
       if (in.readBoolean()) {
-        st.watch = LiveComparison.read(in);
+        st.watch = LiveComparison.read(in, format >= 3);
       }
       if (format >= 2) {
         st.suspectFresh = in.readLong();
         st.inFlightPrevSuspectFresh = in.readLong();
         st.suspect = in.readLong();
         st.poisonedBatches = in.readLong();
+      }
+      if (format >= 3) {
+        st.rate.read(in);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);

@@ -19,6 +19,7 @@ import org.tftflink.model.online.safety.ValidationGate;
 import org.tftflink.model.online.sample.Holdout;
 import org.tftflink.model.online.sample.ReplayBuffer;
 import org.tftflink.model.online.sample.Rng;
+import org.tftflink.model.online.sample.SampleRate;
 import org.tftflink.model.online.sample.SampleScores;
 import org.tftflink.model.online.sample.SlidingWindow;
 import org.tftflink.model.online.strategy.EnsembleWeights;
@@ -48,6 +49,7 @@ final class LearnerState<M> {
   final ReplayBuffer replay;
   final Holdout holdout;
   final VersionHistory<M> history;
+  final SampleRate rate = new SampleRate();
   Rng rng;
   BaselineFloor floor;
 

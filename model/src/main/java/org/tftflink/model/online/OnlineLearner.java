@@ -75,6 +75,7 @@ public final class OnlineLearner<M> {
     st.scores.requireShape(s);
     st.advance(s.originMs());
     st.seq++;
+    st.rate.count(st.clockMs);
     if (st.screen(s) != null) {
       // implausible data says nothing about the model: no drift, live score, training or hold-out
       st.suspect++;

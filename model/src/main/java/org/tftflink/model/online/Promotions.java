@@ -105,7 +105,7 @@ final class Promotions<M> {
     }
     if (st.config.shadowMinutes() > 0) {
       long until = st.clockMs + st.config.shadowMinutes() * 60_000L;
-      st.shadow = new LiveComparison(meta.version(), st.currentVersion(), st.clockMs, until);
+      st.shadow = comparison(meta.version(), st.currentVersion(), until);
       st.shadowModel = c.model();
       st.shadowMeta = meta;
       return;
@@ -182,10 +182,9 @@ final class Promotions<M> {
     }
     st.watch =
         st.config.enableRollback()
-            ? new LiveComparison(
+            ? comparison(
                 meta.version(),
                 meta.parent(),
-                st.clockMs,
                 st.clockMs + st.config.rollbackWatchMinutes() * 60_000L)
             : null;
     st.history.prune(st.protectedVersions());
@@ -207,12 +206,19 @@ final class Promotions<M> {
         toList(st.servedWeights()));
   }
 
+  /** A live comparison from now to {@code untilMs} scoring about live_score_max_samples. */
+  private LiveComparison comparison(long challenger, long reference, long untilMs) {
+    int max = st.config.liveScoreMaxSamples();
+    double share = st.rate.shareFor(untilMs - st.clockMs, max);
+    return new LiveComparison(challenger, reference, st.clockMs, untilMs, share, max);
+  }
+
   /** Shadow scoring and the rollback watch, on each live (already served and scored) sample. */
   void onLiveSample(MaturedSample s) {
     int batch = st.config.onlineBatchSize();
     if (st.shadow != null) {
-      st.shadow.add(s);
-      if (st.shadow.pendingCount() >= batch || st.shadow.over(st.clockMs)) {
+      st.shadow.offer(s);
+      if (st.shadow.pendingCount() >= batch || st.shadow.full() || st.shadow.over(st.clockMs)) {
         score(st.shadow, st.shadowModel, st.model(st.currentVersion()));
       }
       if (st.shadow.over(st.clockMs) && st.shadow.count() >= st.config.shadowMinSamples()) {
@@ -221,8 +227,8 @@ final class Promotions<M> {
     }
     LiveComparison w = st.watch;
     if (w != null) {
-      w.add(s);
-      if (w.pendingCount() >= batch) {
+      w.offer(s);
+      if (w.pendingCount() >= batch || w.full()) {
         score(w, st.model(w.challenger()), st.model(w.reference()));
       }
       if (w.count() >= st.config.rollbackMinSamples()

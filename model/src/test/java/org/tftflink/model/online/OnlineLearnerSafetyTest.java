@@ -162,6 +162,29 @@ class OnlineLearnerSafetyTest {
   }
 
   @Test
+  void theRollbackWatchShouldCatchAPoisonedModelScoringOnlyItsLimitOfLiveSamples() {
+    SyntheticStream s =
+        warmedUp(
+            Map.of(
+                "enable_validation",
+                "false",
+                "screen_max_deviation",
+                "0",
+                "live_score_max_samples",
+                "12"),
+            600);
+    poison(s, y, 600, 40, 1e4);
+    long parent = s.learner.served().version();
+    assertThat(types(updateNow(s, 610 * SyntheticStream.STEP_MS))).contains(LearningEvent.PROMOTED);
+    // one sample an hour: the six-hour watch expects 6 samples, under the limit: it takes all
+    assertThat(s.learner.st.watch.share()).isEqualTo(1.0);
+    s.run(y, 640, 700, v -> v);
+    LearningEvent first = s.ofType(LearningEvent.ROLLED_BACK).get(0);
+    assertThat(first.details()).containsEntry("restored_from", parent);
+    assertThat((String) first.details().get("reason")).contains("on 12 samples");
+  }
+
+  @Test
   void rollbackCommandShouldMakeANewVersionCarryingTheEarlierWeights() {
     SyntheticStream s = warmedUp(Map.of(), 700);
     long before = s.learner.served().version();

@@ -130,7 +130,7 @@ class OnlineLearnerScreenTest {
   }
 
   @Test
-  void shouldKeepTheScreensCountsThroughASnapshotAndReadAFormatOneSnapshot() {
+  void shouldKeepTheScreensCountsThroughASnapshotAndReadFormatOneAndTwoSnapshots() {
     double[] y = SyntheticStream.levelShift(5, END, END, 10, 10);
     SyntheticStream s = stream(y, Map.of(), 600);
     for (int o = 600; o < 610; o++) {
@@ -142,8 +142,19 @@ class OnlineLearnerScreenTest {
     assertThat(restored.counters()).isEqualTo(s.learner.counters());
     assertThat(restored.st.suspectFresh).isEqualTo(s.learner.st.suspectFresh).isPositive();
 
-    // format 1 is format 2 without its last four longs
-    byte[] v1 = Arrays.copyOf(snapshot, snapshot.length - 4 * Long.BYTES);
+    // with no live comparison running, format 2 is format 3 without the sample rate (two longs
+    // and a double) at its end, and format 1 is format 2 without its last four longs (a
+    // comparison's own old layout is read in LiveComparisonLimitTest)
+    assertThat(s.learner.st.shadow).isNull();
+    s.learner.st.watch = null;
+    snapshot = s.learner.snapshot();
+    byte[] v2 = Arrays.copyOf(snapshot, snapshot.length - 3 * Long.BYTES);
+    ByteBuffer.wrap(v2).putInt(Integer.BYTES, 2);
+    OnlineLearner<LinearAr> two = OnlineLearner.restore(c, ops, v2);
+    assertThat(two.counters()).isEqualTo(s.learner.counters());
+    assertThat(two.st.rate.perHour()).isNaN();
+    assertThat(restored.st.rate.perHour()).isEqualTo(s.learner.st.rate.perHour()).isPositive();
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 4 * Long.BYTES);
     ByteBuffer.wrap(v1).putInt(Integer.BYTES, 1);
     OnlineLearner<LinearAr> old = OnlineLearner.restore(c, ops, v1);
     assertThat(old.counters().suspect()).isZero();

@@ -84,6 +84,24 @@ public final class OnlineConfig implements java.io.Serializable {
               + "): a canary that fails rolls back to the version before it, whose weights must"
               + " still be kept");
     }
+    int maxScored = (Integer) parsed.get("live_score_max_samples");
+    int needed =
+        Math.max(
+            (Boolean) parsed.get("enable_rollback")
+                ? (Integer) parsed.get("rollback_min_samples")
+                : 0,
+            (Integer) parsed.get("shadow_minutes") > 0
+                ? (Integer) parsed.get("shadow_min_samples")
+                : 0);
+    if (maxScored > 0 && maxScored < needed) {
+      throw new IllegalArgumentException(
+          "live_score_max_samples "
+              + maxScored
+              + " is below the live samples a decision needs (rollback_min_samples or"
+              + " shadow_min_samples, "
+              + needed
+              + "): raise it or set it to 0 (every sample)");
+    }
     return new OnlineConfig(parsed);
   }
 
@@ -306,6 +324,10 @@ public final class OnlineConfig implements java.io.Serializable {
 
   public int rollbackMinSamples() {
     return i("rollback_min_samples");
+  }
+
+  public int liveScoreMaxSamples() {
+    return i("live_score_max_samples");
   }
 
   public double canaryShare() {

@@ -231,6 +231,13 @@ final class OnlineKeys {
               "live samples both models are scored on before a rollback can be decided",
               intIn(1, 1_000_000)),
           new Key(
+              "live_score_max_samples",
+              "2000",
+              "live samples a shadow trial or rollback watch runs the models on at most: a stable"
+                  + " hash-chosen share of the samples, spread over its period by the recent"
+                  + " sample rate (0 = every sample)",
+              intIn(0, 10_000_000)),
+          new Key(
               "canary_share",
               "0.0",
               "share of hosts (stable hash of the host id) a promoted version serves first (0 = off)",
