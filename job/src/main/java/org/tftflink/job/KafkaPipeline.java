@@ -25,6 +25,7 @@ import org.tftflink.operators.ingest.DeadLetter;
 import org.tftflink.operators.ingest.IngestRecord;
 import org.tftflink.operators.ingest.MetricRecordDeserializer;
 import org.tftflink.operators.online.TrainerConfig;
+import org.tftflink.operators.online.TrainingExecutor;
 import org.tftflink.operators.sink.DeadLetterRecordSerializer;
 import org.tftflink.operators.sink.ForecastRecordSerializer;
 
@@ -121,6 +122,7 @@ public final class KafkaPipeline {
             .setKafkaProducerConfig(producerProperties(client))
             .build();
     return new ForecastJob.Learning(trainer, commands.build(), versions, events)
+        .withExecutor(TrainingExecutor.singleThread(settings.get(Options.TRAINING_NICE)))
         .withShards(settings.get(Options.TRAINER_SHARDS));
   }
 

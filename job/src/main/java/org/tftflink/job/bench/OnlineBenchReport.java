@@ -5,6 +5,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.tftflink.model.online.config.OnlineConfig;
 
 /**
@@ -68,6 +71,15 @@ public record OnlineBenchReport(
   /** Updates of the learning run that finished (the audit's started/finished pairs). */
   public List<OnlineBenchRun.Update> finishedUpdates() {
     return on.updates().stream().filter(u -> u.finishedMs() >= 0 && !u.aborted()).toList();
+  }
+
+  /** How many updates each reason started, e.g. "scheduled 2, drift 11". */
+  static String reasons(List<OnlineBenchRun.Update> updates) {
+    Map<String, Long> by = new TreeMap<>();
+    updates.forEach(u -> by.merge(u.reason().isEmpty() ? "?" : u.reason(), 1L, Long::sum));
+    return by.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   /** Median seconds of the learning run's finished updates (NaN: none). */
@@ -156,10 +168,11 @@ public record OnlineBenchReport(
     out.printf(
         Locale.ROOT,
         "| (c) update in the stream, demo model | — | median %.2f s over %d updates (%d in the"
-            + " paced phase), %s samples each | |%n",
+            + " paced phase; by reason %s), %s samples each | |%n",
         streamUpdateSeconds(),
         done.size(),
         inPaced,
+        reasons(done),
         done.isEmpty() ? "—" : done.get(done.size() - 1).samples() + "");
     for (UpdateTimer.Timed t : timed) {
       out.printf(

@@ -39,6 +39,7 @@ final class OnlineBenchRun {
   /** One update as the audit topic shows it, wall clock (the finish is -1 while it runs). */
   record Update(
       long id,
+      String reason,
       long startedMs,
       long finishedMs,
       int samples,
@@ -125,7 +126,7 @@ final class OnlineBenchRun {
     AtomicLong drainedAt = new AtomicLong();
     AtomicLong firstAt = new AtomicLong();
     List<long[]> latencies = new ArrayList<>();
-    Map<Long, long[]> started = new TreeMap<>();
+    Map<Long, Started> started = new TreeMap<>();
     List<Update> updates = new ArrayList<>();
     Duration checkpoints = Settings.defaults().get(Options.CHECKPOINT_INTERVAL);
     Path state = ctx.stateDir(name);
@@ -198,7 +199,9 @@ final class OnlineBenchRun {
         done = new ArrayList<>(updates);
         started.forEach(
             (id, s) ->
-                done.add(new Update(id, s[0], -1, (int) s[1], (int) s[2], (int) s[3], true)));
+                done.add(
+                    new Update(
+                        id, s.reason(), s.ms(), -1, s.samples(), s.fresh(), s.epochs(), true)));
       }
       return new Result(
           learning, loaded, drain, expectedDrain, steady, forecasts.get(), timed, done, p0);
@@ -241,8 +244,11 @@ final class OnlineBenchRun {
     };
   }
 
+  /** An update_started line waiting for its update_finished. */
+  private record Started(String reason, long ms, int samples, int fresh, int epochs) {}
+
   private static void audit(
-      ConsumerRecord<byte[], byte[]> r, Map<Long, long[]> started, List<Update> updates) {
+      ConsumerRecord<byte[], byte[]> r, Map<Long, Started> started, List<Update> updates) {
     JsonNode e;
     try {
       e = JSON.readTree(new String(r.value(), StandardCharsets.UTF_8));
@@ -256,22 +262,23 @@ final class OnlineBenchRun {
       if (type.equals(LearningEvent.UPDATE_STARTED)) {
         started.put(
             id,
-            new long[] {
-              r.timestamp(),
-              d.path("samples").asInt(),
-              d.path("new").asInt(),
-              d.path("epochs").asInt()
-            });
+            new Started(
+                d.path("reason").asText(),
+                r.timestamp(),
+                d.path("samples").asInt(),
+                d.path("new").asInt(),
+                d.path("epochs").asInt()));
       } else if (type.equals(LearningEvent.UPDATE_FINISHED) && started.containsKey(id)) {
-        long[] s = started.remove(id);
+        Started s = started.remove(id);
         updates.add(
             new Update(
                 id,
-                s[0],
+                s.reason(),
+                s.ms(),
                 r.timestamp(),
-                (int) s[1],
-                (int) s[2],
-                (int) s[3],
+                s.samples(),
+                s.fresh(),
+                s.epochs(),
                 d.path("aborted").asBoolean()));
       }
     }

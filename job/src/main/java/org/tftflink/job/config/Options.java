@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.tftflink.model.grid.StepGridConfig.Aggregation;
 import org.tftflink.model.grid.StepGridConfig.DuplicatePolicy;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.operators.online.TrainingExecutor;
 
 /**
  * Every option of the job, with its default and meaning. {@code ./tft options} prints this table.
@@ -267,6 +268,15 @@ public final class Options {
           s -> s,
           v -> v.equals("sync") || v.equals("async"),
           "sync or async");
+
+  public static final Option<Integer> TRAINING_NICE =
+      integer(
+          "training.nice",
+          TrainingExecutor.DEFAULT_NICE,
+          "niceness of the training threads (0-19; 0 = as the task threads): with cores shared,"
+              + " forecasts get the CPU first and updates take what is left",
+          0,
+          19);
 
   public static final Option<Integer> TRAINER_SHARDS =
       integer(
