@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -30,6 +32,7 @@ import org.tftflink.job.replay.Replayer;
 import org.tftflink.job.serving.ModelPublisher;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.data.FeatureScaler;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
@@ -230,6 +233,55 @@ public final class ServingBench {
       Thread.sleep(250);
     }
     throw new IllegalStateException("the job did not accept the warm-up history in 10 minutes");
+  }
+
+  /**
+   * The served model outside the stream, in this JVM: {@code TftModel.predict} on one batch of
+   * {@code batchSize} windows again and again on one thread for about {@code seconds}, after two
+   * warm-up calls; forecasts per second. The stream's share of the model's throughput is the
+   * stream's TFT forecasts per second of model time over this figure (the same model, the same
+   * batch size, the same sitting).
+   */
+  public double modelAlone(int batchSize, double seconds) {
+    TftModel m = ModelDataSerializer.deserialize(envelope()).toModel();
+    Random random = new Random(7);
+    List<TftWindow> batch = new ArrayList<>();
+    for (int i = 0; i < batchSize; i++) {
+      batch.add(window(random, i));
+    }
+    m.predict(batch);
+    m.predict(batch);
+    long n = 0;
+    long t0 = System.nanoTime();
+    long end = t0 + (long) (seconds * 1e9);
+    do {
+      m.predict(batch);
+      n += batchSize;
+    } while (System.nanoTime() < end);
+    double rate = n / ((System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "model alone, batch %4d: %,d forecasts in %.1f s: %,.0f forecasts/s (TftModel.predict, one"
+            + " thread)%n",
+        batchSize, n, (System.nanoTime() - t0) / 1e9, rate);
+    return rate;
+  }
+
+  private TftWindow window(Random random, int i) {
+    double[][] observed = new double[model.encoderLength()][model.observedReals()];
+    for (double[] row : observed) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = random.nextGaussian();
+      }
+    }
+    double[][] known = new double[model.totalLength()][model.knownReals()];
+    for (int t = 0; t < known.length; t++) {
+      for (int j = 0; j < known[t].length; j++) {
+        known[t][j] = Math.sin(t * 0.1 + j);
+      }
+    }
+    String[] categoricals = new String[model.staticCategoricals()];
+    Arrays.fill(categoricals, "host-" + i);
+    return new TftWindow(observed, known, categoricals, new double[model.staticReals()]);
   }
 
   byte[] envelope() {

@@ -125,8 +125,16 @@ public final class BenchCommand implements Callable<Integer> {
         "%s, %d cores, %d hosts, reference TFT (%s)%n",
         LocalDate.now(), Runtime.getRuntime().availableProcessors(), hosts, bench.model());
     if (!only.equals("latency")) {
-      bench.throughput(256, steps);
-      bench.throughput(1, unbatchedSteps);
+      ServingBench.Throughput batched = bench.throughput(256, steps);
+      ServingBench.Throughput unbatched = bench.throughput(1, unbatchedSteps);
+      // the same model alone, same batch sizes, same sitting: the stream's share of it
+      double alone256 = bench.modelAlone(256, 20);
+      double alone1 = bench.modelAlone(1, 10);
+      System.out.printf(
+          "stream / model alone (forecasts per second of model time): batch 256 %.2f, batch 1"
+              + " %.2f%n",
+          batched.tftForecasts() / batched.modelSeconds() / alone256,
+          unbatched.tftForecasts() / unbatched.modelSeconds() / alone1);
     }
     if (!only.equals("throughput")) {
       bench.latency(256);

@@ -14,7 +14,11 @@ import org.bytedeco.javacpp.Pointer;
  * with a collection every few seconds the same run stayed flat.
  *
  * <p>One daemon thread per JVM; it only reads the resident size (javacpp's {@link
- * Pointer#physicalBytes()}, from /proc) between collections.
+ * Pointer#physicalBytes()}, from /proc) between collections. Run the JVM with {@code
+ * -XX:+ExplicitGCInvokesConcurrent} (the {@code ./tft} launcher and k8s/tft-flink.yaml do): G1 then
+ * answers {@code System.gc()} with a concurrent cycle, which finds the same dead arrays, instead of
+ * a full collection that stops every thread for 0.3-0.4 s (JFR of {@code ./tft bench online}: 22
+ * such pauses in two minutes of updates, each one stalling the forecasts).
  */
 public final class NativeMemoryGc {
   /** Growth of resident memory since the last collection that triggers the next one. */
