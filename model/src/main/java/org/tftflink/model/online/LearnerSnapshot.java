@@ -14,8 +14,9 @@ import org.tftflink.model.online.version.VersionHistory;
  * LearnerState} in a fixed order; models are written with {@code ModelOps.encode}. A reader refuses
  * an unknown format version rather than guessing. Format 2 appends the sample screen's counts to
  * format 1; a format-1 snapshot reads with them at zero. Format 3 adds each live comparison's share
- * and limit (inside it) and appends the sample rate; an older snapshot's comparisons score every
- * sample, and its rate is learned again within an event-time hour.
+ * and limit (inside it) and appends the sample rate and the drift detector's step pooling; an older
+ * snapshot's comparisons score every sample, its rate is learned again within an event-time hour,
+ * and its pooling starts with the next step.
  */
 final class LearnerSnapshot {
   static final int MAGIC = 0x54464f4c; // "TFOL"
@@ -91,6 +92,7 @@ final class LearnerSnapshot {
       out.writeLong(st.poisonedBatches);
       // format 3
       st.rate.write(out);
+      st.pooling.write(out);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the learner snapshot", e);
     }
@@ -168,6 +170,7 @@ final class LearnerSnapshot {
       }
       if (format >= 3) {
         st.rate.read(in);
+        st.pooling.read(in);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt online-learner snapshot: " + e, e);

@@ -11,6 +11,7 @@ import org.tftflink.model.online.active.ActiveLearningFilter;
 import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.drift.DriftDetector;
 import org.tftflink.model.online.drift.DriftDetectors;
+import org.tftflink.model.online.drift.StepPooling;
 import org.tftflink.model.online.safety.BaselineFloor;
 import org.tftflink.model.online.safety.CircuitBreaker;
 import org.tftflink.model.online.safety.LiveComparison;
@@ -50,6 +51,7 @@ final class LearnerState<M> {
   final Holdout holdout;
   final VersionHistory<M> history;
   final SampleRate rate = new SampleRate();
+  final StepPooling pooling = new StepPooling();
   Rng rng;
   BaselineFloor floor;
 

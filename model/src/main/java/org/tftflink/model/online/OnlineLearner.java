@@ -87,20 +87,30 @@ public final class OnlineLearner<M> {
       return st.drain();
     }
 
-    if (st.config.driftDetectionEnabled() && st.detector.update(st.scores.relativeError(s))) {
-      st.drifts++;
-      st.trigger = LearnerState.TRIGGER_DRIFT;
-      st.emit(
-          LearningEvent.DRIFT_DETECTED,
-          st.currentVersion(),
-          "detector",
-          st.detector.name(),
-          "statistic",
-          st.detector.statistic(),
-          "threshold",
-          st.detector.threshold(),
-          "host",
-          s.host());
+    if (st.config.driftDetectionEnabled()) {
+      // one detector input per step: the mean over the step's hosts (StepPooling)
+      st.pooling.offer(
+          s.originMs(),
+          st.scores.relativeError(s),
+          (mean, samples) -> {
+            if (st.detector.update(mean)) {
+              st.drifts++;
+              st.trigger = LearnerState.TRIGGER_DRIFT;
+              st.emit(
+                  LearningEvent.DRIFT_DETECTED,
+                  st.currentVersion(),
+                  "detector",
+                  st.detector.name(),
+                  "statistic",
+                  st.detector.statistic(),
+                  "threshold",
+                  st.detector.threshold(),
+                  "host",
+                  s.host(),
+                  "step_samples",
+                  samples);
+            }
+          });
     }
     promotions.onLiveSample(s);
     if (st.holdout.isHoldout(s)) {

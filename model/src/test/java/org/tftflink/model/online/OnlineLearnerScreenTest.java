@@ -143,12 +143,15 @@ class OnlineLearnerScreenTest {
     assertThat(restored.st.suspectFresh).isEqualTo(s.learner.st.suspectFresh).isPositive();
 
     // with no live comparison running, format 2 is format 3 without the sample rate (two longs
-    // and a double) at its end, and format 1 is format 2 without its last four longs (a
-    // comparison's own old layout is read in LiveComparisonLimitTest)
+    // and a double) and the drift step pooling (a long, a double, three ints) at its end, and
+    // format 1 is format 2 without its last four longs (a comparison's own old layout is read in
+    // LiveComparisonLimitTest)
     assertThat(s.learner.st.shadow).isNull();
     s.learner.st.watch = null;
     snapshot = s.learner.snapshot();
-    byte[] v2 = Arrays.copyOf(snapshot, snapshot.length - 3 * Long.BYTES);
+    byte[] v2 =
+        Arrays.copyOf(
+            snapshot, snapshot.length - 3 * Long.BYTES - 2 * Long.BYTES - 3 * Integer.BYTES);
     ByteBuffer.wrap(v2).putInt(Integer.BYTES, 2);
     OnlineLearner<LinearAr> two = OnlineLearner.restore(c, ops, v2);
     assertThat(two.counters()).isEqualTo(s.learner.counters());
