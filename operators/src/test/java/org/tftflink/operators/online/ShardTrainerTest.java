@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.StreamTaskActionExecutor;
 import org.apache.flink.streaming.runtime.tasks.mailbox.MailboxExecutorImpl;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,15 @@ class ShardTrainerTest {
 
   private static KeyedTwoInputStreamOperatorTestHarness<Integer, MaturedSample, byte[], byte[]>
       shards(ShardTrainer t, String backend) throws Exception {
+    return shards(t, backend, 1, 0);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<Integer, MaturedSample, byte[], byte[]>
+      shards(ShardTrainer t, String backend, int parallelism, int subtask) throws Exception {
     KeySelector<byte[], Integer> anyKey = m -> 0; // the broadcast side uses no keyed state
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            t, TrainerShards.samples(2), anyKey, Types.INT, 128, 1, 0);
+            t, TrainerShards.samples(2), anyKey, Types.INT, 128, parallelism, subtask);
     h.setStateBackend(TrainerHarness.backend(backend));
     t.setMailboxExecutor(
         new MailboxExecutorImpl(h.getTaskMailbox(), 0, StreamTaskActionExecutor.IMMEDIATE));
@@ -251,6 +257,75 @@ class ShardTrainerTest {
           .isEqualTo(before + u.candidate().steps());
     }
     restored.close();
+  }
+
+  @Test
+  void shouldRedoOwedRoundsAndKeepTheMomentsAcrossARescaleFromOneToTwoAndBack() throws Exception {
+    var one = shards(shardTrainer(hourly(), false, true), "rocksdb");
+    one.open();
+    feed(one, 10, 20, 0);
+    one.processWatermark1(new Watermark(2 * HOUR));
+    TrainerHarness.runHeld();
+    TrainerHarness.runMails(one);
+    Map<Integer, Long> iterations = iterations(updates(drain(one)), Map.of());
+    assertThat(iterations).containsOnlyKeys(0, 1);
+    feed(one, 20, 32, 0);
+    one.processWatermark1(new Watermark(3 * HOUR));
+    assertThat(TrainerHarness.HELD).as("both rounds in flight at the savepoint").hasSize(2);
+    OperatorSubtaskState atOne = one.snapshot(1, 1);
+    TrainerHarness.HELD.clear(); // abandoned with the old run
+    one.close();
+
+    // 1 -> 2: each shard's owed round is redone where its key went, from its own moments
+    List<ShardUpdate<TftWeights>> redone = new ArrayList<>();
+    List<OperatorSubtaskState> atTwo = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      var h = shards(shardTrainer(hourly(), false, true), "rocksdb", 2, i);
+      h.initializeState(
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(atOne, 128, 1, 2, i));
+      h.open();
+      h.processWatermark1(new Watermark(3 * HOUR));
+      TrainerHarness.runHeld();
+      TrainerHarness.runMails(h);
+      redone.addAll(updates(drain(h)));
+      atTwo.add(h.snapshot(2, 2));
+      h.close();
+    }
+    assertThat(redone).extracting(ShardUpdate::shard).containsExactlyInAnyOrder(0, 1);
+    assertThat(redone).allSatisfy(u -> assertThat(u.roundMs()).isEqualTo(3 * HOUR));
+    iterations = iterations(redone, iterations);
+
+    // 2 -> 1: both shards again on one subtask, the moments still theirs
+    var back = shards(shardTrainer(hourly(), true, false), "rocksdb");
+    back.initializeState(
+        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+            AbstractStreamOperatorTestHarness.repackageState(atTwo.get(0), atTwo.get(1)),
+            128,
+            2,
+            1,
+            0));
+    back.open();
+    feed(back, 32, 44, 0);
+    back.processWatermark1(new Watermark(4 * HOUR));
+    assertThat(iterations(updates(drain(back)), iterations)).containsOnlyKeys(0, 1);
+    back.close();
+  }
+
+  /**
+   * Each update's Adam iteration count by shard, checked to continue {@code before}'s (a shard's
+   * moments came back: its count goes on from its last round's) or to start at its steps.
+   */
+  private static Map<Integer, Long> iterations(
+      List<ShardUpdate<TftWeights>> updates, Map<Integer, Long> before) {
+    Map<Integer, Long> out = new HashMap<>();
+    for (ShardUpdate<TftWeights> u : updates) {
+      long it = u.candidate().model().optimizer().iteration();
+      assertThat(it)
+          .as("shard %d's Adam iterations", u.shard())
+          .isEqualTo(before.getOrDefault(u.shard(), 0L) + u.candidate().steps());
+      out.put(u.shard(), it);
+    }
+    return out;
   }
 
   @Test
