@@ -1,10 +1,5 @@
 package org.tftflink.operators.online;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,12 +41,7 @@ import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.tft.envelope.InvalidModelDataException;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
-import org.tftflink.model.tft.envelope.ModelSignature;
 import org.tftflink.model.tft.envelope.OptimizerState;
-import org.tftflink.model.tft.envelope.ServingPlan;
-import org.tftflink.model.tft.envelope.ServingPlanSerializer;
-import org.tftflink.operators.serving.ModelTimeline;
-import org.tftflink.operators.serving.ServingModelState;
 
 /**
  * The federated shards ({@code trainer.shards > 1}), keyed by trainer shard: each shard keeps its
@@ -105,8 +95,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
   private transient ListState<byte[]> globalState;
   private transient Map<Integer, ShardLearner> learners;
   private transient InternalTimerService<VoidNamespace> rounds;
-  private transient ServingModelState global;
-  private transient TftWeights globalWeights;
+  private transient GlobalVersion global;
   private transient Counter roundsSent;
   private transient TrainingThread training;
   private transient Map<Integer, TrainingThread.Job<Candidate<TftWeights>>> running;
@@ -152,24 +141,9 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
             .getUnionListState(
                 new ListStateDescriptor<>(
                     GLOBAL_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    global = new ServingModelState();
+    global = new GlobalVersion();
     if (context.isRestored()) {
-      // every subtask's copy comes back (union); the newest one is the global version
-      for (byte[] b : globalState.get()) {
-        ServingModelState s = read(b);
-        global.highestEpochSeen = Math.max(global.highestEpochSeen, s.highestEpochSeen);
-        boolean newer =
-            s.hasModel()
-                && (!global.hasModel()
-                    || s.epoch > global.epoch
-                    || (s.epoch == global.epoch && s.version > global.version));
-        if (newer) {
-          global.envelope = s.envelope;
-          global.epoch = s.epoch;
-          global.version = s.version;
-        }
-      }
-      ModelTimeline.restored(global);
+      global.restore(globalState.get());
     }
   }
 
@@ -181,13 +155,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     TftWeights first = TftWeights.of(initial);
     ops = new TftModelOps(first); // this subtask's long-lived training model
     quantiles = ops.quantiles();
-    if (global.hasModel()) {
-      globalWeights = newest(ServingPlanSerializer.deserialize(global.envelope));
-    } else {
-      globalWeights = first;
-      global.version = Math.max(1, initial.modelVersion());
-      global.epoch = Math.max(1, initial.epoch());
-    }
+    global.open(initial, first);
     shardState =
         getKeyedStateStore()
             .getState(
@@ -236,7 +204,8 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     ShardLearner l = learner();
     // the screen needs the global version's target scale (none before the first model message)
     l.observe(
-        s, globalWeights == null ? SampleScreen.Scale.UNKNOWN : ops.targetScale(globalWeights));
+        s,
+        global.weights() == null ? SampleScreen.Scale.UNKNOWN : ops.targetScale(global.weights()));
     long period = online.updateFrequencyMinutes() * 60_000L;
     // a sample stamped behind the watermark (it matured in a catch-up) joins the next round to
     // close, not one closed already: one update per shard and round
@@ -272,29 +241,11 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       onCommand(command);
       return;
     }
-    ServingPlan plan;
-    byte[] message;
     try {
-      message = ModelSignature.envelopeOf(record.getValue());
-      plan = ServingPlanSerializer.deserialize(message);
+      global.observe(record.getValue());
     } catch (InvalidModelDataException e) {
       LOG.warn("Shard trainer ignores an unreadable model message: {}", e.getMessage());
-      return;
     }
-    if (ModelTimeline.observe(global, plan.epoch(), plan.version(), plan.hasCanary())
-        != ModelTimeline.Verdict.ACCEPT) {
-      return;
-    }
-    ModelTimeline.accept(global, message, plan.epoch(), plan.version(), plan.hasCanary());
-    globalWeights = newest(plan);
-  }
-
-  /**
-   * The version the plan is known by: the learner's current one (a canary's, or the newest member).
-   */
-  private static TftWeights newest(ServingPlan plan) {
-    ServingPlan.Group g = plan.hasCanary() ? plan.canary() : plan.stable();
-    return TftWeights.of(g.members().get(0));
   }
 
   private void onCommand(String line) throws Exception {
@@ -345,8 +296,8 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       return;
     }
     ShardLearner.Round round = polled.get();
-    TftWeights parent = withMoments(globalWeights, l.optimizer());
-    long parentVersion = global.version;
+    TftWeights parent = withMoments(global.weights(), l.optimizer());
+    long parentVersion = global.version();
     var job =
         training.start(
             "shard " + key + " round " + roundMs,
@@ -450,36 +401,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       setCurrentKey(e.getKey());
       shardState.update(e.getValue().snapshot());
     }
-    globalState.update(List.of(write(global)));
-  }
-
-  private static byte[] write(ServingModelState s) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(s.epoch);
-      out.writeLong(s.version);
-      out.writeLong(s.highestEpochSeen);
-      out.writeBoolean(s.hasModel());
-      if (s.hasModel()) {
-        out.writeInt(s.envelope.length);
-        out.write(s.envelope);
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static ServingModelState read(byte[] b) throws IOException {
-    ServingModelState s = new ServingModelState();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-      s.epoch = in.readLong();
-      s.version = in.readLong();
-      s.highestEpochSeen = in.readLong();
-      if (in.readBoolean()) {
-        s.envelope = new byte[in.readInt()];
-        in.readFully(s.envelope);
-      }
-    }
-    return s;
+    globalState.update(List.of(global.write()));
   }
 
   @Override
