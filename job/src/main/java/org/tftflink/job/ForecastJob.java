@@ -235,19 +235,28 @@ public final class ForecastJob {
 
   /**
    * With trainer.shards > 1: samples keyed by shard into the shards, which learn the global version
-   * from the model messages inference reads and send their round updates (and every sample) to the
-   * aggregator; it keeps the online trainer's uid and state and publishes the gated average.
+   * from the model messages inference reads (and see the commands, for update-now) and send their
+   * round updates (and every sample) to the aggregator; it keeps the online trainer's uid and state
+   * and publishes the gated average.
    */
   private SingleOutputStreamOperator<byte[]> federated(
       DataStream<MaturedSample> samples, DataStream<String> commands, DataStream<byte[]> served) {
+    DataStream<byte[]> toShards =
+        commands
+            .map(ShardTrainer::commandMessage)
+            .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+            .uid(Uids.SHARD_COMMANDS)
+            .name(Uids.SHARD_COMMANDS_NAME)
+            .setParallelism(1)
+            .broadcast();
     SingleOutputStreamOperator<byte[]> shards =
         samples
             .keyBy(TrainerShards.samples(learning.shards()))
-            .connect(served)
+            .connect(served.union(toShards))
             .transform(
                 Uids.TRAINER_SHARDS_NAME,
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
-                new ShardTrainer(learning.trainer()))
+                new ShardTrainer(learning.trainer(), learning.executor()))
             .uid(Uids.TRAINER_SHARDS);
     if (trainerPlacement != null) {
       shards.slotSharingGroup(trainerPlacement);

@@ -37,6 +37,11 @@ public final class Uids {
 
   public static final String TRAINER_SHARDS_NAME = "Federated trainer shards (train per round)";
 
+  /** Only with trainer.shards > 1: the control commands to every shard (update-now); no state. */
+  public static final String SHARD_COMMANDS = "shard-commands";
+
+  public static final String SHARD_COMMANDS_NAME = "Commands to the trainer shards (broadcast)";
+
   public static final String MODELS_SINK = "models-sink";
   public static final String MODELS_SINK_NAME = "Kafka: tft-models (exactly-once)";
 

@@ -22,6 +22,7 @@ import org.tftflink.model.tft.TrainingSample;
  */
 class FederatedLearningTest {
   private static final int TRAIN_END = 200;
+  private static final long ROUND = 7_200_000L;
   private final LinearArOps ops = new LinearArOps();
   private final double[] y = SyntheticStream.levelShift(5, 700, 400, 10, 16);
   private final LinearAr frozen = SyntheticStream.trainFrozen(ops, y, TRAIN_END);
@@ -54,9 +55,11 @@ class FederatedLearningTest {
     }
     assertThat(held).as("hold-out samples left to the aggregator").isPositive();
 
-    ShardLearner.Round round = shard.nextRound().orElseThrow();
+    ShardLearner.Round round = shard.nextRound(ROUND).orElseThrow();
     assertThat(round.plan().fresh()).isEqualTo(kept);
-    assertThat(shard.nextRound()).as("nothing new since the last round").isEmpty();
+    assertThat(round.trigger()).isEqualTo(ShardLearner.SCHEDULE);
+    shard.roundSent(round, null);
+    assertThat(shard.nextRound(2 * ROUND)).as("nothing new since the last round").isEmpty();
 
     // a restored shard goes on with the same samples, schedule and generator
     for (int o = TRAIN_END + 48; o < TRAIN_END + 60; o++) {
@@ -64,8 +67,8 @@ class FederatedLearningTest {
     }
     ShardLearner restored =
         ShardLearner.restore(config, LinearArOps.QUANTILES, 1, shard.snapshot());
-    ShardLearner.Round next = shard.nextRound().orElseThrow();
-    ShardLearner.Round again = restored.nextRound().orElseThrow();
+    ShardLearner.Round next = shard.nextRound(2 * ROUND).orElseThrow();
+    ShardLearner.Round again = restored.nextRound(2 * ROUND).orElseThrow();
     assertThat(again.plan().fresh()).isEqualTo(next.plan().fresh());
     assertThat(again.plan().train()).hasSameSizeAs(next.plan().train());
     assertThat(again.settings()).isEqualTo(next.settings());
@@ -98,7 +101,8 @@ class FederatedLearningTest {
     // trained "on a shard": the shifted level, which the hold-out also holds
     ShardLearner shard = new ShardLearner(config, LinearArOps.QUANTILES, 0);
     shiftedTrain.forEach(shard::observe);
-    Candidate<LinearAr> good = ShardLearner.train(frozen, shard.nextRound().orElseThrow(), ops);
+    Candidate<LinearAr> good =
+        ShardLearner.train(frozen, shard.nextRound(ROUND).orElseThrow(), ops);
 
     UpdateRequest<LinearAr> r =
         learner.pollRound(520 * SyntheticStream.STEP_MS, "federated", good.samples()).orElseThrow();

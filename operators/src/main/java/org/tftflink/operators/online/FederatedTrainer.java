@@ -1,9 +1,10 @@
 package org.tftflink.operators.online;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -13,8 +14,10 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.tftflink.model.online.LearningEvent;
 import org.tftflink.model.online.UpdateRequest;
 import org.tftflink.model.online.federated.FederatedRound;
+import org.tftflink.model.online.federated.ShardLearner;
 import org.tftflink.model.online.federated.ShardMessage;
 import org.tftflink.model.online.federated.ShardUpdate;
 import org.tftflink.model.online.tft.TftWeights;
@@ -26,9 +29,11 @@ import org.tftflink.model.online.tft.TftWeights;
  * the live watches work as with one trainer) and the shards' round updates from {@link
  * ShardTrainer}. It never trains: when event time passes a round's end, which the shards have
  * reached before (they send their updates before the watermark that closes the round), it averages
- * the round's updates ({@link FederatedRound}) and has the learner gate and promote or reject the
- * average like any update; versions, commands, canaries and the timeline rule are the online
- * trainer's ({@link TrainerOperator}).
+ * the updates that arrived by then ({@link FederatedRound}) and has the learner gate and promote or
+ * reject the average like any update; versions, commands, canaries and the timeline rule are the
+ * online trainer's ({@link TrainerOperator}). A round that {@code update-now} or a shard's drift
+ * started early is closed the same way; its {@code federated_round} line says what started it, and
+ * a shard's drift is audited here as a {@code drift_detected} line with its {@code shard}.
  */
 public class FederatedTrainer extends TrainerOperator
     implements TwoInputStreamOperator<byte[], String, byte[]>, BoundedMultiInput {
@@ -69,6 +74,8 @@ public class FederatedTrainer extends TrainerOperator
     byte[] message = record.getValue();
     if (ShardMessage.isSample(message)) {
       onSample(record.replace(ShardMessage.sample(message)));
+    } else if (ShardMessage.isDrift(message)) {
+      onShardDrift(ShardMessage.drift(message));
     } else {
       pending.add(message); // decoded when its round closes
     }
@@ -77,6 +84,26 @@ public class FederatedTrainer extends TrainerOperator
   @Override
   public void processElement2(StreamRecord<String> record) throws Exception {
     onCommand(record);
+  }
+
+  /** A shard's drift, for the audit: the shard starts its round itself. */
+  private void onShardDrift(ShardMessage.ShardDrift d) throws Exception {
+    Shard s = shard(d.drift().eventTimeMs());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("detector", d.drift().detector());
+    details.put("statistic", d.drift().statistic());
+    details.put("threshold", d.drift().threshold());
+    details.put("host", d.drift().host());
+    details.put("shard", d.shard());
+    details.put("starts_round", true);
+    emit(
+        s,
+        List.of(
+            new LearningEvent(
+                LearningEvent.DRIFT_DETECTED,
+                d.drift().eventTimeMs(),
+                s.learner.served().version(),
+                details)));
   }
 
   /** Updates come from the shards' rounds only. */
@@ -101,13 +128,17 @@ public class FederatedTrainer extends TrainerOperator
     super.processWatermark(mark);
   }
 
-  /** Averages and decides every round whose end event time has passed, oldest first. */
+  /**
+   * Averages and decides the updates of every round whose end event time has passed, as one round:
+   * they all trained from the version served now (an update of an older one is stale either way).
+   */
   private void closeRounds(long watermark) throws Exception {
     if (!ownsAggregatorKey()) {
       return; // the other subtasks of the aggregator hold no key: they only pass watermarks on
     }
     setCurrentKey(TrainerShards.COMMANDS);
-    TreeMap<Long, List<ShardUpdate<TftWeights>>> rounds = new TreeMap<>();
+    List<ShardUpdate<TftWeights>> due = new ArrayList<>();
+    long roundMs = Long.MIN_VALUE;
     List<byte[]> later = new ArrayList<>();
     Iterable<byte[]> all = pending.get();
     if (all == null) {
@@ -116,19 +147,17 @@ public class FederatedTrainer extends TrainerOperator
     for (byte[] m : all) {
       ShardUpdate<TftWeights> u = ShardMessage.update(m, ops);
       if (u.roundMs() <= watermark) {
-        rounds.computeIfAbsent(u.roundMs(), t -> new ArrayList<>()).add(u);
+        due.add(u);
+        roundMs = Math.max(roundMs, u.roundMs());
       } else {
         later.add(m);
       }
     }
-    if (rounds.isEmpty()) {
+    if (due.isEmpty()) {
       return;
     }
     pending.update(later);
-    Shard s = shard(watermark);
-    for (var round : rounds.entrySet()) {
-      aggregate(s, round.getKey(), round.getValue());
-    }
+    aggregate(shard(watermark), roundMs, due);
   }
 
   private void aggregate(Shard s, long roundMs, List<ShardUpdate<TftWeights>> updates)
@@ -144,7 +173,7 @@ public class FederatedTrainer extends TrainerOperator
       return;
     }
     Optional<UpdateRequest<TftWeights>> request =
-        s.learner.pollRound(now, "federated", round.samples());
+        s.learner.pollRound(now, reason(round), round.samples());
     emit(s, s.learner.drainEvents()); // update_started, breaker_closed
     if (request.isEmpty()) {
       LOG.info(
@@ -154,6 +183,13 @@ public class FederatedTrainer extends TrainerOperator
       return;
     }
     complete(s, request.get().score(round.candidate(), ops, t0));
+  }
+
+  /** The update's reason in the audit: {@code federated}, or what started the round early. */
+  private static String reason(FederatedRound round) {
+    return round.trigger().equals(ShardLearner.SCHEDULE)
+        ? "federated"
+        : "federated_" + round.trigger();
   }
 
   private boolean ownsAggregatorKey() {

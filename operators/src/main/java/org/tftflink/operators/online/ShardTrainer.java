@@ -1,14 +1,14 @@
 package org.tftflink.operators.online;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -20,6 +20,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -29,6 +30,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.tftflink.model.online.MaturedSample;
 import org.tftflink.model.online.config.OnlineConfig;
+import org.tftflink.model.online.control.Command;
 import org.tftflink.model.online.federated.ShardLearner;
 import org.tftflink.model.online.federated.ShardMessage;
 import org.tftflink.model.online.federated.ShardUpdate;
@@ -39,11 +41,7 @@ import org.tftflink.model.online.update.Candidate;
 import org.tftflink.model.tft.envelope.InvalidModelDataException;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
-import org.tftflink.model.tft.envelope.ModelSignature;
-import org.tftflink.model.tft.envelope.ServingPlan;
-import org.tftflink.model.tft.envelope.ServingPlanSerializer;
-import org.tftflink.operators.serving.ModelTimeline;
-import org.tftflink.operators.serving.ServingModelState;
+import org.tftflink.model.tft.envelope.OptimizerState;
 
 /**
  * The federated shards ({@code trainer.shards > 1}), keyed by trainer shard: each shard keeps its
@@ -53,14 +51,26 @@ import org.tftflink.operators.serving.ServingModelState;
  * FederatedTrainer}) before the watermark that closes the round. Every sample is forwarded too, for
  * the aggregator's hold-out, drift detector and watches.
  *
+ * <p>A round also starts early, at the next watermark, when the control topic says {@code
+ * update-now} (commands reach every shard subtask, {@link #commandMessage}) or when the shard's own
+ * drift detector fires on its hosts' errors (its drift goes to the aggregator for the audit).
+ *
  * <p>The global version comes from the {@code tft-models} messages the job already reads for
  * inference (second input, broadcast; Flink 2 has no iterations), under the same timeline rule: the
- * newest (epoch, version) wins, and after a restore only epochs above those seen before. A round's
- * training runs on the task thread (TODO: off it, holding the round's watermark until it is done).
+ * newest (epoch, version) wins, and after a restore only epochs above those seen before.
+ *
+ * <p>A round trains like the online trainer's updates ({@link TrainingThread}): on the subtask's
+ * training thread, its update sent from the mailbox, so samples keep flowing (and forecasts with
+ * them) meanwhile; the watermark that closed the round is held back until every round it started
+ * has sent its update, so the aggregator never closes a round without it. With {@code sync} rounds
+ * train inline. A checkpoint taken while a round trains holds the shard as before that round, the
+ * round owed ({@link ShardLearner}); after a restore the owed round's timer is set again and it is
+ * redone from the restored state, the held watermark having never reached the aggregator.
  */
 public class ShardTrainer extends AbstractStreamOperator<byte[]>
     implements TwoInputStreamOperator<MaturedSample, byte[], byte[]>,
-        Triggerable<Integer, VoidNamespace> {
+        Triggerable<Integer, VoidNamespace>,
+        BoundedMultiInput {
 
   private static final long serialVersionUID = 1L;
 
@@ -72,7 +82,11 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
 
   private static final int MODEL_INPUT = 1; // 0-based, as processWatermarkStatus counts
 
+  /** "TFCC": a control command on the model input (model messages start with other magics). */
+  static final int COMMAND_MAGIC = 0x54464343;
+
   private final TrainerConfig config;
+  private final TrainingExecutor executors;
 
   private transient OnlineConfig online;
   private transient TftModelOps ops;
@@ -81,41 +95,55 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
   private transient ListState<byte[]> globalState;
   private transient Map<Integer, ShardLearner> learners;
   private transient InternalTimerService<VoidNamespace> rounds;
-  private transient ServingModelState global;
-  private transient TftWeights globalWeights;
+  private transient GlobalVersion global;
   private transient Counter roundsSent;
+  private transient TrainingThread training;
+  private transient Map<Integer, TrainingThread.Job<Candidate<TftWeights>>> running;
+  private transient Watermark held; // the newest watermark not passed on while rounds train
+  private transient boolean restored;
+  private transient MailboxExecutor mailbox;
 
   public ShardTrainer(TrainerConfig config) {
+    this(config, TrainingExecutor.singleThread());
+  }
+
+  public ShardTrainer(TrainerConfig config, TrainingExecutor executors) {
     this.config = config;
+    this.executors = executors;
+  }
+
+  @Override
+  public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
+    super.setMailboxExecutor(mailboxExecutor);
+    this.mailbox = mailboxExecutor; // where a trained round's update is sent from
+  }
+
+  /** A control command as the shards read it beside the model messages. */
+  public static byte[] commandMessage(String command) {
+    byte[] text = command.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + text.length).putInt(COMMAND_MAGIC).put(text).array();
+  }
+
+  private static String command(byte[] message) {
+    if (message.length < 4 || ByteBuffer.wrap(message).getInt() != COMMAND_MAGIC) {
+      return null;
+    }
+    return new String(message, 4, message.length - 4, StandardCharsets.UTF_8);
   }
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
+    restored = context.isRestored();
     globalState =
         context
             .getOperatorStateStore()
             .getUnionListState(
                 new ListStateDescriptor<>(
                     GLOBAL_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    global = new ServingModelState();
+    global = new GlobalVersion();
     if (context.isRestored()) {
-      // every subtask's copy comes back (union); the newest one is the global version
-      for (byte[] b : globalState.get()) {
-        ServingModelState s = read(b);
-        global.highestEpochSeen = Math.max(global.highestEpochSeen, s.highestEpochSeen);
-        boolean newer =
-            s.hasModel()
-                && (!global.hasModel()
-                    || s.epoch > global.epoch
-                    || (s.epoch == global.epoch && s.version > global.version));
-        if (newer) {
-          global.envelope = s.envelope;
-          global.epoch = s.epoch;
-          global.version = s.version;
-        }
-      }
-      ModelTimeline.restored(global);
+      global.restore(globalState.get());
     }
   }
 
@@ -127,13 +155,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     TftWeights first = TftWeights.of(initial);
     ops = new TftModelOps(first); // this subtask's long-lived training model
     quantiles = ops.quantiles();
-    if (global.hasModel()) {
-      globalWeights = newest(ServingPlanSerializer.deserialize(global.envelope));
-    } else {
-      globalWeights = first;
-      global.version = Math.max(1, initial.modelVersion());
-      global.epoch = Math.max(1, initial.epoch());
-    }
+    global.open(initial, first);
     shardState =
         getKeyedStateStore()
             .getState(
@@ -142,18 +164,48 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     learners = new HashMap<>();
     rounds = getInternalTimerService("shard-rounds", VoidNamespaceSerializer.INSTANCE, this);
     roundsSent = getMetricGroup().counter("shardRounds");
+    running = new HashMap<>();
+    training =
+        TrainingThread.open(
+            config.sync(),
+            executors,
+            mailbox,
+            "tft-shard-trainer-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            ops,
+            first);
     // the model input takes no part in event time: rounds follow the samples' watermark alone
     super.processWatermarkStatus(WatermarkStatus.IDLE, MODEL_INPUT);
+    if (restored) {
+      redoOwedRounds();
+    }
+  }
+
+  /** Rounds that were training (or waiting) at the checkpoint: their timers again, to redo them. */
+  private void redoOwedRounds() throws Exception {
+    List<Integer> keys = new ArrayList<>();
+    try (var stream =
+        getKeyedStateBackend().<VoidNamespace>getKeys(SHARD_STATE, VoidNamespace.INSTANCE)) {
+      stream.forEach(k -> keys.add((Integer) k));
+    }
+    for (int key : keys) {
+      setCurrentKey(key);
+      for (long roundMs : learner().owedRounds()) {
+        LOG.info(
+            "Shard {} redoes its round ending at {} (in flight at the checkpoint)", key, roundMs);
+        rounds.registerEventTimeTimer(VoidNamespace.INSTANCE, roundMs);
+      }
+    }
   }
 
   @Override
   public void processElement1(StreamRecord<MaturedSample> record) throws Exception {
     MaturedSample s = record.getValue();
     long t = record.hasTimestamp() ? record.getTimestamp() : s.originMs();
+    ShardLearner l = learner();
     // the screen needs the global version's target scale (none before the first model message)
-    learner()
-        .observe(
-            s, globalWeights == null ? SampleScreen.Scale.UNKNOWN : ops.targetScale(globalWeights));
+    l.observe(
+        s,
+        global.weights() == null ? SampleScreen.Scale.UNKNOWN : ops.targetScale(global.weights()));
     long period = online.updateFrequencyMinutes() * 60_000L;
     // a sample stamped behind the watermark (it matured in a catch-up) joins the next round to
     // close, not one closed already: one update per shard and round
@@ -161,48 +213,133 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
     rounds.registerEventTimeTimer(
         VoidNamespace.INSTANCE, Math.floorDiv(at, period) * period + period);
     output.collect(record.replace(ShardMessage.of(s)));
+    ShardLearner.Drift drift = l.takeDrift();
+    if (drift != null) {
+      output.collect(new StreamRecord<>(ShardMessage.of((Integer) getCurrentKey(), drift), t));
+    }
+    if (l.triggeredRoundDue()) {
+      // the round this sample is in closes with the watermark that passes it
+      startTriggeredRound(l, at);
+    }
   }
 
-  /** A {@code tft-models} message: the newest global version under the timeline rule. */
-  @Override
-  public void processElement2(StreamRecord<byte[]> record) {
-    ServingPlan plan;
-    byte[] message;
-    try {
-      message = ModelSignature.envelopeOf(record.getValue());
-      plan = ServingPlanSerializer.deserialize(message);
-    } catch (InvalidModelDataException e) {
-      LOG.warn("Shard trainer ignores an unreadable model message: {}", e.getMessage());
-      return;
-    }
-    if (ModelTimeline.observe(global, plan.epoch(), plan.version(), plan.hasCanary())
-        != ModelTimeline.Verdict.ACCEPT) {
-      return;
-    }
-    ModelTimeline.accept(global, message, plan.epoch(), plan.version(), plan.hasCanary());
-    globalWeights = newest(plan);
+  /** A round before the scheduled one: its end is owed at once, its timer fires with {@code at}. */
+  private void startTriggeredRound(ShardLearner l, long at) {
+    l.owe(at);
+    rounds.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
   }
 
   /**
-   * The version the plan is known by: the learner's current one (a canary's, or the newest member).
+   * A {@code tft-models} message (the newest global version under the timeline rule) or a control
+   * command: {@code update-now} starts a round of every shard of this subtask at the next
+   * watermark; the aggregator applies and audits every command.
    */
-  private static TftWeights newest(ServingPlan plan) {
-    ServingPlan.Group g = plan.hasCanary() ? plan.canary() : plan.stable();
-    return TftWeights.of(g.members().get(0));
+  @Override
+  public void processElement2(StreamRecord<byte[]> record) throws Exception {
+    String command = command(record.getValue());
+    if (command != null) {
+      onCommand(command);
+      return;
+    }
+    try {
+      global.observe(record.getValue());
+    } catch (InvalidModelDataException e) {
+      LOG.warn("Shard trainer ignores an unreadable model message: {}", e.getMessage());
+    }
+  }
+
+  private void onCommand(String line) throws Exception {
+    Command c;
+    try {
+      c = Command.parse(line.trim());
+    } catch (IllegalArgumentException e) {
+      return; // the aggregator rejects and audits it
+    }
+    if (!c.verb().equals(Command.UPDATE_NOW)) {
+      return;
+    }
+    long at = rounds.currentWatermark() + 1;
+    List<Integer> keys = new ArrayList<>();
+    try (var stream =
+        getKeyedStateBackend().<VoidNamespace>getKeys(SHARD_STATE, VoidNamespace.INSTANCE)) {
+      stream.forEach(k -> keys.add((Integer) k));
+    }
+    for (int key : learners.keySet()) {
+      if (!keys.contains(key)) {
+        keys.add(key); // no snapshot yet
+      }
+    }
+    for (int key : keys) {
+      setCurrentKey(key);
+      ShardLearner l = learner();
+      l.requestRound();
+      if (l.triggeredRoundDue()) {
+        startTriggeredRound(l, at);
+      } // else: when a sample is new (processElement1), or with the scheduled round
+    }
   }
 
   /** The end of a round for the current shard: train from the global version, send the update. */
   @Override
   public void onEventTime(InternalTimer<Integer, VoidNamespace> timer) throws Exception {
-    Optional<ShardLearner.Round> round = learner().nextRound();
-    if (round.isEmpty()) {
+    startRound(timer.getKey(), timer.getTimestamp());
+  }
+
+  private void startRound(int key, long roundMs) throws Exception {
+    ShardLearner l = learner();
+    if (l.roundInFlight()) {
+      l.owe(roundMs); // polled when the one in flight has sent its update
       return;
     }
-    Candidate<TftWeights> c = ShardLearner.train(globalWeights, round.get(), ops);
+    Optional<ShardLearner.Round> polled = l.nextRound(roundMs);
+    if (polled.isEmpty()) {
+      return;
+    }
+    ShardLearner.Round round = polled.get();
+    TftWeights parent = withMoments(global.weights(), l.optimizer());
+    long parentVersion = global.version();
+    var job =
+        training.start(
+            "shard " + key + " round " + roundMs,
+            trainOps -> ShardLearner.train(parent, round, trainOps),
+            c -> roundTrained(key, l, round, parentVersion, c));
+    if (!job.settled()) {
+      running.put(key, job);
+    }
+  }
+
+  /** The shard's own moments on the global weights, when they fit (a new model: fresh ones). */
+  private static TftWeights withMoments(TftWeights global, OptimizerState moments) {
+    return moments != null && global.fits(moments) ? global.withOptimizer(moments) : global;
+  }
+
+  /** A round's candidate, on the task thread: the update goes out, maybe the held watermark too. */
+  private void roundTrained(
+      int key,
+      ShardLearner l,
+      ShardLearner.Round round,
+      long parentVersion,
+      Candidate<TftWeights> c)
+      throws Exception {
+    if (learners == null || learners.get(key) != l) {
+      return; // closed meanwhile: the round is owed in the last snapshot
+    }
+    running.remove(key);
+    setCurrentKey(key);
+    l.roundSent(round, c.aborted() ? null : c.model().optimizer());
     ShardUpdate<TftWeights> u =
-        new ShardUpdate<>(timer.getKey(), timer.getTimestamp(), global.version, c);
+        new ShardUpdate<>(key, round.roundMs(), parentVersion, c, round.trigger());
     roundsSent.inc();
-    output.collect(new StreamRecord<>(ShardMessage.of(u, ops), timer.getTimestamp()));
+    output.collect(new StreamRecord<>(ShardMessage.of(u, ops), round.roundMs()));
+    OptionalLong owed = l.nextOwed();
+    if (owed.isPresent()) {
+      startRound(key, owed.getAsLong()); // rounds that fired meanwhile: one covers them all
+    }
+    if (running.isEmpty() && held != null) {
+      Watermark w = held;
+      held = null;
+      output.emitWatermark(w);
+    }
   }
 
   @Override
@@ -220,6 +357,29 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       learners.put(key, l);
     }
     return l;
+  }
+
+  /** Fires the rounds that end by {@code mark}; passes it on when none of them still trains. */
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    if (timeServiceManager != null) {
+      timeServiceManager.advanceWatermark(mark);
+    }
+    if (running.isEmpty()) {
+      output.emitWatermark(mark);
+    } else {
+      held = mark;
+    }
+  }
+
+  /** At the end of a bounded input, waits for the rounds still training so none is lost. */
+  @Override
+  public void endInput(int inputId) throws Exception {
+    if (inputId == 1) {
+      while (!running.isEmpty()) {
+        running.values().iterator().next().completeNow();
+      }
+    }
   }
 
   @Override
@@ -241,40 +401,14 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       setCurrentKey(e.getKey());
       shardState.update(e.getValue().snapshot());
     }
-    globalState.update(List.of(write(global)));
-  }
-
-  private static byte[] write(ServingModelState s) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(s.epoch);
-      out.writeLong(s.version);
-      out.writeLong(s.highestEpochSeen);
-      out.writeBoolean(s.hasModel());
-      if (s.hasModel()) {
-        out.writeInt(s.envelope.length);
-        out.write(s.envelope);
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static ServingModelState read(byte[] b) throws IOException {
-    ServingModelState s = new ServingModelState();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-      s.epoch = in.readLong();
-      s.version = in.readLong();
-      s.highestEpochSeen = in.readLong();
-      if (in.readBoolean()) {
-        s.envelope = new byte[in.readInt()];
-        in.readFully(s.envelope);
-      }
-    }
-    return s;
+    globalState.update(List.of(global.write()));
   }
 
   @Override
   public void close() throws Exception {
+    if (training != null) {
+      training.close();
+    }
     learners = null;
     super.close();
   }

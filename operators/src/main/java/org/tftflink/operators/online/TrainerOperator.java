@@ -5,9 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -67,8 +64,7 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
   private transient ValueState<Long> epochState;
   private transient ValueState<Long> servedState;
   private transient Map<Integer, Shard> shards;
-  private transient ExecutorService executor;
-  private transient TftModelOps trainOps; // touched only by the training thread
+  private transient TrainingThread training;
   private transient MailboxExecutor mailbox;
   transient TrainerMetrics metrics;
   private transient boolean restored;
@@ -81,7 +77,7 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
     long served;
     long clock = Long.MIN_VALUE;
     UpdateRequest<TftWeights> inFlight;
-    CompletableFuture<UpdateOutcome<TftWeights>> running;
+    TrainingThread.Job<UpdateOutcome<TftWeights>> running;
     CanaryStage canary; // a running canary rollout, or null
 
     Served<TftWeights> lastFull; // what every host was last served (a canary's stable group)
@@ -136,16 +132,14 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
                     CANARY_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     shards = new HashMap<>();
     metrics = new TrainerMetrics(getMetricGroup());
-    if (!config.sync()) {
-      if (mailbox == null) {
-        throw new IllegalStateException(
-            "OnlineTrainer in async mode needs the task's mailbox executor, which Flink sets when"
-                + " it creates the operator from its factory; set training.mode=sync otherwise");
-      }
-      executor =
-          executors.create(
-              "tft-trainer-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-    }
+    training =
+        TrainingThread.open(
+            config.sync(),
+            executors,
+            mailbox,
+            "tft-trainer-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            ops,
+            initialWeights);
     if (restored) {
       republishUnderNewEpochs();
     }
@@ -281,44 +275,25 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
       return;
     }
     UpdateRequest<TftWeights> request = due.get();
-    if (config.sync()) {
-      complete(s, request.run(ops));
-      return;
+    var job =
+        training.start(
+            "online update " + request.id(),
+            request::run,
+            outcome -> completeFromTraining(s, request, outcome));
+    if (!job.settled()) {
+      s.inFlight = request;
+      s.running = job;
     }
-    s.inFlight = request;
-    MailboxExecutor completion = mailbox;
-    CompletableFuture<UpdateOutcome<TftWeights>> result = new CompletableFuture<>();
-    s.running = result;
-    executor.execute(
-        () -> {
-          try {
-            result.complete(request.run(trainOps()));
-          } catch (Throwable t) {
-            result.completeExceptionally(t); // rethrown on the task thread: the task fails
-          }
-          try {
-            completion.execute(
-                () -> completeFromMailbox(s, request), "online update %d", request.id());
-          } catch (RejectedExecutionException closed) {
-            // the task has ended (failover, cancel): the update is abandoned with it
-          }
-        });
   }
 
-  private TftModelOps trainOps() {
-    if (trainOps == null) {
-      trainOps = new TftModelOps(initialWeights);
-    }
-    return trainOps;
-  }
-
-  /** The training thread's outcome, on the task thread; ignored if the update was abandoned. */
-  private void completeFromMailbox(Shard s, UpdateRequest<TftWeights> request) throws Exception {
-    if (shards == null || shards.get(s.key) != s || s.inFlight != request) {
+  /** An update's outcome, on the task thread; ignored if the update was abandoned. */
+  private void completeFromTraining(
+      Shard s, UpdateRequest<TftWeights> request, UpdateOutcome<TftWeights> outcome)
+      throws Exception {
+    if (shards == null || shards.get(s.key) != s || (s.inFlight != null && s.inFlight != request)) {
       return;
     }
     setCurrentKey(s.key);
-    UpdateOutcome<TftWeights> outcome = s.running.get(); // done before this mail was sent
     s.inFlight = null;
     s.running = null;
     complete(s, outcome);
@@ -433,20 +408,16 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
   /** At the end of a bounded input, waits for running updates so their decisions are not lost. */
   void finishRunningUpdates() throws Exception {
     for (Shard s : shards.values()) {
-      if (s.inFlight != null) {
-        setCurrentKey(s.key);
-        UpdateOutcome<TftWeights> outcome = s.running.get();
-        s.inFlight = null;
-        s.running = null;
-        complete(s, outcome);
+      if (s.running != null) {
+        s.running.completeNow();
       }
     }
   }
 
   @Override
   public void close() throws Exception {
-    if (executor != null) {
-      executor.shutdownNow();
+    if (training != null) {
+      training.close();
     }
     shards = null;
     super.close();

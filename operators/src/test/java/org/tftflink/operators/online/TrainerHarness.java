@@ -196,8 +196,7 @@ final class TrainerHarness {
     return out;
   }
 
-  static List<String> events(
-      KeyedTwoInputStreamOperatorTestHarness<Integer, MaturedSample, String, byte[]> h) {
+  static List<String> events(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
     var q = h.getSideOutput(OnlineTrainer.EVENTS);
     return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
   }

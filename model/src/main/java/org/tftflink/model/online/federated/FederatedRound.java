@@ -13,13 +13,19 @@ import org.tftflink.model.online.update.Candidate;
  * {@link FederatedAverage}, weighted by their sample counts. An update trained from another version
  * than the one served now (it had not reached that shard yet) or aborted weighs 0; without any
  * usable update there is no candidate. The candidate's training loss is the weighted mean of the
- * shards'.
+ * shards'. The updates of one round may come from rounds of several ends (a shard's triggered
+ * round, or a shard that caught up on two): all that reached the aggregator by its watermark
+ * trained from the served version and are averaged together; the round is known by the newest end.
  *
  * @param shardSamples per shard (index = shard), the samples its update trained on (0: no update)
  * @param used shards whose candidates are in the average
  * @param stale shards that trained from another version than {@code parentVersion}
  * @param aborted shards whose training was aborted
  * @param candidate the average, or null when no shard's update is usable
+ * @param trigger {@link ShardLearner#COMMAND} if any shard's round was started by {@code
+ *     update-now}, else {@link ShardLearner#DRIFT} if any by a drift, else {@link
+ *     ShardLearner#SCHEDULE}
+ * @param triggered shards whose round a command or a drift started
  */
 public record FederatedRound(
     long roundMs,
@@ -28,7 +34,9 @@ public record FederatedRound(
     List<Integer> used,
     List<Integer> stale,
     List<Integer> aborted,
-    Candidate<TftWeights> candidate) {
+    Candidate<TftWeights> candidate,
+    String trigger,
+    List<Integer> triggered) {
 
   /** Averages the updates of one round against the version served now. */
   public static FederatedRound of(
@@ -41,18 +49,26 @@ public record FederatedRound(
     List<Long> weights = new ArrayList<>();
     double loss = 0;
     int steps = 0;
+    String trigger = ShardLearner.SCHEDULE;
+    List<Integer> triggered = new ArrayList<>();
     for (ShardUpdate<TftWeights> u : updates) {
       if (u.shard() < 0 || u.shard() >= shards) {
         throw new IllegalArgumentException(
             "update of shard " + u.shard() + " in a round of " + shards + " shards");
       }
       samples[u.shard()] += u.candidate().samples();
+      if (!u.trigger().equals(ShardLearner.SCHEDULE)) {
+        addOnce(triggered, u.shard());
+        if (!trigger.equals(ShardLearner.COMMAND)) {
+          trigger = u.trigger();
+        }
+      }
       if (u.candidate().aborted()) {
-        aborted.add(u.shard());
+        addOnce(aborted, u.shard());
       } else if (u.parentVersion() != currentVersion) {
-        stale.add(u.shard());
+        addOnce(stale, u.shard());
       } else if (u.weight() > 0) {
-        used.add(u.shard());
+        addOnce(used, u.shard());
         models.add(u.candidate().model());
         weights.add(u.weight());
         loss += u.weight() * u.candidate().trainLoss();
@@ -60,7 +76,8 @@ public record FederatedRound(
       }
     }
     if (models.isEmpty()) {
-      return new FederatedRound(roundMs, currentVersion, samples, used, stale, aborted, null);
+      return new FederatedRound(
+          roundMs, currentVersion, samples, used, stale, aborted, null, trigger, triggered);
     }
     long[] counts = weights.stream().mapToLong(Long::longValue).toArray();
     long total = 0;
@@ -75,7 +92,15 @@ public record FederatedRound(
         used,
         stale,
         aborted,
-        new Candidate<>(average, loss / total, steps, (int) total, null));
+        new Candidate<>(average, loss / total, steps, (int) total, null),
+        trigger,
+        triggered);
+  }
+
+  private static void addOnce(List<Integer> shards, int shard) {
+    if (!shards.contains(shard)) {
+      shards.add(shard);
+    }
   }
 
   /** The samples of the shards in the average. */
@@ -98,6 +123,8 @@ public record FederatedRound(
     d.put("aborted_shards", aborted);
     d.put("samples", samples());
     d.put("averaged", candidate != null);
+    d.put("trigger", trigger);
+    d.put("triggered_shards", triggered);
     return new LearningEvent(LearningEvent.FEDERATED_ROUND, eventTimeMs, parentVersion, d);
   }
 }

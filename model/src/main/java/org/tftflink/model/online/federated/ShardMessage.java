@@ -12,12 +12,15 @@ import org.tftflink.model.online.update.ModelOps;
 
 /**
  * The bytes that travel from the shards to the aggregator: a matured sample (forwarded, for the
- * aggregator's hold-out, drift detector and live watches) or a shard's round update (its model
- * through {@link ModelOps#encode}). One tag byte, then the value; a reader refuses another tag.
+ * aggregator's hold-out, drift detector and live watches), a shard's round update (its model
+ * through {@link ModelOps#encode}, then its trigger) or a drift a shard found (for the audit). One
+ * tag byte, then the value; a reader refuses another tag. An update written before triggers existed
+ * (kept in the aggregator's state) ends after the model and reads as a scheduled one.
  */
 public final class ShardMessage {
   static final byte SAMPLE = 1;
   static final byte UPDATE = 2;
+  static final byte DRIFT = 3;
 
   private ShardMessage() {}
 
@@ -51,14 +54,52 @@ public final class ShardMessage {
         out.writeInt(m.length);
         out.write(m);
       }
+      out.writeUTF(u.trigger());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the update of shard " + u.shard(), e);
     }
     return bytes.toByteArray();
   }
 
+  /** A drift that {@code shard}'s detector found. */
+  public static byte[] of(int shard, ShardLearner.Drift d) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(DRIFT);
+      out.writeInt(shard);
+      out.writeUTF(d.detector());
+      out.writeDouble(d.statistic());
+      out.writeDouble(d.threshold());
+      out.writeUTF(d.host());
+      out.writeLong(d.eventTimeMs());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the drift of shard " + shard, e);
+    }
+    return bytes.toByteArray();
+  }
+
   public static boolean isSample(byte[] message) {
     return message.length > 0 && message[0] == SAMPLE;
+  }
+
+  public static boolean isDrift(byte[] message) {
+    return message.length > 0 && message[0] == DRIFT;
+  }
+
+  /** A shard's drift: the shard, then what its detector found. */
+  public record ShardDrift(int shard, ShardLearner.Drift drift) {}
+
+  public static ShardDrift drift(byte[] message) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
+      expect(in.readByte(), DRIFT);
+      int shard = in.readInt();
+      return new ShardDrift(
+          shard,
+          new ShardLearner.Drift(
+              in.readUTF(), in.readDouble(), in.readDouble(), in.readUTF(), in.readLong()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated shard message (drift): " + e, e);
+    }
   }
 
   public static MaturedSample sample(byte[] message) {
@@ -87,7 +128,8 @@ public final class ShardMessage {
         in.readFully(m);
         c = new Candidate<>(ops.decode(m), loss, steps, samples, null);
       }
-      return new ShardUpdate<>(shard, roundMs, parent, c);
+      String trigger = in.available() > 0 ? in.readUTF() : ShardLearner.SCHEDULE;
+      return new ShardUpdate<>(shard, roundMs, parent, c, trigger);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated shard message (update): " + e, e);
     }

@@ -10,8 +10,16 @@ import org.tftflink.model.online.update.Candidate;
  * @param roundMs event time of the round's end; the aggregator averages one round at a time
  * @param parentVersion the global version the shard trained from
  * @param candidate the trained candidate (its model null when aborted)
+ * @param trigger what started the round on this shard: {@link ShardLearner#SCHEDULE}, {@link
+ *     ShardLearner#DRIFT} or {@link ShardLearner#COMMAND}
  */
-public record ShardUpdate<M>(int shard, long roundMs, long parentVersion, Candidate<M> candidate) {
+public record ShardUpdate<M>(
+    int shard, long roundMs, long parentVersion, Candidate<M> candidate, String trigger) {
+
+  /** A scheduled round's update. */
+  public ShardUpdate(int shard, long roundMs, long parentVersion, Candidate<M> candidate) {
+    this(shard, roundMs, parentVersion, candidate, ShardLearner.SCHEDULE);
+  }
 
   /** The shard's weight: the samples it trained on, 0 when its candidate was aborted. */
   public long weight() {

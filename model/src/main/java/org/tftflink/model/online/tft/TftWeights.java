@@ -79,6 +79,25 @@ public final class TftWeights {
     return optimizer;
   }
 
+  /** The same weights with {@code state}'s Adam moments (null: none). */
+  public TftWeights withOptimizer(OptimizerState state) {
+    return new TftWeights(config, scaler, parameters, state);
+  }
+
+  /**
+   * Whether {@code state} fits these weights: Adam state (two values per element) for parameters
+   * that exist here with the same lengths; an update from moments that do not fit would abort.
+   */
+  public boolean fits(OptimizerState state) {
+    for (var e : state.moments().entrySet()) {
+      double[] p = parameters.get(e.getKey());
+      if (p == null || 2 * p.length != e.getValue().length) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The same weights without optimizer state (what serving needs; a third of the bytes). */
   public TftWeights withoutOptimizer() {
     return new TftWeights(config, scaler, parameters, null);
