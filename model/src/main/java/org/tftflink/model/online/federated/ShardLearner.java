@@ -15,6 +15,7 @@ import org.tftflink.model.online.active.ActiveLearningFilter;
 import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.drift.DriftDetector;
 import org.tftflink.model.online.drift.DriftDetectors;
+import org.tftflink.model.online.drift.StepPooling;
 import org.tftflink.model.online.safety.SampleScreen;
 import org.tftflink.model.online.sample.Holdout;
 import org.tftflink.model.online.sample.ReplayBuffer;
@@ -87,6 +88,7 @@ public final class ShardLearner {
   private long trainedSeq;
   private long rounds;
   private final DriftDetector detector;
+  private final StepPooling pooling = new StepPooling();
   private String trigger; // DRIFT or COMMAND until the next round, else null
   private Drift drift; // the last detection, until the operator takes it
   private OptimizerState optimizer; // this shard's Adam moments, carried across rounds
@@ -147,13 +149,25 @@ public final class ShardLearner {
       window.evict(clockMs);
       return false;
     }
-    if (config.driftDetectionEnabled() && detector.update(scores.relativeError(s))) {
-      drift =
-          new Drift(
-              detector.name(), detector.statistic(), detector.threshold(), s.host(), s.originMs());
-      if (trigger == null) {
-        trigger = DRIFT;
-      }
+    if (config.driftDetectionEnabled()) {
+      // one detector input per step, the mean over the shard's hosts (StepPooling)
+      pooling.offer(
+          s.originMs(),
+          scores.relativeError(s),
+          (mean, samples) -> {
+            if (detector.update(mean)) {
+              drift =
+                  new Drift(
+                      detector.name(),
+                      detector.statistic(),
+                      detector.threshold(),
+                      s.host(),
+                      s.originMs());
+              if (trigger == null) {
+                trigger = DRIFT;
+              }
+            }
+          });
     }
     if (holdout.isHoldout(s)) {
       return false;
@@ -317,7 +331,9 @@ public final class ShardLearner {
       // format 2: length-prefixed and named, so a restore with another detector starts it fresh
       out.writeUTF(detector.name());
       ByteArrayOutputStream d = new ByteArrayOutputStream();
-      detector.write(new DataOutputStream(d));
+      DataOutputStream dd = new DataOutputStream(d);
+      detector.write(dd);
+      pooling.write(dd);
       out.writeInt(d.size());
       out.write(d.toByteArray());
       out.writeUTF(b.trigger() == null ? "" : b.trigger());
@@ -362,7 +378,9 @@ public final class ShardLearner {
         byte[] d = new byte[in.readInt()];
         in.readFully(d);
         if (detectorName.equals(l.detector.name())) {
-          l.detector.read(new DataInputStream(new ByteArrayInputStream(d)));
+          DataInputStream dd = new DataInputStream(new ByteArrayInputStream(d));
+          l.detector.read(dd);
+          l.pooling.read(dd);
         }
         String trigger = in.readUTF();
         l.trigger = trigger.isEmpty() ? null : trigger;
