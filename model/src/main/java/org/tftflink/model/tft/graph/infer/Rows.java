@@ -1,0 +1,78 @@
+package org.tftflink.model.tft.graph.infer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Operations on rows {@code [N, width]} shared by the Java forward blocks, each one ND4J op (or a
+ * few) over the whole batch: the same ops, in the same order, as the SameDiff blocks they mirror.
+ */
+final class Rows {
+  private static final double EPSILON = 1e-5;
+
+  private Rows() {}
+
+  /** {@code x · W + b} ({@code b} may be null), one GEMM into a fresh array. */
+  static INDArray dense(INDArray x, INDArray w, INDArray b) {
+    INDArray in = contiguous(x);
+    INDArray y = Nd4j.createUninitialized(in.dataType(), in.size(0), w.size(1));
+    Nd4j.gemm(in, w, y, false, false, 1.0, 0.0);
+    return b == null ? y : y.addiRowVector(b.reshape(1, w.size(1)));
+  }
+
+  /**
+   * Layer norm over the last dimension in place, with PyTorch's epsilon as in {@code
+   * GateAddNorm.layerNorm}: {@code (x - μ) / sqrt(σ² + ε) · gain + bias}.
+   */
+  static INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
+    long width = x.size(1);
+    x.subiColumnVector(x.mean(true, 1));
+    INDArray variance = x.mul(x).mean(true, 1);
+    x.diviColumnVector(Transforms.pow(variance.addi(EPSILON), 0.5, false));
+    return x.muliRowVector(gain.reshape(1, width)).addiRowVector(bias.reshape(1, width));
+  }
+
+  /** Softmax over the last dimension of {@code x [N, width]} into a fresh array. */
+  static INDArray softmax(INDArray x) {
+    INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+    Nd4j.exec(new SoftMax(x, out, x.rank() - 1));
+    return out;
+  }
+
+  /** {@code x ∘ mask}, or x itself without a mask. */
+  static INDArray masked(INDArray x, INDArray mask) {
+    return mask == null ? x : x.mul(mask);
+  }
+
+  /**
+   * Adds the per-window row {@code perWindow [B, width]} to each of the window's rows of {@code
+   * rows [B*rowsPerWindow, width]}, in place.
+   */
+  static INDArray addPerWindow(INDArray rows, INDArray perWindow, long rowsPerWindow) {
+    if (rowsPerWindow == 1) {
+      return rows.addi(perWindow);
+    }
+    long width = rows.size(1);
+    INDArray r3 = rows.reshape(perWindow.size(0), rowsPerWindow, width);
+    Nd4j.exec(new BroadcastAddOp(r3, perWindow, r3, 0, 2));
+    return rows;
+  }
+
+  /** Rows of steps [from, total) of each window of {@code rows [B*total, width]}, contiguous. */
+  static INDArray steps(INDArray rows, long total, long from) {
+    long width = rows.size(1);
+    long batch = rows.size(0) / total;
+    return rows.reshape(batch, total, width)
+        .get(NDArrayIndex.all(), NDArrayIndex.interval(from, total), NDArrayIndex.all())
+        .dup('c')
+        .reshape(batch * (total - from), width);
+  }
+
+  static INDArray contiguous(INDArray a) {
+    return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+  }
+}
