@@ -318,10 +318,11 @@ public final class TftGraph {
 
   /**
    * Runs the model on {@code feeds} (inputs, dropout masks and, for the loss, targets) and returns
-   * the named outputs; the front graph's interpretability outputs can be asked for too. Outputs
-   * that {@link TftForward} computes (prediction, attention, selection weights, loss) come from it
-   * unless {@code -Dtft.inference=samediff}; any other name (a test's own loss in {@link #back()},
-   * say) runs the graphs.
+   * the named outputs; the front graph's interpretability outputs can be asked for too. Dropout
+   * masks left out are ones (inference; the Java pass then skips them). Outputs that {@link
+   * TftForward} computes (prediction, attention, selection weights, loss) come from it unless
+   * {@code -Dtft.inference=samediff}; any other name (a test's own loss in {@link #back()}, say)
+   * runs the graphs.
    */
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
     if (javaInference && TftForward.OUTPUTS.containsAll(List.of(outputs))) {
@@ -330,15 +331,23 @@ public final class TftGraph {
     return sameDiffOutput(feeds, outputs);
   }
 
-  /** The live array of parameter {@code name} (front or back graph), or null. */
+  /** The live array of parameter {@code name} (front graph, LSTM or back graph), or null. */
   private INDArray parameter(String name) {
+    INDArray lstmParameter = lstm.parameters().get(name);
+    if (lstmParameter != null) {
+      return lstmParameter;
+    }
     SameDiff sd = front.hasVariable(name) ? front : back;
     SDVariable v = sd.hasVariable(name) ? sd.getVariable(name) : null;
     return v == null ? null : v.getArr();
   }
 
-  /** {@link #output} through the SameDiff graphs and the Java LSTM: the reference. */
-  public Map<String, INDArray> sameDiffOutput(Map<String, INDArray> feeds, String... outputs) {
+  /**
+   * {@link #output} through the SameDiff graphs and the Java LSTM: the reference. Dropout masks
+   * missing from {@code feeds} are ones.
+   */
+  public Map<String, INDArray> sameDiffOutput(Map<String, INDArray> given, String... outputs) {
+    Map<String, INDArray> feeds = withOnesMasks(given);
     List<String> fromFront = new ArrayList<>(INFERENCE_HAND_OVER);
     List<String> fromBack = new ArrayList<>();
     for (String name : outputs) {
@@ -362,6 +371,21 @@ public final class TftGraph {
     result.putAll(
         back.output(backFeeds(feeds, frontOut, selected, pass), fromBack.toArray(new String[0])));
     return result;
+  }
+
+  /** {@code feeds} with a mask of ones for every dropout site it has no mask for. */
+  private Map<String, INDArray> withOnesMasks(Map<String, INDArray> feeds) {
+    Map<String, INDArray> f = null;
+    for (GraphContext.DropoutSite site : dropoutSites) {
+      if (!feeds.containsKey(site.name())) {
+        if (f == null) {
+          f = new HashMap<>(feeds);
+        }
+        int batch = (int) feeds.get(ENCODER_REAL).size(0);
+        f.put(site.name(), Nd4j.ones(dataType, site.shape(batch)));
+      }
+    }
+    return f == null ? feeds : f;
   }
 
   /**

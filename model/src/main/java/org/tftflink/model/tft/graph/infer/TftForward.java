@@ -37,7 +37,7 @@ public final class TftForward {
       Set.of(TftGraph.PREDICTION, TftGraph.ATTENTION, TftGraph.LOSS);
 
   private final TftConfig config;
-  private final LstmEncoderDecoder lstm;
+  private final LstmForward lstm;
   private final VariableSelectionForward staticSelection;
   private final VariableSelectionForward encoderSelection;
   private final VariableSelectionForward decoderSelection;
@@ -64,11 +64,11 @@ public final class TftForward {
       PerVariableGrns decoderGrns,
       LstmEncoderDecoder lstm) {
     this.config = config;
-    this.lstm = lstm;
     int dc = config.hiddenContinuousSize();
     int tEnc = config.encoderLength();
     int tDec = config.horizon();
     int total = config.totalLength();
+    this.lstm = new LstmForward("lstm", config.lstmLayers(), tEnc, tDec, lstm);
     staticSelection =
         new VariableSelectionForward(
             "static_vsn", config.staticVariables(), dc, false, 1, staticGrns);
@@ -153,11 +153,10 @@ public final class TftForward {
     // LSTM encoder-decoder from the static state contexts
     INDArray lstmOut =
         lstm.forward(
-                selected,
-                contextHidden.forward(p, staticEmbedding, null),
-                contextCell.forward(p, staticEmbedding, null),
-                false)
-            .output();
+            p,
+            selected,
+            contextHidden.forward(p, staticEmbedding, null),
+            contextCell.forward(p, staticEmbedding, null));
     lstmOut = Rows.masked(lstmOut, p.mask("post_lstm/glu"));
 
     // gated skip over the LSTM (its GLU's input dropout is the LSTM output's, applied above)
