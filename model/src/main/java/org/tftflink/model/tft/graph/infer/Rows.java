@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -47,9 +48,9 @@ final class Rows {
   private static INDArray javaLayerNorm(INDArray x, INDArray gain, INDArray bias) {
     int width = (int) x.size(1);
     int rows = (int) x.size(0);
-    double[] v = contiguous(x).data().asDouble();
-    double[] g = gain.data().asDouble();
-    double[] b = bias.data().asDouble();
+    double[] v = wholeBuffer(x).data().asDouble();
+    double[] g = wholeBuffer(gain).data().asDouble();
+    double[] b = wholeBuffer(bias).data().asDouble();
     for (int r = 0; r < rows; r++) {
       int o = r * width;
       double mean = 0;
@@ -107,7 +108,13 @@ final class Rows {
         .reshape(batch * (total - from), width);
   }
 
+  /** {@code a} if its rows are laid out as a C-order matrix's (any offset), else a copy. */
   static INDArray contiguous(INDArray a) {
-    return a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+  }
+
+  /** {@code a} if it is the whole of its buffer in C order, else a copy. */
+  private static INDArray wholeBuffer(INDArray a) {
+    return a.offset() == 0 && a.length() == a.data().length() ? contiguous(a) : a.dup('c');
   }
 }
