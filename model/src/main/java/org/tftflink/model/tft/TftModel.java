@@ -151,9 +151,12 @@ public final class TftModel {
     return out;
   }
 
-  /** Runs the graph on an encoded batch with dropout disabled (all-ones masks). */
+  /**
+   * Runs the graph on an encoded batch with dropout disabled: no masks are fed, which the graph
+   * takes as ones (and its Java forward pass as nothing to multiply).
+   */
   public Map<String, INDArray> output(EncodedBatch batch, String... outputs) {
-    return graph.output(withMasks(batch, null), outputs);
+    return graph.output(batch.feeds(), outputs);
   }
 
   /**

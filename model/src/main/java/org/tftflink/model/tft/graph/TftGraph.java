@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.graph.infer.TftForward;
 
 /**
  * The whole Temporal Fusion Transformer (Lim et al. 2021), built block by block from a {@link
@@ -69,6 +70,13 @@ public final class TftGraph {
   private static final String GRADIENT = "/upstream_gradient";
   private static final String FRONT_LOSS = "front_surrogate_loss";
 
+  /**
+   * System property choosing how {@link #output} runs: {@code java} (default) for {@link
+   * TftForward} wherever it computes every output asked for, {@code samediff} for the graphs
+   * always.
+   */
+  public static final String INFERENCE_PROPERTY = "tft.inference";
+
   private final TftConfig config;
   private final SameDiff front;
   private final PerVariableGrns encoderGrns;
@@ -78,6 +86,8 @@ public final class TftGraph {
   private final String lstmDropout;
   private final List<GraphContext.DropoutSite> dropoutSites;
   private final DataType dataType;
+  private final TftForward javaForward;
+  private final boolean javaInference;
 
   /** Loss value and the gradient of every parameter (front, LSTM and back) by name. */
   public record Backward(double loss, Map<String, INDArray> gradients) {}
@@ -91,7 +101,8 @@ public final class TftGraph {
       SameDiff back,
       String lstmDropout,
       List<GraphContext.DropoutSite> dropoutSites,
-      DataType dataType) {
+      DataType dataType,
+      TftForward javaForward) {
     this.config = config;
     this.front = front;
     this.encoderGrns = encoderGrns;
@@ -101,6 +112,23 @@ public final class TftGraph {
     this.lstmDropout = lstmDropout;
     this.dropoutSites = dropoutSites;
     this.dataType = dataType;
+    this.javaForward = javaForward;
+    this.javaInference = javaInference();
+  }
+
+  private static boolean javaInference() {
+    String path = System.getProperty(INFERENCE_PROPERTY, "java");
+    return switch (path) {
+      case "java" -> true;
+      case "samediff" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "-D"
+                  + INFERENCE_PROPERTY
+                  + "="
+                  + path
+                  + " is not an inference path: use java (the default) or samediff");
+    };
   }
 
   public static TftGraph build(TftConfig config) {
@@ -211,6 +239,16 @@ public final class TftGraph {
 
     List<GraphContext.DropoutSite> sites = new ArrayList<>(g.dropoutSites());
     sites.addAll(gb.dropoutSites());
+    // the same model in plain ND4J ops for inference, over the same arrays
+    PerVariableGrns staticGrns =
+        PerVariableGrns.sharing(
+            g,
+            "static_vsn/var_grn",
+            config.staticVariables(),
+            (int) dc,
+            (int) Math.min(dc, h),
+            (int) h);
+    TftForward javaForward = new TftForward(config, staticGrns, encSel.grns(), decSel.grns(), lstm);
     return new TftGraph(
         config,
         front,
@@ -220,7 +258,8 @@ public final class TftGraph {
         back,
         lstmDropout,
         List.copyOf(sites),
-        dt);
+        dt,
+        javaForward);
   }
 
   private static SDVariable timeConcat(
@@ -279,9 +318,36 @@ public final class TftGraph {
 
   /**
    * Runs the model on {@code feeds} (inputs, dropout masks and, for the loss, targets) and returns
-   * the named outputs; the front graph's interpretability outputs can be asked for too.
+   * the named outputs; the front graph's interpretability outputs can be asked for too. Dropout
+   * masks left out are ones (inference; the Java pass then skips them). Outputs that {@link
+   * TftForward} computes (prediction, attention, selection weights, loss) come from it unless
+   * {@code -Dtft.inference=samediff}; any other name (a test's own loss in {@link #back()}, say)
+   * runs the graphs.
    */
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
+    if (javaInference && TftForward.OUTPUTS.containsAll(List.of(outputs))) {
+      return javaForward.output(this::parameter, feeds, List.of(outputs));
+    }
+    return sameDiffOutput(feeds, outputs);
+  }
+
+  /** The live array of parameter {@code name} (front graph, LSTM or back graph), or null. */
+  private INDArray parameter(String name) {
+    INDArray lstmParameter = lstm.parameters().get(name);
+    if (lstmParameter != null) {
+      return lstmParameter;
+    }
+    SameDiff sd = front.hasVariable(name) ? front : back;
+    SDVariable v = sd.hasVariable(name) ? sd.getVariable(name) : null;
+    return v == null ? null : v.getArr();
+  }
+
+  /**
+   * {@link #output} through the SameDiff graphs and the Java LSTM: the reference. Dropout masks
+   * missing from {@code feeds} are ones.
+   */
+  public Map<String, INDArray> sameDiffOutput(Map<String, INDArray> given, String... outputs) {
+    Map<String, INDArray> feeds = withOnesMasks(given);
     List<String> fromFront = new ArrayList<>(INFERENCE_HAND_OVER);
     List<String> fromBack = new ArrayList<>();
     for (String name : outputs) {
@@ -305,6 +371,21 @@ public final class TftGraph {
     result.putAll(
         back.output(backFeeds(feeds, frontOut, selected, pass), fromBack.toArray(new String[0])));
     return result;
+  }
+
+  /** {@code feeds} with a mask of ones for every dropout site it has no mask for. */
+  private Map<String, INDArray> withOnesMasks(Map<String, INDArray> feeds) {
+    Map<String, INDArray> f = null;
+    for (GraphContext.DropoutSite site : dropoutSites) {
+      if (!feeds.containsKey(site.name())) {
+        if (f == null) {
+          f = new HashMap<>(feeds);
+        }
+        int batch = (int) feeds.get(ENCODER_REAL).size(0);
+        f.put(site.name(), Nd4j.ones(dataType, site.shape(batch)));
+      }
+    }
+    return f == null ? feeds : f;
   }
 
   /**

@@ -1,0 +1,120 @@
+package org.tftflink.model.tft.graph.infer;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Operations on rows {@code [N, width]} shared by the Java forward blocks, each one ND4J op (or a
+ * few) over the whole batch: the same ops, in the same order, as the SameDiff blocks they mirror.
+ */
+final class Rows {
+  private static final double EPSILON = 1e-5;
+  // up to this many elements the layer norm is a Java loop over a copy: nine ND4J ops cost more
+  // than the arithmetic there (15% of a one-window forward pass)
+  private static final long JAVA_LAYER_NORM = 1 << 16;
+
+  private Rows() {}
+
+  /** {@code x · W + b} ({@code b} may be null), one GEMM into a fresh array. */
+  static INDArray dense(INDArray x, INDArray w, INDArray b) {
+    INDArray in = contiguous(x);
+    INDArray y = Nd4j.createUninitialized(in.dataType(), in.size(0), w.size(1));
+    Nd4j.gemm(in, w, y, false, false, 1.0, 0.0);
+    return b == null ? y : y.addiRowVector(b.reshape(1, w.size(1)));
+  }
+
+  /**
+   * Layer norm over the last dimension (in place for large arrays), with PyTorch's epsilon as in
+   * {@code GateAddNorm.layerNorm}: {@code (x - μ) / sqrt(σ² + ε) · gain + bias}.
+   */
+  static INDArray layerNorm(INDArray x, INDArray gain, INDArray bias) {
+    long width = x.size(1);
+    if (x.length() <= JAVA_LAYER_NORM) {
+      return javaLayerNorm(x, gain, bias);
+    }
+    x.subiColumnVector(x.mean(true, 1));
+    INDArray variance = x.mul(x).mean(true, 1);
+    x.diviColumnVector(Transforms.pow(variance.addi(EPSILON), 0.5, false));
+    return x.muliRowVector(gain.reshape(1, width)).addiRowVector(bias.reshape(1, width));
+  }
+
+  /** {@link #layerNorm} as a Java loop in double precision, written back into {@code x}. */
+  private static INDArray javaLayerNorm(INDArray x, INDArray gain, INDArray bias) {
+    int width = (int) x.size(1);
+    int rows = (int) x.size(0);
+    double[] v = wholeBuffer(x).data().asDouble();
+    double[] g = wholeBuffer(gain).data().asDouble();
+    double[] b = wholeBuffer(bias).data().asDouble();
+    for (int r = 0; r < rows; r++) {
+      int o = r * width;
+      double mean = 0;
+      for (int j = 0; j < width; j++) {
+        mean += v[o + j];
+      }
+      mean /= width;
+      double variance = 0;
+      for (int j = 0; j < width; j++) {
+        double d = v[o + j] - mean;
+        v[o + j] = d;
+        variance += d * d;
+      }
+      double inverseStd = 1 / Math.sqrt(variance / width + EPSILON);
+      for (int j = 0; j < width; j++) {
+        v[o + j] = v[o + j] * inverseStd * g[j] + b[j];
+      }
+    }
+    return Nd4j.create(v, x.shape(), DataType.DOUBLE).castTo(x.dataType());
+  }
+
+  /** Softmax over the last dimension of {@code x [N, width]} into a fresh array. */
+  static INDArray softmax(INDArray x) {
+    INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+    Nd4j.exec(new SoftMax(x, out, x.rank() - 1));
+    return out;
+  }
+
+  /** {@code x ∘ mask}, or x itself without a mask. */
+  static INDArray masked(INDArray x, INDArray mask) {
+    return mask == null ? x : x.mul(mask);
+  }
+
+  /**
+   * Adds the per-window row {@code perWindow [B, width]} to each of the window's rows of {@code
+   * rows [B*rowsPerWindow, width]}, in place.
+   */
+  static INDArray addPerWindow(INDArray rows, INDArray perWindow, long rowsPerWindow) {
+    if (rowsPerWindow == 1) {
+      return rows.addi(perWindow);
+    }
+    long width = rows.size(1);
+    INDArray r3 = rows.reshape(perWindow.size(0), rowsPerWindow, width);
+    Nd4j.exec(new BroadcastAddOp(r3, perWindow, r3, 0, 2));
+    return rows;
+  }
+
+  /** Rows of steps [from, total) of each window of {@code rows [B*total, width]}, contiguous. */
+  static INDArray steps(INDArray rows, long total, long from) {
+    long width = rows.size(1);
+    long batch = rows.size(0) / total;
+    return rows.reshape(batch, total, width)
+        .get(NDArrayIndex.all(), NDArrayIndex.interval(from, total), NDArrayIndex.all())
+        .dup('c')
+        .reshape(batch * (total - from), width);
+  }
+
+  /** {@code a} if its rows are laid out as a C-order matrix's (any offset), else a copy. */
+  static INDArray contiguous(INDArray a) {
+    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+  }
+
+  /** {@code a} if it is the whole of its buffer in C order, else a copy. */
+  private static INDArray wholeBuffer(INDArray a) {
+    return a.offset() == 0 && a.length() == a.data().length() ? contiguous(a) : a.dup('c');
+  }
+}
