@@ -143,7 +143,7 @@ public final class OnlineLearner<M> {
     if (st.config.enableValidation() && st.holdout.size() == 0) {
       return Optional.empty(); // nothing to gate with yet
     }
-    int clean = st.window.since(st.trainedSeq).size();
+    int clean = st.window.countSince(st.trainedSeq);
     double share = (double) st.suspectFresh / (clean + st.suspectFresh);
     if (share > st.config.maxSuspectShare()) {
       rejectPoisoned(reason, clean, share);
@@ -225,7 +225,7 @@ public final class OnlineLearner<M> {
 
   private String dueReason() {
     // suspect samples count: a stream gone bad leads to an update the gate rejects, on the record
-    long fresh = st.window.since(st.trainedSeq).size() + st.suspectFresh;
+    long fresh = st.window.countSince(st.trainedSeq) + st.suspectFresh;
     boolean inHours =
         st.config.updateHours().isEmpty()
             || st.config.updateHours().contains(st.hourOfDay(st.clockMs));

@@ -197,7 +197,7 @@ public final class ShardLearner {
     if (trigger == null || before != null || !owed.isEmpty()) {
       return false;
     }
-    int fresh = window.since(trainedSeq).size();
+    int fresh = window.countSince(trainedSeq);
     return trigger.equals(COMMAND) ? fresh >= 1 : fresh >= config.onlineBatchSize();
   }
 
@@ -247,7 +247,7 @@ public final class ShardLearner {
       throw new IllegalStateException(
           "shard round at " + roundMs + " polled while another is in flight: owe it instead");
     }
-    if (window.since(trainedSeq).isEmpty()) {
+    if (window.countSince(trainedSeq) == 0) {
       owed.remove(roundMs);
       return Optional.empty();
     }

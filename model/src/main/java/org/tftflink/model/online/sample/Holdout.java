@@ -23,6 +23,9 @@ public final class Holdout {
   private final int maxSamples;
   private final long spanMs;
   private final Deque<MaturedSample> samples = new ArrayDeque<>();
+  // no kept sample has an origin before this (exact after a scan; MIN_VALUE: unknown), so evict
+  // scans only when one can have expired, not on every observed sample
+  private long oldestOriginBound = Long.MIN_VALUE;
 
   public Holdout(double share, int blockMinutes, int maxSamples, double windowHours) {
     this.blockMs = blockMinutes * 60_000L;
@@ -39,6 +42,7 @@ public final class Holdout {
 
   public void add(MaturedSample s) {
     samples.addLast(s);
+    oldestOriginBound = Math.min(oldestOriginBound, s.originMs());
     while (samples.size() > maxSamples) {
       samples.removeFirst();
     }
@@ -46,7 +50,15 @@ public final class Holdout {
 
   public void evict(long nowMs) {
     long oldest = nowMs - spanMs;
+    if (oldest <= oldestOriginBound) {
+      return;
+    }
     samples.removeIf(s -> s.originMs() < oldest);
+    long min = Long.MAX_VALUE;
+    for (MaturedSample s : samples) {
+      min = Math.min(min, s.originMs());
+    }
+    oldestOriginBound = min;
   }
 
   public int size() {
@@ -76,6 +88,7 @@ public final class Holdout {
 
   public void read(DataInput in) throws IOException {
     samples.clear();
+    oldestOriginBound = Long.MIN_VALUE;
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
       samples.addLast(SampleCodec.read(in));

@@ -28,6 +28,13 @@ public final class SlidingWindow {
 
   /** Adds a sample (with its arrival number), dropping a random one when over the cap. */
   public void add(long seq, MaturedSample s, Rng rng) {
+    if (!entries.isEmpty() && seq <= entries.get(entries.size() - 1).seq()) {
+      throw new IllegalArgumentException(
+          "arrival numbers must increase: "
+              + seq
+              + " after "
+              + entries.get(entries.size() - 1).seq());
+    }
     entries.add(new Sequenced(seq, s));
     oldestOriginBound = Math.min(oldestOriginBound, s.originMs());
     if (entries.size() > maxSamples) {
@@ -60,13 +67,31 @@ public final class SlidingWindow {
 
   /** Samples that arrived after arrival number {@code seq}, in arrival order. */
   public List<Sequenced> since(long seq) {
-    List<Sequenced> out = new ArrayList<>();
-    for (Sequenced e : entries) {
-      if (e.seq() > seq) {
-        out.add(e);
+    return new ArrayList<>(entries.subList(firstAfter(seq), entries.size()));
+  }
+
+  /**
+   * How many samples arrived after arrival number {@code seq}, without copying them: the learner
+   * asks on every observed sample whether an update is due, and copying up to {@code
+   * window_max_samples} entries each time was a per-sample cost of the trainer.
+   */
+  public int countSince(long seq) {
+    return entries.size() - firstAfter(seq);
+  }
+
+  /** Index of the first entry with an arrival number above seq (entries are in arrival order). */
+  private int firstAfter(long seq) {
+    int lo = 0;
+    int hi = entries.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).seq() > seq) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
       }
     }
-    return out;
+    return lo;
   }
 
   public long bytes() {

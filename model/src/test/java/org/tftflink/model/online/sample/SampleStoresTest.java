@@ -126,6 +126,43 @@ class SampleStoresTest {
   }
 
   @Test
+  void countSinceShouldEqualTheSizeOfSinceAfterRandomDropsAndRefuseAnArrivalOutOfOrder() {
+    SlidingWindow w = new SlidingWindow(1000, 50);
+    Rng rng = new Rng(5);
+    for (int i = 1; i <= 400; i++) {
+      w.add(i * 3L, Samples.of("h" + (i % 7), i * HOUR, 10, 10, 1), rng);
+      for (long seq : new long[] {0, i * 3L - 4, i * 3L - 3, i * 3L - 1, i * 3L, 200, 1200}) {
+        assertThat(w.countSince(seq))
+            .as("since %d after %d", seq, i)
+            .isEqualTo(w.since(seq).size());
+      }
+    }
+    assertThat(w.since(1100)).extracting(Sequenced::seq).allMatch(seq -> seq > 1100).isSorted();
+    assertThatThrownBy(() -> w.add(1200, Samples.of("h", 0, 10, 10, 1), rng))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("arrival numbers must increase");
+  }
+
+  @Test
+  void holdoutEvictionShouldKeepWhatAFullScanKeepsWithOriginsOutOfOrder() {
+    Holdout h = new Holdout(0.5, 60, 1000, 2);
+    List<MaturedSample> kept = new ArrayList<>();
+    java.util.Random r = new java.util.Random(11);
+    long now = 0;
+    for (int i = 0; i < 600; i++) {
+      long origin = (i / 4) * HOUR / 4 - r.nextInt(3) * HOUR; // late ones among them
+      MaturedSample s = Samples.of("h" + i, origin, 10, 10, 1);
+      h.add(s);
+      kept.add(s);
+      now = Math.max(now, origin);
+      h.evict(now);
+      long oldest = now - 2 * HOUR;
+      kept.removeIf(k -> k.originMs() < oldest);
+      assertThat(h.size()).as("after %d", i).isEqualTo(kept.size());
+    }
+  }
+
+  @Test
   void storesShouldRoundTripThroughTheirBinaryForm() throws IOException {
     SlidingWindow w = new SlidingWindow(24, 10);
     ReplayBuffer r = new ReplayBuffer(5);
