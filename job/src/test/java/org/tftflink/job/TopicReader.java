@@ -16,6 +16,27 @@ final class TopicReader {
 
   private TopicReader() {}
 
+  /**
+   * Reads the topic to its end until it holds at least {@code atLeast} committed records (60 s at
+   * most): a producer's commitTransaction returns before the coordinator has written the commit
+   * markers, so a read right after it can still see the last stable offset before the records.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> readAtLeast(
+      String bootstrap, String topic, int atLeast) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<ConsumerRecord<byte[], byte[]>> out = readAll(bootstrap, topic);
+    while (out.size() < atLeast && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      out = readAll(bootstrap, topic);
+    }
+    return out;
+  }
+
   static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -8,6 +8,11 @@ public final class TopicReaderAccess {
 
   private TopicReaderAccess() {}
 
+  public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(
+      String bootstrap, String topic, int atLeast) {
+    return TopicReader.readAtLeast(bootstrap, topic, atLeast);
+  }
+
   public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
     return TopicReader.readAll(bootstrap, topic);
   }

@@ -50,7 +50,7 @@ class PublishCommandTest {
 
     assertThat(exit).isZero();
     List<ConsumerRecord<byte[], byte[]>> records =
-        TopicReaderAccess.readAll(bootstrap, "pub-models");
+        TopicReaderAccess.readAtLeast(bootstrap, "pub-models", 1);
     assertThat(records).hasSize(1);
     ModelData published = ModelDataSerializer.deserialize(records.get(0).value());
     assertThat(published.modelVersion()).isEqualTo(9);
@@ -83,7 +83,7 @@ class PublishCommandTest {
                 "serving.signing_key_file=" + keyFile));
 
     assertThat(exit).isZero();
-    byte[] message = TopicReaderAccess.readAll(bootstrap, "pubsig-models").get(0).value();
+    byte[] message = TopicReaderAccess.readAtLeast(bootstrap, "pubsig-models", 1).get(0).value();
     assertThat(org.tftflink.model.tft.envelope.ModelSignature.isSigned(message)).isTrue();
     byte[] envelope = org.tftflink.model.tft.envelope.ModelSignature.verified(message, key);
     assertThat(ModelDataSerializer.deserialize(envelope).modelVersion()).isEqualTo(1);
