@@ -104,13 +104,7 @@ class ClusterContractsTest {
     Path modelFile = Files.write(dir.resolve("initial-model.tft"), model);
     ModelPublisher.publish(bootstrap, names.models(), model);
     Settings settings =
-        Settings.defaults()
-            .with(Options.TOPIC_METRICS, names.metrics())
-            .with(Options.TOPIC_FORECASTS, names.forecasts())
-            .with(Options.TOPIC_DLQ, names.metricsDlq())
-            .with(Options.TOPIC_MODELS, names.models())
-            .with(Options.TOPIC_CONTROL, names.control())
-            .with(Options.TOPIC_MODEL_EVENTS, names.modelEvents())
+        LearningJobs.onTopics(names)
             .with(Options.ONLINE_INITIAL_MODEL, modelFile.toString())
             .with(Options.TRAINING_MODE, "sync")
             .with(Options.GROUP_ID, "contracts");

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.tftflink.model.online.config.OnlineConfig;
 import org.tftflink.model.online.federated.ShardLearner;
 import org.tftflink.model.online.federated.ShardMessage;
 import org.tftflink.model.online.federated.ShardUpdate;
@@ -20,21 +18,7 @@ import org.tftflink.model.tft.TrainingSample;
  * samples only (never the hold-out), and the aggregator's learner gates a candidate trained
  * elsewhere like any update.
  */
-class FederatedLearningTest {
-  private static final int TRAIN_END = 200;
-  private static final long ROUND = 7_200_000L;
-  private final LinearArOps ops = new LinearArOps();
-  private final double[] y = SyntheticStream.levelShift(5, 700, 400, 10, 16);
-  private final LinearAr frozen = SyntheticStream.trainFrozen(ops, y, TRAIN_END);
-  private final OnlineConfig config =
-      SyntheticStream.testConfig(Map.of("holdout_share", "0.25", "holdout_block_minutes", "120"));
-
-  private MaturedSample sample(String host, int origin) {
-    double[][] served = ops.predict(frozen, List.of(SyntheticStream.window(y, origin)))[0];
-    return new MaturedSample(
-        host, origin * SyntheticStream.STEP_MS, SyntheticStream.sample(y, origin), served, 1);
-  }
-
+class FederatedLearningTest extends FederatedFixture {
   @Test
   void shouldTrainEachRoundOnItsNewTrainingSamplesOnlyNeverTheHoldout() {
     ShardLearner shard = new ShardLearner(config, LinearArOps.QUANTILES, 1);

@@ -25,21 +25,7 @@ import org.tftflink.model.tft.envelope.OptimizerState;
  * meanwhile keeps, so a restore redoes it), rounds that update-now or a drift start early, the
  * shard's own Adam moments across rounds, and the format-1 snapshot of builds before these.
  */
-class ShardRoundsTest {
-  private static final int TRAIN_END = 200;
-  private static final long ROUND = 7_200_000L;
-  private final LinearArOps ops = new LinearArOps();
-  private final double[] y = SyntheticStream.levelShift(5, 700, 400, 10, 16);
-  private final LinearAr frozen = SyntheticStream.trainFrozen(ops, y, TRAIN_END);
-  private final OnlineConfig config =
-      SyntheticStream.testConfig(Map.of("holdout_share", "0.25", "holdout_block_minutes", "120"));
-
-  private MaturedSample sample(String host, int origin) {
-    double[][] served = ops.predict(frozen, List.of(SyntheticStream.window(y, origin)))[0];
-    return new MaturedSample(
-        host, origin * SyntheticStream.STEP_MS, SyntheticStream.sample(y, origin), served, 1);
-  }
-
+class ShardRoundsTest extends FederatedFixture {
   private ShardLearner fed(OnlineConfig c, int from, int to) {
     ShardLearner shard = new ShardLearner(c, LinearArOps.QUANTILES, 0);
     for (int o = from; o < to; o++) {

@@ -2,7 +2,6 @@ package org.tftflink.operators.online;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,12 +181,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
 
   /** Rounds that were training (or waiting) at the checkpoint: their timers again, to redo them. */
   private void redoOwedRounds() throws Exception {
-    List<Integer> keys = new ArrayList<>();
-    try (var stream =
-        getKeyedStateBackend().<VoidNamespace>getKeys(SHARD_STATE, VoidNamespace.INSTANCE)) {
-      stream.forEach(k -> keys.add((Integer) k));
-    }
-    for (int key : keys) {
+    for (int key : TrainerShards.withState(getKeyedStateBackend(), SHARD_STATE)) {
       setCurrentKey(key);
       for (long roundMs : learner().owedRounds()) {
         LOG.info(
@@ -259,11 +253,7 @@ public class ShardTrainer extends AbstractStreamOperator<byte[]>
       return;
     }
     long at = rounds.currentWatermark() + 1;
-    List<Integer> keys = new ArrayList<>();
-    try (var stream =
-        getKeyedStateBackend().<VoidNamespace>getKeys(SHARD_STATE, VoidNamespace.INSTANCE)) {
-      stream.forEach(k -> keys.add((Integer) k));
-    }
+    List<Integer> keys = TrainerShards.withState(getKeyedStateBackend(), SHARD_STATE);
     for (int key : learners.keySet()) {
       if (!keys.contains(key)) {
         keys.add(key); // no snapshot yet

@@ -1,6 +1,5 @@
 package org.tftflink.operators.online;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -147,12 +145,7 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
 
   /** The timeline rule: every restored shard bumps its epoch and publishes what it serves again. */
   private void republishUnderNewEpochs() throws Exception {
-    List<Integer> keys = new ArrayList<>();
-    try (var stream =
-        getKeyedStateBackend().<VoidNamespace>getKeys(EPOCH_STATE, VoidNamespace.INSTANCE)) {
-      stream.forEach(k -> keys.add((Integer) k));
-    }
-    for (int key : keys) {
+    for (int key : TrainerShards.withState(getKeyedStateBackend(), EPOCH_STATE)) {
       setCurrentKey(key);
       Shard s = shard(0);
       s.epoch++;

@@ -1,6 +1,11 @@
 package org.tftflink.operators.online;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.tftflink.model.online.MaturedSample;
 
 /**
@@ -36,5 +41,16 @@ public final class TrainerShards {
   /** Keys every command to {@link #COMMANDS}. */
   public static KeySelector<String, Integer> commands() {
     return c -> COMMANDS;
+  }
+
+  /**
+   * The shards whose keyed {@code state} this subtask holds (after a restore: the restored ones).
+   */
+  static List<Integer> withState(KeyedStateBackend<?> backend, String state) throws Exception {
+    List<Integer> keys = new ArrayList<>();
+    try (Stream<?> stream = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+      stream.forEach(k -> keys.add((Integer) k));
+    }
+    return keys;
   }
 }

@@ -1,6 +1,6 @@
 package org.tftflink.model.online.canary;
 
-import java.nio.charset.StandardCharsets;
+import org.tftflink.model.online.sample.StableHash;
 
 /**
  * Which hosts a canary serves: those whose stable hash of the host id falls below the canary share.
@@ -15,17 +15,7 @@ public final class CanaryHosts {
 
   /** The host's position in [0, 1). */
   public static double bucket(String host) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : host.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 30;
-    h *= 0xbf58476d1ce4e5b9L;
-    h ^= h >>> 27;
-    h *= 0x94d049bb133111ebL;
-    h ^= h >>> 31;
-    return (h >>> 11) * 0x1.0p-53;
+    return StableHash.unit(StableHash.fnv1a(host));
   }
 
   /** Whether {@code host} is in a canary of {@code share} (0: nobody, 1: everybody). */

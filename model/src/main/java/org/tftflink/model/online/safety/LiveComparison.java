@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tftflink.model.online.MaturedSample;
 import org.tftflink.model.online.sample.SampleCodec;
+import org.tftflink.model.online.sample.StableHash;
 
 /**
  * Two models scored on the same live samples after they matured: a shadow candidate against the
@@ -71,21 +72,9 @@ public final class LiveComparison {
     return true;
   }
 
-  /** The sample's place in [0, 1): FNV-1a of host and origin, mixed by SplitMix64's finalizer. */
+  /** The sample's place in [0, 1): the stable hash of its host, extended by its origin. */
   static double position(MaturedSample s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < s.host().length(); i++) {
-      h ^= s.host().charAt(i);
-      h *= 0x100000001b3L;
-    }
-    h ^= s.originMs();
-    h *= 0x100000001b3L;
-    h ^= h >>> 30;
-    h *= 0xbf58476d1ce4e5b9L;
-    h ^= h >>> 27;
-    h *= 0x94d049bb133111ebL;
-    h ^= h >>> 31;
-    return (h >>> 11) * 0x1.0p-53;
+    return StableHash.unit((StableHash.fnv1a(s.host()) ^ s.originMs()) * 0x100000001b3L);
   }
 
   /** Whether it has taken its limit: its pending samples are the last it scores. */
