@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -250,6 +252,96 @@ class OnlineTrainerRolloutTest {
     assertThat(decision().at("/details/canary_samples").asLong())
         .isGreaterThan(countCanarySamplesAfter(t + 5));
     assertThat(last().epoch()).isEqualTo(before.epoch() + 1);
+  }
+
+  /**
+   * Restores {@code snapshot}, taken at parallelism 1, on two subtasks; {@link #h} becomes the one
+   * that owns the learner's key (one shard: key 0) and the other must have nothing to publish.
+   */
+  private void rescaleToTwo(OperatorSubtaskState snapshot, Map<String, String> options)
+      throws Exception {
+    int owner = KeyGroupRangeAssignment.assignKeyToParallelOperator(0, 128, 2);
+    KeyedTwoInputStreamOperatorTestHarness<Integer, MaturedSample, String, byte[]> kept = null;
+    for (int i = 0; i < 2; i++) {
+      var sub =
+          TrainerHarness.harness(
+              TrainerHarness.trainer(options, true, false), "rocksdb", 128, 2, i);
+      sub.initializeState(
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, i));
+      sub.open();
+      if (i == owner) {
+        kept = sub;
+      } else {
+        assertThat(sub.extractOutputValues()).as("subtask without the learner's key").isEmpty();
+        assertThat(events(sub)).isEmpty();
+        sub.close();
+      }
+    }
+    h = kept;
+  }
+
+  @org.junit.jupiter.api.Test
+  void shouldKeepARunningCanaryAcrossARescaleFromOneToTwoAndStillDecideIt() throws Exception {
+    open(canary(), "rocksdb");
+    long t = feedUntilPromoted(10);
+    for (long u = t + 1; u <= t + 4; u++) {
+      feedCanaryStep(u, 1, 2, 12.0);
+    }
+    assertThat(decisions()).isZero();
+    ServingPlan before = last();
+    OperatorSubtaskState snapshot = h.snapshot(1, 1);
+    h.close();
+
+    rescaleToTwo(snapshot, canary());
+
+    assertThat(plans())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.hasCanary()).isTrue();
+              assertThat(p.epoch()).isEqualTo(before.epoch() + 1);
+              assertThat(p.canary().version()).isEqualTo(2);
+              assertThat(p.stable().version()).isEqualTo(1);
+              assertThat(p.canaryShare()).isEqualTo(SHARE);
+            });
+    for (long u = t + 5; u < t + 60 && decisions() == 0; u++) {
+      feedCanaryStep(u, 1, 2, 12.0);
+    }
+    assertThat(decision().at("/details/decision").asText()).isEqualTo("roll_back");
+    assertThat(decision().at("/details/canary_samples").asLong())
+        .as("the samples scored before the rescale count too")
+        .isGreaterThan(countCanarySamplesAfter(t + 5));
+    ServingPlan back = plans().get(1); // the next update may start another canary after it
+    assertThat(back.hasCanary()).isFalse();
+    assertThat(back.stable().members().get(0).restoredFrom()).isEqualTo(1);
+    assertThat(back.epoch()).isEqualTo(before.epoch() + 1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void shouldRepublishTheEnsembleWithItsWeightsAfterARescaleFromOneToTwo() throws Exception {
+    Map<String, String> o = TrainerHarness.quick();
+    o.put("strategy", "ensemble");
+    o.put("ensemble_size", "2");
+    open(o, "rocksdb");
+    for (long t = 10; t < 120 && count(events(h), LearningEvent.PROMOTED) < 2; t++) {
+      feedStep(t);
+    }
+    assertThat(count(events(h), LearningEvent.PROMOTED)).isGreaterThanOrEqualTo(2);
+    ServingPlan before = last();
+    OperatorSubtaskState snapshot = h.snapshot(1, 1);
+    h.close();
+
+    rescaleToTwo(snapshot, o);
+
+    ServingPlan after = plans().get(0);
+    assertThat(plans()).hasSize(1);
+    assertThat(after.epoch()).isEqualTo(before.epoch() + 1);
+    assertThat(after.version()).isEqualTo(before.version());
+    assertThat(after.stable().members())
+        .extracting(ModelData::modelVersion)
+        .containsExactlyElementsOf(
+            before.stable().members().stream().map(ModelData::modelVersion).toList());
+    assertThat(after.stable().weights()).containsExactly(before.stable().weights());
   }
 
   /** Canary-host samples fed from step {@code from} on that the decision could have counted. */
