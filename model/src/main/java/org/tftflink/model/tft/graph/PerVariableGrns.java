@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
 
 /**
  * The per-variable GRNs of a variable selection network and the selection-weighted sum of their
@@ -245,7 +246,10 @@ public final class PerVariableGrns {
         || a.size(1) != n
         || a.size(2) != width
         || a.size(0) != variables) {
-      a = Nd4j.createUninitialized(like.dataType(), variables, n, width);
+      // kept across passes: outside of a forward pass's workspace (ForwardWorkspace)
+      a =
+          ForwardWorkspace.outside(
+              () -> Nd4j.createUninitialized(like.dataType(), variables, n, width));
       s.put(role, a);
     }
     return a;

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
 import org.tftflink.model.tft.graph.infer.TftForward;
 
 /**
@@ -326,7 +327,8 @@ public final class TftGraph {
    */
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
     if (javaInference && TftForward.OUTPUTS.containsAll(List.of(outputs))) {
-      return javaForward.output(this::parameter, feeds, List.of(outputs));
+      return ForwardWorkspace.run(
+          () -> javaForward.output(this::parameter, feeds, List.of(outputs)));
     }
     return sameDiffOutput(feeds, outputs);
   }

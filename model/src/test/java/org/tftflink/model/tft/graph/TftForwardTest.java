@@ -107,6 +107,33 @@ class TftForwardTest {
   }
 
   @Test
+  void shouldKeepOutputsAndCachesValidAcrossWorkspacePassesOfOtherSizes() {
+    TftConfig config = TestWindows.tinyConfig().toBuilder().lstmLayers(2).build();
+    TftModel model = randomised(config, 21);
+    Samples small = batch(model, 3, 7);
+    Samples large = batch(model, 30, 8);
+    Map<String, INDArray> first = model.graph().output(small.encoded().feeds(), OUTPUTS);
+    Map<String, INDArray> kept = new java.util.HashMap<>();
+    first.forEach((name, value) -> kept.put(name, value.dup()));
+    assertThat(first.values()).allMatch(v -> !v.isAttached());
+
+    // the same pass again reuses the caches the first one made (scratch arrays, the causal mask)
+    // while its own arrays fill the workspace: equal outputs, so no cache lives in the workspace
+    Map<String, INDArray> again = model.graph().output(small.encoded().feeds(), OUTPUTS);
+    // larger passes grow the workspace; the first outputs stay as they were
+    model.graph().output(large.encoded().feeds(), OUTPUTS);
+    model.graph().output(large.encoded().feeds(), OUTPUTS);
+    for (String name : OUTPUTS) {
+      assertThat(maxAbsDifference(again.get(name), kept.get(name))).as(name).isZero();
+      assertThat(maxAbsDifference(first.get(name), kept.get(name))).as(name).isZero();
+    }
+    // and the caches serve the graphs and training
+    assertSamePaths(model, large, true, DOUBLE_TOLERANCE);
+    new TftTrainer(model, 0.05).step(small.samples());
+    assertSamePaths(model, small, false, DOUBLE_TOLERANCE);
+  }
+
+  @Test
   void shouldComputeOnlySelectionWeightsWhenNothingAfterLstmIsAsked() {
     TftConfig config = TestWindows.tinyConfig();
     TftModel model = randomised(config, 17);

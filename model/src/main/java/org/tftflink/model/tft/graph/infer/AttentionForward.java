@@ -68,7 +68,11 @@ final class AttentionForward {
         values[i * total + j] = -1e9;
       }
     }
-    m = Nd4j.create(values, new long[] {horizon, total}, DataType.DOUBLE).castTo(like.dataType());
+    m =
+        ForwardWorkspace.outside(
+            () ->
+                Nd4j.create(values, new long[] {horizon, total}, DataType.DOUBLE)
+                    .castTo(like.dataType()));
     mask = m;
     return m;
   }
