@@ -328,6 +328,7 @@ public final class TftGraph {
   public Map<String, INDArray> output(Map<String, INDArray> feeds, String... outputs) {
     if (javaInference && TftForward.OUTPUTS.containsAll(List.of(outputs))) {
       return ForwardWorkspace.run(
+          feeds.get(ENCODER_REAL).size(0),
           () -> javaForward.output(this::parameter, feeds, List.of(outputs)));
     }
     return sameDiffOutput(feeds, outputs);

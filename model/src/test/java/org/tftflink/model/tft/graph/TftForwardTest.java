@@ -20,6 +20,7 @@ import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.data.EncodedBatch;
 import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
 import org.tftflink.model.tft.graph.infer.TftForward;
 import org.tftflink.model.tft.train.TftTrainer;
 
@@ -127,6 +128,15 @@ class TftForwardTest {
       assertThat(maxAbsDifference(again.get(name), kept.get(name))).as(name).isZero();
       assertThat(maxAbsDifference(first.get(name), kept.get(name))).as(name).isZero();
     }
+    // a pass larger than the workspace's limit allocates as before and leaves the block as it was
+    long held =
+        Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread("tft-forward").getCurrentSize();
+    assertThat(held).isPositive();
+    assertSamePaths(
+        model, batch(model, (int) ForwardWorkspace.MAX_BATCH + 1, 9), false, DOUBLE_TOLERANCE);
+    assertThat(
+            Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread("tft-forward").getCurrentSize())
+        .isEqualTo(held);
     // and the caches serve the graphs and training
     assertSamePaths(model, large, true, DOUBLE_TOLERANCE);
     new TftTrainer(model, 0.05).step(small.samples());
