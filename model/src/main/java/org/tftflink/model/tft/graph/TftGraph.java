@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
+import org.tftflink.model.tft.graph.infer.TftBackward;
 import org.tftflink.model.tft.graph.infer.TftForward;
 
 /**
@@ -78,6 +79,13 @@ public final class TftGraph {
    */
   public static final String INFERENCE_PROPERTY = "tft.inference";
 
+  /**
+   * System property choosing how {@link #backward} differentiates the training loss {@link #LOSS}:
+   * {@code java} (default) for {@link TftBackward} after the LSTM, {@code samediff} for the graph's
+   * gradient function (the reference; any other loss always uses it).
+   */
+  public static final String TRAINING_PROPERTY = "tft.training";
+
   private final TftConfig config;
   private final SameDiff front;
   private final PerVariableGrns encoderGrns;
@@ -89,6 +97,8 @@ public final class TftGraph {
   private final DataType dataType;
   private final TftForward javaForward;
   private final boolean javaInference;
+  private final TftBackward javaBackward;
+  private final boolean javaTraining;
 
   /** Loss value and the gradient of every parameter (front, LSTM and back) by name. */
   public record Backward(double loss, Map<String, INDArray> gradients) {}
@@ -114,21 +124,25 @@ public final class TftGraph {
     this.dropoutSites = dropoutSites;
     this.dataType = dataType;
     this.javaForward = javaForward;
-    this.javaInference = javaInference();
+    this.javaInference = javaPath(INFERENCE_PROPERTY, "an inference");
+    this.javaBackward = new TftBackward(config);
+    this.javaTraining = javaPath(TRAINING_PROPERTY, "a training");
   }
 
-  private static boolean javaInference() {
-    String path = System.getProperty(INFERENCE_PROPERTY, "java");
+  private static boolean javaPath(String property, String what) {
+    String path = System.getProperty(property, "java");
     return switch (path) {
       case "java" -> true;
       case "samediff" -> false;
       default ->
           throw new IllegalArgumentException(
               "-D"
-                  + INFERENCE_PROPERTY
+                  + property
                   + "="
                   + path
-                  + " is not an inference path: use java (the default) or samediff");
+                  + " is not "
+                  + what
+                  + " path: use java (the default) or samediff");
     };
   }
 
@@ -397,6 +411,14 @@ public final class TftGraph {
    * and its three inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
    */
   public Backward backward(Map<String, INDArray> feeds, String lossName) {
+    return backward(feeds, lossName, javaTraining);
+  }
+
+  /**
+   * {@link #backward} with the decoder's gradients from {@link TftBackward} ({@code java}, for
+   * {@link #LOSS} only) or from the back graph's gradient function.
+   */
+  Backward backward(Map<String, INDArray> feeds, String lossName, boolean java) {
     if (!back.getLossVariables().equals(List.of(lossName))) {
       // SameDiff differentiates the graph's loss variables, whatever output is asked for
       throw new IllegalArgumentException(
@@ -412,12 +434,29 @@ public final class TftGraph {
     Selection selection = select(feeds, frontOut, true);
     LstmEncoderDecoder.Pass pass = lstm.forward(selection.selected(), h0, c0, true);
 
-    List<String> backWanted = new ArrayList<>(parameterNames(back));
-    backWanted.addAll(List.of(LSTM_OUTPUT, SELECTED_INPUT, ENRICHMENT_INPUT));
-    var backResult =
-        back.calculateGradientsAndOutputs(
-            backFeeds(feeds, frontOut, selection.selected(), pass), List.of(lossName), backWanted);
-    Map<String, INDArray> backGrads = backResult.getGradients();
+    Map<String, INDArray> backFeeds = backFeeds(feeds, frontOut, selection.selected(), pass);
+    Map<String, INDArray> backGrads;
+    double loss;
+    if (java && LOSS.equals(lossName)) {
+      TftBackward.Decoder d =
+          javaBackward.decoder(
+              this::parameter,
+              feeds,
+              backFeeds.get(LSTM_OUTPUT),
+              selection.selected(),
+              frontOut.get(CONTEXT_ENRICHMENT));
+      backGrads = new HashMap<>(d.gradients());
+      backGrads.put(LSTM_OUTPUT, d.lstmOutput());
+      backGrads.put(SELECTED_INPUT, d.selected());
+      backGrads.put(ENRICHMENT_INPUT, d.enrichmentContext());
+      loss = d.loss();
+    } else {
+      List<String> backWanted = new ArrayList<>(parameterNames(back));
+      backWanted.addAll(List.of(LSTM_OUTPUT, SELECTED_INPUT, ENRICHMENT_INPUT));
+      var backResult = back.calculateGradientsAndOutputs(backFeeds, List.of(lossName), backWanted);
+      backGrads = backResult.getGradients();
+      loss = backResult.getOutputs().get(lossName).getDouble(0);
+    }
     INDArray dLstm = backGrads.get(LSTM_OUTPUT);
     if (lstmDropout != null) {
       dLstm = dLstm.mul(feeds.get(lstmDropout));
@@ -457,7 +496,7 @@ public final class TftGraph {
                           : backGrads.get(name);
       all.put(name, grad);
     }
-    return new Backward(backResult.getOutputs().get(lossName).getDouble(0), all);
+    return new Backward(loss, all);
   }
 
   private Map<String, INDArray> backFeeds(

@@ -35,4 +35,53 @@ final class GateAddNormForward {
             .addi(residual);
     return Rows.layerNorm(sum, p.get(scope + "/norm/gain"), p.get(scope + "/norm/bias"));
   }
+
+  /** What {@link #backward} needs of a {@link #train} pass; {@link #output} is the block's. */
+  record Pass(INDArray dropped, INDArray mask, INDArray value, INDArray gate, Backprop.Norm norm) {
+    INDArray output() {
+      return norm.output();
+    }
+  }
+
+  /** The gradients of the block's two inputs. */
+  record Inputs(INDArray x, INDArray residual) {}
+
+  /** {@link #forward}, keeping the activations of the backward pass. */
+  Pass train(Parameters p, INDArray x, INDArray residual) {
+    String glu = scope + "/glu";
+    INDArray mask = dropout ? p.mask(glu) : null;
+    INDArray dropped = Rows.masked(x, mask);
+    INDArray gate =
+        Transforms.sigmoid(
+            Rows.dense(dropped, p.get(glu + "/gate/W"), p.get(glu + "/gate/b")), false);
+    INDArray value = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
+    INDArray sum = value.mul(gate).addi(residual);
+    return new Pass(
+        dropped,
+        mask,
+        value,
+        gate,
+        Backprop.layerNorm(sum, p.get(scope + "/norm/gain"), p.get(scope + "/norm/bias")));
+  }
+
+  /**
+   * Back through the layer norm, the residual add and the GLU {@code value ∘ σ(gate)}: {@code
+   * dValue = d ∘ σ}, {@code dGate = d ∘ value ∘ σ (1 - σ)}, then the dropout mask.
+   */
+  Inputs backward(Parameters p, Gradients g, Pass pass, INDArray dOut) {
+    String glu = scope + "/glu";
+    INDArray dSum =
+        Backprop.layerNorm(g, scope + "/norm", p.get(scope + "/norm/gain"), pass.norm(), dOut);
+    INDArray dValue = dSum.mul(pass.gate());
+    INDArray dGate = pass.gate().rsub(1.0).muli(pass.gate()).muli(pass.value()).muli(dSum);
+    INDArray dx =
+        Backprop.dense(g, glu + "/value", pass.dropped(), p.get(glu + "/value/W"), true, dValue)
+            .addi(
+                Backprop.dense(
+                    g, glu + "/gate", pass.dropped(), p.get(glu + "/gate/W"), true, dGate));
+    if (pass.mask() != null) {
+      dx.muli(pass.mask());
+    }
+    return new Inputs(dx, dSum);
+  }
 }

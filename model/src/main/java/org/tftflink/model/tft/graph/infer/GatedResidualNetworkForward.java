@@ -43,4 +43,53 @@ final class GatedResidualNetworkForward {
     h = Rows.dense(h, p.get(scope + "/fc2/W"), p.get(scope + "/fc2/b"));
     return gateNorm.forward(p, h, residual);
   }
+
+  /** What {@link #backward} needs of a {@link #train} pass. */
+  record Pass(INDArray x, INDArray c, INDArray elu, GateAddNormForward.Pass gateNorm) {
+    INDArray output() {
+      return gateNorm.output();
+    }
+  }
+
+  /** The gradients of the input rows and of the context (null without one). */
+  record Inputs(INDArray x, INDArray c) {}
+
+  /** {@link #forward}, keeping the activations of the backward pass. */
+  Pass train(Parameters p, INDArray x, INDArray c) {
+    INDArray residual =
+        skip ? Rows.dense(x, p.get(scope + "/skip/W"), p.get(scope + "/skip/b")) : x;
+    INDArray h = Rows.dense(x, p.get(scope + "/fc1/W"), p.get(scope + "/fc1/b"));
+    if (context) {
+      Rows.addPerWindow(h, Rows.dense(c, p.get(scope + "/context/W"), null), rowsPerWindow);
+    }
+    Transforms.elu(h, false);
+    INDArray e = h;
+    h = Rows.dense(e, p.get(scope + "/fc2/W"), p.get(scope + "/fc2/b"));
+    return new Pass(x, c, e, gateNorm.train(p, h, residual));
+  }
+
+  /** Back through gate-add-norm, fc2, ELU, the context, fc1 and the skip. */
+  Inputs backward(Parameters p, Gradients g, Pass pass, INDArray dOut) {
+    GateAddNormForward.Inputs d = gateNorm.backward(p, g, pass.gateNorm(), dOut);
+    INDArray dh =
+        Backprop.eluBackward(
+            Backprop.dense(g, scope + "/fc2", pass.elu(), p.get(scope + "/fc2/W"), true, d.x()),
+            pass.elu());
+    INDArray dc = null;
+    if (context) {
+      INDArray dContext = Backprop.windowSums(dh, rowsPerWindow);
+      dc =
+          Backprop.dense(
+              g, scope + "/context", pass.c(), p.get(scope + "/context/W"), false, dContext);
+    }
+    INDArray dx = Backprop.dense(g, scope + "/fc1", pass.x(), p.get(scope + "/fc1/W"), true, dh);
+    if (skip) {
+      dx.addi(
+          Backprop.dense(
+              g, scope + "/skip", pass.x(), p.get(scope + "/skip/W"), true, d.residual()));
+    } else {
+      dx.addi(d.residual());
+    }
+    return new Inputs(dx, dc);
+  }
 }

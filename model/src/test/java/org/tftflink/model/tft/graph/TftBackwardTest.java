@@ -1,0 +1,118 @@
+package org.tftflink.model.tft.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.tft.TestWindows;
+import org.tftflink.model.tft.TftConfig;
+import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.TftWindow;
+import org.tftflink.model.tft.data.EncodedBatch;
+import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.graph.infer.TftBackward;
+
+/**
+ * The training step's Java backward pass ({@link TftBackward}, what {@link TftGraph#backward} runs
+ * for the loss) against the SameDiff graphs' gradient functions (the reference, whose whole-model
+ * gradient {@link WholeModelGradientTest} checks numerically): the loss and every parameter's
+ * gradient, in double, with random weights, drawn dropout masks, missing values and unobserved
+ * targets.
+ */
+class TftBackwardTest {
+  private static final double DOUBLE_TOLERANCE = 1e-9;
+
+  @AfterEach
+  void restoreDefaults() {
+    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+  }
+
+  @Test
+  void shouldEqualGraphGradientsWhenTinyModelWithDrawnDropoutMasks() {
+    TftConfig config = TestWindows.tinyConfig().toBuilder().lstmLayers(2).build();
+    TftModel model = randomised(config, 31);
+    assertSameGradients(model, feeds(model, 5, 1, true));
+  }
+
+  @Test
+  void shouldEqualGraphGradientsWhenWithoutDropoutAndStaticCategoricals() {
+    TftConfig config =
+        TestWindows.tinyConfig().toBuilder().dropout(0).staticCategoricals(2).build();
+    TftModel model = randomised(config, 32);
+    assertSameGradients(model, feeds(model, 4, 2, false));
+  }
+
+  @Test
+  void shouldEqualGraphGradientsWhenReferenceConfigInDouble() {
+    TftConfig config = TftConfig.reference().toBuilder().dataType("DOUBLE").build();
+    TftModel model = randomised(config, 33);
+    assertSameGradients(model, feeds(model, 3, 3, true));
+  }
+
+  private static void assertSameGradients(TftModel model, Map<String, INDArray> feeds) {
+    TftGraph.Backward java = model.graph().backward(feeds, TftGraph.LOSS, true);
+    TftGraph.Backward graph = model.graph().backward(feeds, TftGraph.LOSS, false);
+
+    assertThat(java.loss()).isCloseTo(graph.loss(), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(java.gradients()).containsOnlyKeys(graph.gradients().keySet());
+    assertThat(java.gradients()).doesNotContainValue(null);
+    List<String> differing = new ArrayList<>();
+    double worst = 0;
+    for (String name : graph.gradients().keySet()) {
+      INDArray a = java.gradients().get(name);
+      INDArray e = graph.gradients().get(name);
+      assertThat(a.shape()).as(name + " shape").isEqualTo(e.shape());
+      double scale = Math.max(e.amaxNumber().doubleValue(), 1e-12);
+      double diff = a.sub(e).amaxNumber().doubleValue() / scale;
+      worst = Math.max(worst, diff);
+      if (!(diff <= DOUBLE_TOLERANCE)) {
+        differing.add(name + ": " + diff);
+      }
+    }
+    System.out.printf("worst relative gradient difference %.2e%n", worst);
+    assertThat(differing).isEmpty();
+  }
+
+  private static Map<String, INDArray> feeds(TftModel model, int n, long seed, boolean dropout) {
+    TftConfig config = model.config();
+    Random r = new Random(seed);
+    List<TftWindow> windows = new ArrayList<>(TestWindows.windows(config, n, seed));
+    for (TftWindow w : windows) {
+      for (double[] row : w.observed()) {
+        for (int j = 0; j < row.length; j++) {
+          if (r.nextDouble() < 0.1) {
+            row[j] = Double.NaN;
+          }
+        }
+      }
+    }
+    List<double[]> futures = TestWindows.futures(config, n, seed + 100);
+    futures.get(0)[0] = Double.NaN;
+    EncodedBatch encoded = model.encoder().encode(windows, futures);
+    return model.withMasks(
+        encoded, dropout ? Nd4j.getRandomFactory().getNewRandomInstance(seed) : null);
+  }
+
+  /** A model whose every parameter (biases, gains and embeddings included) is random. */
+  private static TftModel randomised(TftConfig config, long seed) {
+    DataType dt = DataType.valueOf(config.dataType());
+    Nd4j.setDefaultDataTypes(dt, dt);
+    TftModel model = TftModel.create(config, FeatureScaler.identity(config));
+    Random r = new Random(seed);
+    for (INDArray p : model.parameters().values()) {
+      double[] values = new double[(int) p.length()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (r.nextDouble() - 0.5) * 0.8;
+      }
+      p.assign(Nd4j.create(values, p.shape(), DataType.DOUBLE).castTo(p.dataType()));
+    }
+    return model;
+  }
+}
