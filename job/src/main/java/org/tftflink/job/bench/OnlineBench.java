@@ -88,9 +88,17 @@ public final class OnlineBench {
     OnlineBenchRun.Result off;
     try (ChaosContext ctx = ChaosContext.start()) {
       OnlineBenchRun runner = new OnlineBenchRun(ctx, options, model);
-      // a short throw-away run first warms the JVM (Flink, Kafka and ND4J classes); learning on
-      // then runs before off, so that what warm-up is left, if any, understates the ratio
-      runner.run("online-warmup", false, events, MIN_BACKLOG, 0);
+      // a short throw-away run first warms the JVM (Flink, Kafka and ND4J classes, and the JIT):
+      // with learning on and one update, so that the learning path (samples to the trainer,
+      // observe, the learner's snapshot, training on its own thread, a new version served) is
+      // compiled before either measured run, as in a job that has been running for a while; warmed
+      // with learning off, the learning run compiled all of it during its drain (C2 took 18 of its
+      // 70 CPU seconds, JFR and per-thread CPU times, 2 December). Learning on then runs before
+      // off, so that what warm-up is left, if any, understates the ratio. The warm-up drains the
+      // whole backlog: after one of 70 steps C2 (one compiler thread on 2 cores) was still behind
+      // and compiled 1,221 methods (11 of 55 CPU seconds) during the learning run's drain against
+      // 106 during the learning-off drain after it (JFR, 2 December)
+      runner.run("online-warmup", true, events, options.backlogSteps(), 0, true);
       on = runner.run(true, events);
       off = runner.run(false, events);
     }

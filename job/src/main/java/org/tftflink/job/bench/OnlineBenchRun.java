@@ -9,8 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.tftflink.job.KafkaPipeline;
 import org.tftflink.job.chaos.ChaosCluster;
 import org.tftflink.job.chaos.ChaosContext;
@@ -22,6 +27,7 @@ import org.tftflink.job.replay.ReplayMessage;
 import org.tftflink.job.replay.Replayer;
 import org.tftflink.job.serving.ModelPublisher;
 import org.tftflink.model.online.LearningEvent;
+import org.tftflink.model.online.control.Command;
 
 /**
  * One run of the real job for {@code ./tft bench online} (the chaos suite's MiniCluster with
@@ -91,14 +97,23 @@ final class OnlineBenchRun {
         learning,
         events,
         options.backlogSteps(),
-        options.pacedSeconds());
+        options.pacedSeconds(),
+        false);
   }
 
   /**
    * @param backlog steps of the backlog (the first of {@code events})
    * @param paced paced steps after it (0: none)
+   * @param updateAfterDrain after the drain, ask the trainer for an update ({@code update-now} on
+   *     the control topic) and wait until one has finished (a warm-up of the training path)
    */
-  Result run(String name, boolean learning, List<ReplayMessage> events, int backlog, int paced)
+  Result run(
+      String name,
+      boolean learning,
+      List<ReplayMessage> events,
+      int backlog,
+      int paced,
+      boolean updateAfterDrain)
       throws Exception {
     int hosts = options.hosts();
     Topics.Names names = ctx.freshTopics(name);
@@ -176,6 +191,9 @@ final class OnlineBenchRun {
           String.format(
               "drained %,d events in %.1f s, %.1f s from the first forecast to the last",
               loaded, drain, steady));
+      if (updateAfterDrain) {
+        updateNow(names.control(), updates, name);
+      }
       long p0 = System.currentTimeMillis();
       new Replayer(ctx.bootstrap(), names.metrics(), 0, null)
           .replay(paced(events, backlog, paced, hosts, p0, sentAt));
@@ -209,6 +227,38 @@ final class OnlineBenchRun {
   }
 
   private static final long STEP = BenchWorkload.STEP_MILLIS;
+
+  /** Sends update-now to the trainer and waits (at most 5 minutes) until an update has finished. */
+  private void updateNow(String controlTopic, List<Update> updates, String name) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ctx.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName()))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  controlTopic, Command.UPDATE_NOW.getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    }
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+    while (true) {
+      synchronized (updates) {
+        if (!updates.isEmpty()) {
+          ctx.log(name, String.format("warm-up update finished: %s", updates.get(0)));
+          return;
+        }
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(name + ": no update finished within 5 minutes");
+      }
+      Thread.sleep(100);
+    }
+  }
 
   /**
    * The paced steps, one per wall second from {@code p0}: the iterator waits before the first event

@@ -1,11 +1,10 @@
 package org.tftflink.model.online;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import org.tftflink.model.online.safety.LiveComparison;
+import org.tftflink.model.online.sample.ByteSink;
 import org.tftflink.model.online.sample.Rng;
 import org.tftflink.model.online.version.VersionHistory;
 
@@ -24,9 +23,13 @@ final class LearnerSnapshot {
 
   private LearnerSnapshot() {}
 
-  static <M> byte[] write(LearnerState<M> st) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+  /**
+   * @param sizeHint the expected size in bytes (the previous snapshot's), so that the buffer is
+   *     allocated once instead of grown through copies of a snapshot of many megabytes
+   */
+  static <M> byte[] write(LearnerState<M> st, int sizeHint) {
+    ByteSink out = new ByteSink(sizeHint + (sizeHint >> 3));
+    try {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT_VERSION);
       out.writeLong(st.rng.state());
@@ -65,8 +68,8 @@ final class LearnerSnapshot {
       out.writeLong(st.breaker.openings());
       // length-prefixed and named, so a restore with another detector starts that one fresh
       out.writeUTF(st.detector.name());
-      ByteArrayOutputStream detector = new ByteArrayOutputStream();
-      st.detector.write(new DataOutputStream(detector));
+      ByteSink detector = new ByteSink(256);
+      st.detector.write(detector);
       out.writeInt(detector.size());
       out.write(detector.toByteArray());
       st.window.write(out);
@@ -96,7 +99,7 @@ final class LearnerSnapshot {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the learner snapshot", e);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
   static <M> void read(LearnerState<M> st, byte[] snapshot) {

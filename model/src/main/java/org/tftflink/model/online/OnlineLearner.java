@@ -28,6 +28,9 @@ public final class OnlineLearner<M> {
   final Promotions<M> promotions;
   final Commands<M> commands;
 
+  /** The size of the last snapshot, to allocate the next one at once (not part of the state). */
+  private int snapshotBytes = 1 << 16;
+
   /** Starts from {@code initial} as version 1. */
   public OnlineLearner(OnlineConfig config, ModelOps<M> ops, M initial, long startMs) {
     this(config, ops, initial, 1, startMs);
@@ -399,7 +402,9 @@ public final class OnlineLearner<M> {
 
   /** The whole learner state (buffers, versions, detectors, breaker, schedule) for Flink state. */
   public byte[] snapshot() {
-    return LearnerSnapshot.write(st);
+    byte[] bytes = LearnerSnapshot.write(st, snapshotBytes);
+    snapshotBytes = bytes.length;
+    return bytes;
   }
 
   /**
