@@ -62,6 +62,24 @@ class EvaluationToolsTest {
   }
 
   @Test
+  void shouldEqualZonedDatesInUtcWhenComputingCalendarByArithmetic() {
+    java.util.Random r = new java.util.Random(5);
+    long[] ts = new long[10_000];
+    for (int i = 0; i < ts.length; i++) {
+      // before and after 1970, at any millisecond
+      ts[i] = (long) ((r.nextDouble() - 0.3) * 4e12);
+    }
+    double[][] k = SeriesWindows.calendar(ts);
+    for (int i = 0; i < ts.length; i++) {
+      java.time.ZonedDateTime t =
+          java.time.Instant.ofEpochMilli(ts[i]).atZone(java.time.ZoneOffset.UTC);
+      assertThat(k[i])
+          .as("%s", t)
+          .containsExactly(t.getHour() + t.getMinute() / 60.0, t.getDayOfWeek().getValue() - 1);
+    }
+  }
+
+  @Test
   void shouldRepeatLastAndLookBackOnePeriodWhenNaive() {
     double[] y = {1, 2, 3, 4, 5, 6, 7, 8};
     assertThat(Baselines.repeatLast(y, 5, 3)).containsExactly(5, 5, 5);
