@@ -18,6 +18,7 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tftflink.model.online.LearningEvent;
 import org.tftflink.model.online.MaturedSample;
@@ -28,7 +29,8 @@ import org.tftflink.model.tft.envelope.ServingPlanSerializer;
 
 /**
  * What the trainer publishes beyond one model: an ensemble's members and weights, and a canary
- * rollout decided on the two groups' live errors, promoted or rolled back, across a restore.
+ * rollout decided on the two groups' live errors, promoted or rolled back, across a restore at the
+ * same parallelism and a rescale from one subtask to two.
  */
 class OnlineTrainerRolloutTest {
 
@@ -218,9 +220,9 @@ class OnlineTrainerRolloutTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"heap", "rocksdb"})
-  void shouldRepublishARunningCanaryUnderTheNewEpochAfterARestoreAndStillDecideIt(String backend)
-      throws Exception {
+  @CsvSource({"heap, 1", "rocksdb, 1", "rocksdb, 2"})
+  void shouldRepublishARunningCanaryUnderTheNewEpochAfterARestoreAndStillDecideIt(
+      String backend, int parallelismAfter) throws Exception {
     open(canary(), backend);
     long t = feedUntilPromoted(10);
     for (long u = t + 1; u <= t + 4; u++) {
@@ -231,9 +233,13 @@ class OnlineTrainerRolloutTest {
     OperatorSubtaskState snapshot = h.snapshot(1, 1);
     h.close();
 
-    h = TrainerHarness.harness(TrainerHarness.trainer(canary(), true, false), backend, 128, 1, 0);
-    h.initializeState(snapshot);
-    h.open();
+    if (parallelismAfter == 1) {
+      h = TrainerHarness.harness(TrainerHarness.trainer(canary(), true, false), backend, 128, 1, 0);
+      h.initializeState(snapshot);
+      h.open();
+    } else {
+      rescaleToTwo(snapshot, canary());
+    }
 
     assertThat(plans())
         .singleElement()
@@ -243,14 +249,19 @@ class OnlineTrainerRolloutTest {
               assertThat(p.epoch()).isEqualTo(before.epoch() + 1);
               assertThat(p.canary().version()).isEqualTo(2);
               assertThat(p.stable().version()).isEqualTo(1);
+              assertThat(p.canaryShare()).isEqualTo(SHARE);
             });
     for (long u = t + 5; u < t + 60 && decisions() == 0; u++) {
       feedCanaryStep(u, 1, 2, 12.0);
     }
     assertThat(decision().at("/details/decision").asText()).isEqualTo("roll_back");
-    // the samples scored before the snapshot count too: restored, not started over
     assertThat(decision().at("/details/canary_samples").asLong())
+        .as("the samples scored before the restore count too: restored, not started over")
         .isGreaterThan(countCanarySamplesAfter(t + 5));
+    ServingPlan back = plans().get(1); // the next update may start another canary after it
+    assertThat(back.hasCanary()).isFalse();
+    assertThat(back.stable().members().get(0).restoredFrom()).isEqualTo(1);
+    assertThat(back.epoch()).isEqualTo(before.epoch() + 1);
     assertThat(last().epoch()).isEqualTo(before.epoch() + 1);
   }
 
@@ -278,43 +289,6 @@ class OnlineTrainerRolloutTest {
       }
     }
     h = kept;
-  }
-
-  @org.junit.jupiter.api.Test
-  void shouldKeepARunningCanaryAcrossARescaleFromOneToTwoAndStillDecideIt() throws Exception {
-    open(canary(), "rocksdb");
-    long t = feedUntilPromoted(10);
-    for (long u = t + 1; u <= t + 4; u++) {
-      feedCanaryStep(u, 1, 2, 12.0);
-    }
-    assertThat(decisions()).isZero();
-    ServingPlan before = last();
-    OperatorSubtaskState snapshot = h.snapshot(1, 1);
-    h.close();
-
-    rescaleToTwo(snapshot, canary());
-
-    assertThat(plans())
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.hasCanary()).isTrue();
-              assertThat(p.epoch()).isEqualTo(before.epoch() + 1);
-              assertThat(p.canary().version()).isEqualTo(2);
-              assertThat(p.stable().version()).isEqualTo(1);
-              assertThat(p.canaryShare()).isEqualTo(SHARE);
-            });
-    for (long u = t + 5; u < t + 60 && decisions() == 0; u++) {
-      feedCanaryStep(u, 1, 2, 12.0);
-    }
-    assertThat(decision().at("/details/decision").asText()).isEqualTo("roll_back");
-    assertThat(decision().at("/details/canary_samples").asLong())
-        .as("the samples scored before the rescale count too")
-        .isGreaterThan(countCanarySamplesAfter(t + 5));
-    ServingPlan back = plans().get(1); // the next update may start another canary after it
-    assertThat(back.hasCanary()).isFalse();
-    assertThat(back.stable().members().get(0).restoredFrom()).isEqualTo(1);
-    assertThat(back.epoch()).isEqualTo(before.epoch() + 1);
   }
 
   @org.junit.jupiter.api.Test

@@ -12,6 +12,10 @@ import org.tftflink.model.tft.TrainingSample;
  * rows {@code [o, o+horizon)}.
  */
 public final class SeriesWindows {
+  private static final long MINUTE_MS = 60_000L;
+  private static final long HOUR_MS = 60 * MINUTE_MS;
+  private static final long DAY_MS = 24 * HOUR_MS;
+
   private final TftConfig config;
   private final double[][] observed;
   private final double[][] known;
@@ -41,10 +45,6 @@ public final class SeriesWindows {
     }
     return k;
   }
-
-  private static final long MINUTE_MS = 60_000L;
-  private static final long HOUR_MS = 60 * MINUTE_MS;
-  private static final long DAY_MS = 24 * HOUR_MS;
 
   public TrainingSample sample(int origin) {
     int tEnc = config.encoderLength();

@@ -1,11 +1,12 @@
 package org.tftflink.model.tft.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.tftflink.model.tft.graph.RandomModels.batch;
+import static org.tftflink.model.tft.graph.RandomModels.randomised;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,9 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TestWindows;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
-import org.tftflink.model.tft.TftWindow;
-import org.tftflink.model.tft.data.EncodedBatch;
-import org.tftflink.model.tft.data.FeatureScaler;
 import org.tftflink.model.tft.graph.infer.TftBackward;
 
 /**
@@ -81,38 +79,8 @@ class TftBackwardTest {
   }
 
   private static Map<String, INDArray> feeds(TftModel model, int n, long seed, boolean dropout) {
-    TftConfig config = model.config();
-    Random r = new Random(seed);
-    List<TftWindow> windows = new ArrayList<>(TestWindows.windows(config, n, seed));
-    for (TftWindow w : windows) {
-      for (double[] row : w.observed()) {
-        for (int j = 0; j < row.length; j++) {
-          if (r.nextDouble() < 0.1) {
-            row[j] = Double.NaN;
-          }
-        }
-      }
-    }
-    List<double[]> futures = TestWindows.futures(config, n, seed + 100);
-    futures.get(0)[0] = Double.NaN;
-    EncodedBatch encoded = model.encoder().encode(windows, futures);
     return model.withMasks(
-        encoded, dropout ? Nd4j.getRandomFactory().getNewRandomInstance(seed) : null);
-  }
-
-  /** A model whose every parameter (biases, gains and embeddings included) is random. */
-  private static TftModel randomised(TftConfig config, long seed) {
-    DataType dt = DataType.valueOf(config.dataType());
-    Nd4j.setDefaultDataTypes(dt, dt);
-    TftModel model = TftModel.create(config, FeatureScaler.identity(config));
-    Random r = new Random(seed);
-    for (INDArray p : model.parameters().values()) {
-      double[] values = new double[(int) p.length()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (r.nextDouble() - 0.5) * 0.8;
-      }
-      p.assign(Nd4j.create(values, p.shape(), DataType.DOUBLE).castTo(p.dataType()));
-    }
-    return model;
+        batch(model, n, seed).encoded(),
+        dropout ? Nd4j.getRandomFactory().getNewRandomInstance(seed) : null);
   }
 }

@@ -36,19 +36,8 @@ final class AttentionForward {
    * @param queryRows the horizon positions {@code [B*horizon, hidden]}
    */
   Output forward(Parameters p, INDArray sequence, INDArray queryRows) {
-    int total = encoderLength + horizon;
-    long batch = sequence.size(0) / total;
-    INDArray wv = p.get(scope + "/W_v");
-    long headSize = wv.size(1);
-    INDArray q =
-        heads(Rows.dense(queryRows, p.get(scope + "/W_q"), null), batch, horizon, headSize);
-    INDArray k = heads(Rows.dense(sequence, p.get(scope + "/W_k"), null), batch, total, headSize);
-    INDArray v = Rows.dense(sequence, wv, null).reshape(batch, total, headSize);
-    INDArray scores = Nd4j.matmul(q, k, false, true, false).divi(Math.sqrt(headSize));
-    Nd4j.exec(new BroadcastAddOp(scores, causalMask(scores), scores, 2, 3));
-    INDArray weights = Rows.softmax(scores).mean(1);
-    INDArray attended = Nd4j.matmul(weights, v).reshape(batch * horizon, headSize);
-    return new Output(Rows.dense(attended, p.get(scope + "/W_h"), null), weights);
+    Pass pass = train(p, sequence, queryRows);
+    return new Output(pass.output(), pass.weights());
   }
 
   /** What {@link #backward} needs of a {@link #train} pass. */
