@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
+import org.tftflink.model.tft.graph.infer.FrontBackward;
 import org.tftflink.model.tft.graph.infer.TftBackward;
 import org.tftflink.model.tft.graph.infer.TftForward;
 
@@ -98,6 +99,7 @@ public final class TftGraph {
   private final TftForward javaForward;
   private final boolean javaInference;
   private final TftBackward javaBackward;
+  private final FrontBackward frontBackward;
   private final boolean javaTraining;
 
   /** Loss value and the gradient of every parameter (front, LSTM and back) by name. */
@@ -113,7 +115,8 @@ public final class TftGraph {
       String lstmDropout,
       List<GraphContext.DropoutSite> dropoutSites,
       DataType dataType,
-      TftForward javaForward) {
+      TftForward javaForward,
+      FrontBackward frontBackward) {
     this.config = config;
     this.front = front;
     this.encoderGrns = encoderGrns;
@@ -126,6 +129,7 @@ public final class TftGraph {
     this.javaForward = javaForward;
     this.javaInference = javaPath(INFERENCE_PROPERTY, "an inference");
     this.javaBackward = new TftBackward(config);
+    this.frontBackward = frontBackward;
     this.javaTraining = javaPath(TRAINING_PROPERTY, "a training");
   }
 
@@ -274,7 +278,8 @@ public final class TftGraph {
         lstmDropout,
         List.copyOf(sites),
         dt,
-        javaForward);
+        javaForward,
+        new FrontBackward(config, staticGrns));
   }
 
   private static SDVariable timeConcat(
@@ -428,7 +433,21 @@ public final class TftGraph {
               + back.getLossVariables());
     }
     Map<String, INDArray> frontFeeds = only(front, feeds);
-    Map<String, INDArray> frontOut = front.output(frontFeeds, HAND_OVER.toArray(new String[0]));
+    FrontBackward.Pass frontPass = null;
+    Map<String, INDArray> frontOut;
+    if (java) {
+      frontPass = frontBackward.train(this::parameter, feeds);
+      frontOut = new HashMap<>();
+      frontOut.put(ENCODER_VARIABLES, frontPass.encoderVariables());
+      frontOut.put(ENCODER_SELECTION, frontPass.encoderWeights());
+      frontOut.put(DECODER_VARIABLES, frontPass.decoderVariables());
+      frontOut.put(DECODER_SELECTION, frontPass.decoderWeights());
+      frontOut.put(CONTEXT_HIDDEN, frontPass.contextHidden());
+      frontOut.put(CONTEXT_CELL, frontPass.contextCell());
+      frontOut.put(CONTEXT_ENRICHMENT, frontPass.contextEnrichment());
+    } else {
+      frontOut = front.output(frontFeeds, HAND_OVER.toArray(new String[0]));
+    }
     INDArray h0 = frontOut.get(CONTEXT_HIDDEN);
     INDArray c0 = frontOut.get(CONTEXT_CELL);
     Selection selection = select(feeds, frontOut, true);
@@ -469,18 +488,33 @@ public final class TftGraph {
         encoderGrns.backward(selection.encoder(), steps(dSelected, 0, tEnc));
     PerVariableGrns.Gradients decGrads =
         decoderGrns.backward(selection.decoder(), steps(dSelected, tEnc, config.totalLength()));
-    Map<String, INDArray> upstream = new HashMap<>(frontFeeds);
-    upstream.put(ENCODER_VARIABLES + GRADIENT, encGrads.input());
-    upstream.put(ENCODER_SELECTION + GRADIENT, encGrads.weights());
-    upstream.put(DECODER_VARIABLES + GRADIENT, decGrads.input());
-    upstream.put(DECODER_SELECTION + GRADIENT, decGrads.weights());
-    upstream.put(CONTEXT_HIDDEN + GRADIENT, lstmGrads.initialHidden());
-    upstream.put(CONTEXT_CELL + GRADIENT, lstmGrads.initialCell());
-    upstream.put(CONTEXT_ENRICHMENT + GRADIENT, backGrads.get(ENRICHMENT_INPUT));
-    List<String> frontParams = new ArrayList<>(parameterNames(front));
-    frontParams.removeAll(encoderGrns.parameters().keySet());
-    frontParams.removeAll(decoderGrns.parameters().keySet());
-    Map<String, INDArray> frontGrads = front.calculateGradients(upstream, frontParams);
+    Map<String, INDArray> frontGrads;
+    if (java) {
+      frontGrads =
+          frontBackward.backward(
+              frontPass,
+              new FrontBackward.Upstream(
+                  encGrads.input(),
+                  encGrads.weights(),
+                  decGrads.input(),
+                  decGrads.weights(),
+                  lstmGrads.initialHidden(),
+                  lstmGrads.initialCell(),
+                  backGrads.get(ENRICHMENT_INPUT)));
+    } else {
+      Map<String, INDArray> upstream = new HashMap<>(frontFeeds);
+      upstream.put(ENCODER_VARIABLES + GRADIENT, encGrads.input());
+      upstream.put(ENCODER_SELECTION + GRADIENT, encGrads.weights());
+      upstream.put(DECODER_VARIABLES + GRADIENT, decGrads.input());
+      upstream.put(DECODER_SELECTION + GRADIENT, decGrads.weights());
+      upstream.put(CONTEXT_HIDDEN + GRADIENT, lstmGrads.initialHidden());
+      upstream.put(CONTEXT_CELL + GRADIENT, lstmGrads.initialCell());
+      upstream.put(CONTEXT_ENRICHMENT + GRADIENT, backGrads.get(ENRICHMENT_INPUT));
+      List<String> frontParams = new ArrayList<>(parameterNames(front));
+      frontParams.removeAll(encoderGrns.parameters().keySet());
+      frontParams.removeAll(decoderGrns.parameters().keySet());
+      frontGrads = front.calculateGradients(upstream, frontParams);
+    }
 
     Map<String, INDArray> all = new LinkedHashMap<>();
     for (String name : parameters().keySet()) {

@@ -15,14 +15,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TestWindows;
 import org.tftflink.model.tft.TftConfig;
 import org.tftflink.model.tft.TftModel;
+import org.tftflink.model.tft.graph.infer.FrontBackward;
 import org.tftflink.model.tft.graph.infer.TftBackward;
 
 /**
- * The training step's Java backward pass ({@link TftBackward}, what {@link TftGraph#backward} runs
- * for the loss) against the SameDiff graphs' gradient functions (the reference, whose whole-model
- * gradient {@link WholeModelGradientTest} checks numerically): the loss and every parameter's
- * gradient, in double, with random weights, drawn dropout masks, missing values and unobserved
- * targets.
+ * The training step's Java passes (the front's {@link FrontBackward} and the decoder's {@link
+ * TftBackward}, what {@link TftGraph#backward} runs for the loss) against the SameDiff graphs'
+ * gradient functions (the reference, whose whole-model gradient {@link WholeModelGradientTest}
+ * checks numerically): the loss and every parameter's gradient, in double, with random weights,
+ * drawn dropout masks, missing values and unobserved targets.
  */
 class TftBackwardTest {
   private static final double DOUBLE_TOLERANCE = 1e-9;
@@ -45,6 +46,14 @@ class TftBackwardTest {
         TestWindows.tinyConfig().toBuilder().dropout(0).staticCategoricals(2).build();
     TftModel model = randomised(config, 32);
     assertSameGradients(model, feeds(model, 4, 2, false));
+  }
+
+  @Test
+  void shouldEqualGraphGradientsWhenDrawnDropoutMasksAndStaticCategoricals() {
+    // the static embedding tables' gradients pass through the static selection's dropout
+    TftConfig config = TestWindows.tinyConfig().toBuilder().staticCategoricals(3).build();
+    TftModel model = randomised(config, 34);
+    assertSameGradients(model, feeds(model, 4, 2, true));
   }
 
   @Test
