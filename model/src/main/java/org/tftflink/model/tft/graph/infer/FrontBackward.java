@@ -30,85 +30,37 @@ public final class FrontBackward {
   private final GatedResidualNetworkForward contextCell;
   private final GatedResidualNetworkForward contextEnrichment;
 
-  /** What {@link #backward} needs of a {@link #train} pass, and the values handed over. */
-  public static final class Pass {
-    private final Parameters p;
-    private final INDArray staticVars;
-    private final INDArray encoderVariables;
-    private final INDArray encoderWeights;
-    private final INDArray decoderVariables;
-    private final INDArray decoderWeights;
-    private final INDArray staticWeights;
-    private final PerVariableGrns.Pass staticSelected;
-    private final GatedResidualNetworkForward.Pass staticFlat;
-    private final GatedResidualNetworkForward.Pass encoderFlat;
-    private final GatedResidualNetworkForward.Pass decoderFlat;
-    private final GatedResidualNetworkForward.Pass contextSelection;
-    private final GatedResidualNetworkForward.Pass contextHidden;
-    private final GatedResidualNetworkForward.Pass contextCell;
-    private final GatedResidualNetworkForward.Pass contextEnrichment;
-
-    private Pass(
-        Parameters p,
-        INDArray staticVars,
-        INDArray encoderVariables,
-        INDArray encoderWeights,
-        INDArray decoderVariables,
-        INDArray decoderWeights,
-        INDArray staticWeights,
-        PerVariableGrns.Pass staticSelected,
-        GatedResidualNetworkForward.Pass staticFlat,
-        GatedResidualNetworkForward.Pass encoderFlat,
-        GatedResidualNetworkForward.Pass decoderFlat,
-        GatedResidualNetworkForward.Pass contextSelection,
-        GatedResidualNetworkForward.Pass contextHidden,
-        GatedResidualNetworkForward.Pass contextCell,
-        GatedResidualNetworkForward.Pass contextEnrichment) {
-      this.p = p;
-      this.staticVars = staticVars;
-      this.encoderVariables = encoderVariables;
-      this.encoderWeights = encoderWeights;
-      this.decoderVariables = decoderVariables;
-      this.decoderWeights = decoderWeights;
-      this.staticWeights = staticWeights;
-      this.staticSelected = staticSelected;
-      this.staticFlat = staticFlat;
-      this.encoderFlat = encoderFlat;
-      this.decoderFlat = decoderFlat;
-      this.contextSelection = contextSelection;
-      this.contextHidden = contextHidden;
-      this.contextCell = contextCell;
-      this.contextEnrichment = contextEnrichment;
-    }
-
-    /** Encoder per-variable embeddings {@code [variables, B*tEnc, dc]}. */
-    public INDArray encoderVariables() {
-      return encoderVariables;
-    }
-
-    /** Encoder selection weights {@code [B*tEnc, variables]}. */
-    public INDArray encoderWeights() {
-      return encoderWeights;
-    }
-
-    public INDArray decoderVariables() {
-      return decoderVariables;
-    }
-
-    public INDArray decoderWeights() {
-      return decoderWeights;
-    }
-
+  /**
+   * What {@link #backward} needs of a {@link #train} pass, and the values handed over: the
+   * per-variable embeddings {@code [variables, N, dc]} and selection weights {@code [N, variables]}
+   * of encoder and decoder, and the LSTM's initial states and the enrichment context {@code [B,
+   * H]}.
+   */
+  public record Pass(
+      Parameters p,
+      INDArray encoderVariables,
+      INDArray encoderWeights,
+      INDArray decoderVariables,
+      INDArray decoderWeights,
+      INDArray staticWeights,
+      PerVariableGrns.Pass staticSelected,
+      GatedResidualNetworkForward.Pass staticFlat,
+      GatedResidualNetworkForward.Pass encoderFlat,
+      GatedResidualNetworkForward.Pass decoderFlat,
+      GatedResidualNetworkForward.Pass selectionEncoder,
+      GatedResidualNetworkForward.Pass hiddenEncoder,
+      GatedResidualNetworkForward.Pass cellEncoder,
+      GatedResidualNetworkForward.Pass enrichmentEncoder) {
     public INDArray contextHidden() {
-      return contextHidden.output();
+      return hiddenEncoder.output();
     }
 
     public INDArray contextCell() {
-      return contextCell.output();
+      return cellEncoder.output();
     }
 
     public INDArray contextEnrichment() {
-      return contextEnrichment.output();
+      return enrichmentEncoder.output();
     }
   }
 
@@ -184,7 +136,6 @@ public final class FrontBackward {
         decoderFlat.train(p, flattened(decVars), cSel.output());
     return new Pass(
         p,
-        staticVars,
         encVars,
         Rows.softmax(eFlat.output()),
         decVars,
@@ -205,39 +156,42 @@ public final class FrontBackward {
    * {@code upstream} comes back through) by name.
    */
   public Map<String, INDArray> backward(Pass pass, Upstream up) {
-    Parameters p = pass.p;
+    Parameters p = pass.p();
     Gradients g = new Gradients();
     int dc = config.hiddenContinuousSize();
 
     // temporal selections: softmax and flattened GRN, to the embeddings and the selection context
     GatedResidualNetworkForward.Inputs enc =
         encoderFlat.backward(
-            p, g, pass.encoderFlat, softmaxBackward(pass.encoderWeights, up.encoderWeights()));
+            p, g, pass.encoderFlat(), softmaxBackward(pass.encoderWeights(), up.encoderWeights()));
     INDArray dEncVars =
         unflattened(enc.x(), config.encoderVariables(), dc).addi(up.encoderVariables());
     GatedResidualNetworkForward.Inputs dec =
         decoderFlat.backward(
-            p, g, pass.decoderFlat, softmaxBackward(pass.decoderWeights, up.decoderWeights()));
+            p, g, pass.decoderFlat(), softmaxBackward(pass.decoderWeights(), up.decoderWeights()));
     INDArray dDecVars =
         unflattened(dec.x(), config.decoderVariables(), dc).addi(up.decoderVariables());
     INDArray dSelectionContext = enc.c().add(dec.c());
 
     // static covariate encoders, to the static embedding
     INDArray dStatic =
-        contextSelection.backward(p, g, pass.contextSelection, dSelectionContext).x();
-    dStatic.addi(contextHidden.backward(p, g, pass.contextHidden, up.contextHidden()).x());
-    dStatic.addi(contextCell.backward(p, g, pass.contextCell, up.contextCell()).x());
+        contextSelection.backward(p, g, pass.selectionEncoder(), dSelectionContext).x();
+    dStatic.addi(contextHidden.backward(p, g, pass.hiddenEncoder(), up.contextHidden()).x());
+    dStatic.addi(contextCell.backward(p, g, pass.cellEncoder(), up.contextCell()).x());
     dStatic.addi(
-        contextEnrichment.backward(p, g, pass.contextEnrichment, up.contextEnrichment()).x());
+        contextEnrichment.backward(p, g, pass.enrichmentEncoder(), up.contextEnrichment()).x());
 
     // static variable selection
-    PerVariableGrns.Gradients sel = staticGrns.backward(pass.staticSelected, dStatic);
+    PerVariableGrns.Gradients sel = staticGrns.backward(pass.staticSelected(), dStatic);
     sel.params().forEach(g::add);
     INDArray dStaticVars =
         unflattened(
                 staticFlat
                     .backward(
-                        p, g, pass.staticFlat, softmaxBackward(pass.staticWeights, sel.weights()))
+                        p,
+                        g,
+                        pass.staticFlat(),
+                        softmaxBackward(pass.staticWeights(), sel.weights()))
                     .x(),
                 config.staticVariables(),
                 dc)
