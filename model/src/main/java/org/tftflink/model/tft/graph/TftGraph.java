@@ -421,7 +421,8 @@ public final class TftGraph {
 
   /**
    * {@link #backward} with the decoder's gradients from {@link TftBackward} ({@code java}, for
-   * {@link #LOSS} only) or from the back graph's gradient function.
+   * {@link #LOSS} only) or from the back graph's gradient function, and the front's forward pass
+   * and gradients from {@link FrontBackward} ({@code java}) or from the front graph.
    */
   Backward backward(Map<String, INDArray> feeds, String lossName, boolean java) {
     if (!back.getLossVariables().equals(List.of(lossName))) {
