@@ -20,8 +20,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and an LSTM unrolled from ops that pass costs about 15 ops per step: 2,700 ops for a 192-step
  * window, where each op's fixed cost (20 µs forward, 60-130 µs backward) dwarfed its arithmetic.
  * Here each layer is one matrix product for the input projection of every step (ND4J GEMM), then a
- * recurrence in plain Java with its own backward pass; {@code TftGraph} runs it between the graph
- * before it and the graph after it. Gate blocks are input | forget | output | candidate.
+ * recurrence in plain Java with its own backward pass (from {@link LstmSteps#GEMM_BATCH} windows
+ * on, each step's recurrent products are one native GEMM over the batch); {@code TftGraph} runs it
+ * between the graph before it and the graph after it. Gate blocks are input | forget | output |
+ * candidate.
  */
 public final class LstmEncoderDecoder {
   private final String scope;

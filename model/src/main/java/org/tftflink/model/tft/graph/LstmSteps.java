@@ -9,6 +9,12 @@ import java.util.Arrays;
  * array is at {@code (b * steps + t) * w + j}. Gate blocks are input | forget | output | candidate.
  */
 final class LstmSteps {
+  /**
+   * Windows from which each step's recurrent products run as one native GEMM over the batch ({@link
+   * StepProduct}); below it, Java loops row by row cost less than the call.
+   */
+  static final int GEMM_BATCH = 8;
+
   private final int batch;
   private final int steps;
   private final int hidden;
@@ -19,7 +25,15 @@ final class LstmSteps {
   final double[] cellTanh;
   final double[] hiddens;
 
+  private final boolean byGemm;
+
   LstmSteps(int batch, int steps, int hidden) {
+    this(batch, steps, hidden, batch >= GEMM_BATCH);
+  }
+
+  /** With {@code byGemm}, the recurrent products run as native GEMMs whatever the batch. */
+  LstmSteps(int batch, int steps, int hidden, boolean byGemm) {
+    this.byGemm = byGemm;
     this.batch = batch;
     this.steps = steps;
     this.hidden = hidden;
@@ -37,15 +51,27 @@ final class LstmSteps {
    */
   void forward(double[] wh, double[] h, double[] c, int from, int to) {
     int hs = hidden;
+    StepProduct products = byGemm ? new StepProduct(batch, hs, wh) : null;
+    double[] product = products == null ? null : new double[batch * width];
     for (int t = from; t < to; t++) {
+      if (products != null) {
+        products.forward(h, product);
+      }
       for (int b = 0; b < batch; b++) {
         int z = (b * steps + t) * width;
         int hb = b * hs;
-        for (int k = 0; k < hs; k++) {
-          double hk = h[hb + k];
-          int w = k * width;
+        if (products != null) {
+          int pb = b * width;
           for (int j = 0; j < width; j++) {
-            gates[z + j] += hk * wh[w + j];
+            gates[z + j] += product[pb + j];
+          }
+        } else {
+          for (int k = 0; k < hs; k++) {
+            double hk = h[hb + k];
+            int w = k * width;
+            for (int j = 0; j < width; j++) {
+              gates[z + j] += hk * wh[w + j];
+            }
           }
         }
         for (int j = 0; j < 3 * hs; j++) {
@@ -87,6 +113,10 @@ final class LstmSteps {
       int from,
       int to) {
     int hs = hidden;
+    if (byGemm) {
+      backwardByGemm(dHiddens, dGates, dh, dc, wh, dWh, h0, c0, from, to);
+      return;
+    }
     double[] dhPrev = new double[hs];
     double[] whT = new double[wh.length];
     for (int k = 0; k < hs; k++) {
@@ -101,21 +131,7 @@ final class LstmSteps {
         int o = (b * steps + t) * hs;
         int prev = (b * steps + t - 1) * hs;
         int hb = b * hs;
-        for (int k = 0; k < hs; k++) {
-          double dhk = dHiddens[o + k] + dh[hb + k];
-          double in = gates[z + k];
-          double forget = gates[z + hs + k];
-          double out = gates[z + 2 * hs + k];
-          double cand = gates[z + 3 * hs + k];
-          double tc = cellTanh[o + k];
-          double cPrev = first ? c0[hb + k] : cells[prev + k];
-          double dck = dc[hb + k] + dhk * out * (1 - tc * tc);
-          dGates[z + k] = dck * cand * in * (1 - in);
-          dGates[z + hs + k] = dck * cPrev * forget * (1 - forget);
-          dGates[z + 2 * hs + k] = dhk * tc * out * (1 - out);
-          dGates[z + 3 * hs + k] = dck * in * (1 - cand * cand);
-          dc[hb + k] = dck * forget;
-        }
+        gateGradients(dHiddens, dGates, dh, dc, c0, first, z, o, prev, hb);
         // dh_prev = dz · W_hᵀ, row by row of W_hᵀ so that the inner loop is an axpy
         Arrays.fill(dhPrev, 0);
         for (int j = 0; j < width; j++) {
@@ -135,6 +151,71 @@ final class LstmSteps {
         }
         System.arraycopy(dhPrev, 0, dh, hb, hs);
       }
+    }
+  }
+
+  /** {@link #backward} with each step's two recurrent products as GEMMs over the whole batch. */
+  private void backwardByGemm(
+      double[] dHiddens,
+      double[] dGates,
+      double[] dh,
+      double[] dc,
+      double[] wh,
+      double[] dWh,
+      double[] h0,
+      double[] c0,
+      int from,
+      int to) {
+    int hs = hidden;
+    StepProduct products = new StepProduct(batch, hs, wh);
+    double[] dz = new double[batch * width];
+    double[] hPrev = new double[batch * hs];
+    for (int t = to - 1; t >= from; t--) {
+      boolean first = t == 0;
+      for (int b = 0; b < batch; b++) {
+        int z = (b * steps + t) * width;
+        int o = (b * steps + t) * hs;
+        int prev = (b * steps + t - 1) * hs;
+        int hb = b * hs;
+        gateGradients(dHiddens, dGates, dh, dc, c0, first, z, o, prev, hb);
+        System.arraycopy(dGates, z, dz, b * width, width);
+        System.arraycopy(first ? h0 : hiddens, first ? hb : prev, hPrev, hb, hs);
+      }
+      products.backward(dz, hPrev, dh);
+    }
+    products.recurrentGradient(dWh);
+  }
+
+  /**
+   * The pre-activation gate gradients of step (b, t) into {@code dGates}, from the output's and the
+   * later state's gradients, and the cell-state gradient carried back into {@code dc}.
+   */
+  private void gateGradients(
+      double[] dHiddens,
+      double[] dGates,
+      double[] dh,
+      double[] dc,
+      double[] c0,
+      boolean first,
+      int z,
+      int o,
+      int prev,
+      int hb) {
+    int hs = hidden;
+    for (int k = 0; k < hs; k++) {
+      double dhk = dHiddens[o + k] + dh[hb + k];
+      double in = gates[z + k];
+      double forget = gates[z + hs + k];
+      double out = gates[z + 2 * hs + k];
+      double cand = gates[z + 3 * hs + k];
+      double tc = cellTanh[o + k];
+      double cPrev = first ? c0[hb + k] : cells[prev + k];
+      double dck = dc[hb + k] + dhk * out * (1 - tc * tc);
+      dGates[z + k] = dck * cand * in * (1 - in);
+      dGates[z + hs + k] = dck * cPrev * forget * (1 - forget);
+      dGates[z + 2 * hs + k] = dhk * tc * out * (1 - out);
+      dGates[z + 3 * hs + k] = dck * in * (1 - cand * cand);
+      dc[hb + k] = dck * forget;
     }
   }
 

@@ -14,10 +14,11 @@ import org.tftflink.model.tft.graph.LstmEncoderDecoder;
  * σ(z_o) ∘ tanh(c)} (gate blocks input | forget | output | candidate), the encoder over the history
  * from the static contexts and the decoder over the horizon from the encoder's states.
  *
- * <p>Why beside the Java recurrence: that one multiplies {@code h W_h} row by row in double
- * precision Java loops, fastest for a few windows; from {@link #GEMM_BATCH} windows on, one GEMM
- * per step over the whole batch and eight batch-wide elementwise ops cost less. Below it, this
- * block runs the Java recurrence.
+ * <p>Why beside the Java recurrence: that one applies the gates element by element in double
+ * precision Java loops (and multiplies {@code h W_h} row by row below 8 windows), fastest for a few
+ * windows; from {@link #GEMM_BATCH} windows on, one GEMM per step over the whole batch and eight
+ * batch-wide elementwise ops in the model's data type cost less. Below it, this block runs the Java
+ * recurrence.
  */
 final class LstmForward {
   /** Windows from which the recurrence is a GEMM per step. */
