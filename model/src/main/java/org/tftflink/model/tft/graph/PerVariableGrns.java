@@ -343,7 +343,8 @@ public final class PerVariableGrns {
     String key = "ones_" + rows.size(0);
     INDArray o = s.get(key);
     if (o == null || o.dataType() != rows.dataType()) {
-      o = Nd4j.ones(rows.dataType(), 1, rows.size(0));
+      // kept across passes: outside of a pass's workspace
+      o = ForwardWorkspace.outside(() -> Nd4j.ones(rows.dataType(), 1, rows.size(0)));
       s.put(key, o);
     }
     return o;

@@ -19,6 +19,7 @@ import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
 import org.tftflink.model.tft.graph.infer.FrontBackward;
 import org.tftflink.model.tft.graph.infer.TftBackward;
 import org.tftflink.model.tft.graph.infer.TftForward;
+import org.tftflink.model.tft.graph.infer.TrainingWorkspace;
 
 /**
  * The whole Temporal Fusion Transformer (Lim et al. 2021), built block by block from a {@link
@@ -416,7 +417,18 @@ public final class TftGraph {
    * and its three inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
    */
   public Backward backward(Map<String, INDArray> feeds, String lossName) {
-    return backward(feeds, lossName, javaTraining);
+    if (!javaTraining || !LOSS.equals(lossName)) {
+      return backward(feeds, lossName, javaTraining);
+    }
+    double[] loss = new double[1];
+    Map<String, INDArray> gradients =
+        TrainingWorkspace.run(
+            () -> {
+              Backward b = backward(feeds, lossName, true);
+              loss[0] = b.loss();
+              return b.gradients();
+            });
+    return new Backward(loss[0], gradients);
   }
 
   /**

@@ -63,6 +63,34 @@ class TftBackwardTest {
     assertSameGradients(model, feeds(model, 3, 3, true));
   }
 
+  @Test
+  void shouldEqualDirectPassWhenRunInTrainingWorkspaceAndKeptAcrossPasses() {
+    TftConfig config = TftConfig.reference().toBuilder().dataType("DOUBLE").build();
+    TftModel model = randomised(config, 35);
+    Map<String, INDArray> first = feeds(model, 3, 4, true);
+    Map<String, INDArray> other = feeds(model, 3, 5, true);
+
+    // the first call sizes the workspace, the second reuses (and overwrites) it
+    TftGraph.Backward kept = model.graph().backward(first, TftGraph.LOSS);
+    TftGraph.Backward overwriting = model.graph().backward(other, TftGraph.LOSS);
+    TftGraph.Backward again = model.graph().backward(first, TftGraph.LOSS);
+    // the same weights in a model that never ran in the workspace (its caches are its own)
+    TftModel twin = randomised(config, 35);
+    TftGraph.Backward direct = twin.graph().backward(feeds(twin, 3, 4, true), TftGraph.LOSS, true);
+
+    assertThat(overwriting.loss()).isNotEqualTo(direct.loss());
+    for (TftGraph.Backward b : List.of(kept, again)) {
+      assertThat(b.loss()).isEqualTo(direct.loss());
+      assertThat(b.gradients()).containsOnlyKeys(direct.gradients().keySet());
+      b.gradients()
+          .forEach(
+              (name, g) -> {
+                assertThat(g.isAttached()).as(name + " attached").isFalse();
+                assertThat(g).as(name).isEqualTo(direct.gradients().get(name));
+              });
+    }
+  }
+
   private static void assertSameGradients(TftModel model, Map<String, INDArray> feeds) {
     TftGraph.Backward java = model.graph().backward(feeds, TftGraph.LOSS, true);
     TftGraph.Backward graph = model.graph().backward(feeds, TftGraph.LOSS, false);
