@@ -1,6 +1,7 @@
 package org.tftflink.model.tft.graph;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,12 +16,48 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class JavaArrays {
   private JavaArrays() {}
 
-  /** The values of {@code a} in row-major order, in double precision. */
+  /**
+   * The values of {@code a} in row-major order, in double precision; a float array is read and
+   * widened in Java, with no ND4J op (a cast is one, about 10 µs however small the array).
+   */
   public static double[] values(INDArray a) {
+    if (a.dataType() == DataType.FLOAT && whole(a)) {
+      float[] f = new float[(int) a.length()];
+      new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
+      double[] v = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        v[i] = f[i];
+      }
+      return v;
+    }
     INDArray d = doubles(a);
     double[] v = new double[(int) d.length()];
     into(d, v, 0, 0, v.length);
     return v;
+  }
+
+  /**
+   * A new array of {@code type} (double or float) and {@code shape} holding {@code values}; a float
+   * array is narrowed in Java, with no ND4J op.
+   */
+  public static INDArray array(double[] values, DataType type, long... shape) {
+    if (type == DataType.DOUBLE) {
+      return array(values, shape);
+    }
+    if (type != DataType.FLOAT) {
+      return array(values, shape).castTo(type);
+    }
+    INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
+    if (a.length() != values.length) {
+      throw new IllegalArgumentException(
+          values.length + " values for shape of length " + a.length());
+    }
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    new FloatPointer(a.data().addressPointer()).put(f, 0, f.length);
+    return a;
   }
 
   /**
@@ -47,9 +84,11 @@ public final class JavaArrays {
   /** {@code a} as a double-precision, row-major array that starts at its buffer's start. */
   private static INDArray doubles(INDArray a) {
     INDArray d = a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
-    if (d.isView() || d.ordering() != 'c' || d.offset() != 0 || d.data().length() != d.length()) {
-      d = d.dup('c');
-    }
-    return d;
+    return whole(d) ? d : d.dup('c');
+  }
+
+  /** Whether {@code a} is the whole of its buffer, in row-major order. */
+  private static boolean whole(INDArray a) {
+    return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
   }
 }

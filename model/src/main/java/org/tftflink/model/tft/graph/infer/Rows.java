@@ -14,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * few) over the whole batch: the same ops, in the same order, as the SameDiff blocks they mirror.
  */
 final class Rows {
-  private static final double EPSILON = 1e-5;
+  static final double EPSILON = 1e-5;
   // up to this many elements the layer norm is a Java loop over a copy: nine ND4J ops cost more
   // than the arithmetic there (15% of a one-window forward pass)
   private static final long JAVA_LAYER_NORM = 1 << 16;
