@@ -30,6 +30,9 @@ public final class PerVariableGrns {
   // rows per variable up to which a dense layer is one batched product (measured crossover: about
   // 5,000 rows, 10 variables, 16 to 32)
   private static final long BATCHED_ROWS = 4096;
+  // rows per variable up to which a forward pass without dropout or backward is Java loops
+  // (javaForward): one window's static variables and horizon
+  private static final long JAVA_ROWS = 32;
 
   private final String scope;
   private final int variables;
@@ -191,6 +194,9 @@ public final class PerVariableGrns {
    * @param mask the GLU's dropout mask {@code [variables, N, hidden]}, or null for none
    */
   public Pass forward(INDArray x, INDArray weights, INDArray mask, boolean keepForBackward) {
+    if (!keepForBackward && mask == null && x.size(1) <= JAVA_ROWS) {
+      return new Pass(javaForward(x, weights), null);
+    }
     x = contiguous(x);
     long n = x.size(1);
     Map<String, INDArray> s = scratch.get();
@@ -229,6 +235,92 @@ public final class PerVariableGrns {
     Cache cache =
         keepForBackward ? new Cache(x, wT, mask, e, d, gated, gate, r, inverseStd, y) : null;
     return new Pass(selected, cache);
+  }
+
+  /**
+   * {@link #forward} without dropout or backward pass as Java loops in double precision over
+   * copies: for a few rows (a window's static variables, its horizon) the block's 30 ND4J ops cost
+   * several times its arithmetic.
+   */
+  private INDArray javaForward(INDArray x, INDArray weights) {
+    int n = (int) x.size(1);
+    double[] xs = JavaArrays.values(x);
+    double[] ws = JavaArrays.values(weights);
+    double[] g = JavaArrays.values(gain);
+    double[] b = JavaArrays.values(bias);
+    Dense fc1 = new Dense(fc1W, fc1B, in, hidden);
+    Dense fc2 = new Dense(fc2W, fc2B, hidden, hidden);
+    Dense value = new Dense(valueW, valueB, hidden, out);
+    Dense gate = new Dense(gateW, gateB, hidden, out);
+    Dense skip = skipW == null ? null : new Dense(skipW, skipB, in, out);
+    double[] selected = new double[n * out];
+    for (int v = 0; v < variables; v++) {
+      int xo = v * n * in;
+      double[] e = fc1.apply(v, xs, xo, n);
+      for (int i = 0; i < e.length; i++) {
+        e[i] = e[i] > 0 ? e[i] : Math.expm1(e[i]);
+      }
+      double[] d = fc2.apply(v, e, 0, n);
+      double[] gates = gate.apply(v, d, 0, n);
+      double[] r = value.apply(v, d, 0, n);
+      double[] residual = skip == null ? null : skip.apply(v, xs, xo, n);
+      for (int i = 0; i < r.length; i++) {
+        r[i] = r[i] / (1 + Math.exp(-gates[i])) + (residual == null ? xs[xo + i] : residual[i]);
+      }
+      for (int row = 0; row < n; row++) {
+        int o = row * out;
+        double mean = 0;
+        for (int j = 0; j < out; j++) {
+          mean += r[o + j];
+        }
+        mean /= out;
+        double variance = 0;
+        for (int j = 0; j < out; j++) {
+          double c = r[o + j] - mean;
+          r[o + j] = c;
+          variance += c * c;
+        }
+        double scale = ws[row * variables + v] / Math.sqrt(variance / out + EPSILON);
+        double weight = ws[row * variables + v];
+        for (int j = 0; j < out; j++) {
+          selected[o + j] += r[o + j] * g[j] * scale + b[j] * weight;
+        }
+      }
+    }
+    return JavaArrays.array(selected, x.dataType(), n, out);
+  }
+
+  /** One per-variable dense layer's weights {@code [V, k, width]} and biases, copied to Java. */
+  private final class Dense {
+    private final double[] w;
+    private final double[] b;
+    private final int k;
+    private final int width;
+
+    Dense(INDArray w, INDArray b, int k, int width) {
+      this.w = JavaArrays.values(w);
+      this.b = JavaArrays.values(b);
+      this.k = k;
+      this.width = width;
+    }
+
+    /** {@code rows [n, k]} (from {@code offset} of {@code x}) {@code · W_v + b_v}. */
+    double[] apply(int v, double[] x, int offset, int n) {
+      double[] y = new double[n * width];
+      int wo = v * k * width;
+      for (int row = 0; row < n; row++) {
+        int yo = row * width;
+        System.arraycopy(b, v * width, y, yo, width);
+        for (int i = 0; i < k; i++) {
+          double a = x[offset + row * k + i];
+          int wi = wo + i * width;
+          for (int j = 0; j < width; j++) {
+            y[yo + j] += a * w[wi + j];
+          }
+        }
+      }
+      return y;
+    }
   }
 
   private static INDArray contiguous(INDArray a) {
