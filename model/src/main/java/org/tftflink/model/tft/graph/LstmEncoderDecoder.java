@@ -34,6 +34,8 @@ public final class LstmEncoderDecoder {
   private final Map<String, INDArray> parameters = new LinkedHashMap<>();
   private final List<Segment> encoders = new ArrayList<>();
   private final List<Segment> decoders = new ArrayList<>();
+  private final ThreadLocal<List<LstmSteps>> activations = ThreadLocal.withInitial(ArrayList::new);
+  private final ThreadLocal<double[]> gradients = new ThreadLocal<>();
 
   /** One LSTM over a span of steps with its own weights: W_x [H,4H], W_h [H,4H], b [4H]. */
   private record Segment(INDArray inputWeights, INDArray recurrentWeights, INDArray bias) {}
@@ -61,7 +63,7 @@ public final class LstmEncoderDecoder {
       INDArray input, INDArray initialHidden, INDArray initialCell, Map<String, INDArray> params) {}
 
   /** One layer's input rows and activations. */
-  private record LayerCache(INDArray input, LstmSteps steps) {}
+  private record LayerCache(INDArray input, LstmSteps steps, long pass) {}
 
   public LstmEncoderDecoder(
       GraphContext g, String scope, long hidden, int layers, int encoderLength, int horizon) {
@@ -88,6 +90,36 @@ public final class LstmEncoderDecoder {
     return s;
   }
 
+  /**
+   * This thread's activations of {@code layer} for {@code batch} windows, reused from pass to pass:
+   * a pass writes every element, and the arrays (13 MB of gates at 64 windows) were a humongous
+   * allocation of the collector's at every pass. A pass's activations are therefore valid until the
+   * next forward pass on the same thread, which is how the model uses them (forward and backward in
+   * one call).
+   */
+  private LstmSteps scratch(int batch, int total, int layer) {
+    List<LstmSteps> kept = activations.get();
+    while (kept.size() <= layer) {
+      kept.add(null);
+    }
+    LstmSteps s = kept.get(layer);
+    if (s == null || !s.fits(batch, total, hidden)) {
+      s = new LstmSteps(batch, total, hidden);
+      kept.set(layer, s);
+    }
+    return s;
+  }
+
+  /** This thread's array for a backward pass's gate gradients, reused as {@link #scratch} is. */
+  private double[] gateGradients(int length) {
+    double[] d = gradients.get();
+    if (d == null || d.length != length) {
+      d = new double[length];
+      gradients.set(d);
+    }
+    return d;
+  }
+
   /** The live weight arrays by scoped name; training updates them in place. */
   public Map<String, INDArray> parameters() {
     return parameters;
@@ -106,7 +138,8 @@ public final class LstmEncoderDecoder {
     INDArray x = input;
     List<LayerCache> caches = new ArrayList<>();
     for (int layer = 0; layer < layers; layer++) {
-      LstmSteps steps = new LstmSteps(batch, total, hidden);
+      LstmSteps steps = scratch(batch, total, layer);
+      steps.passes++;
       projectInto(steps.gates, x, batch, encoders.get(layer), 0, encoderLength);
       projectInto(steps.gates, x, batch, decoders.get(layer), encoderLength, total);
       double[] h = initialH.clone();
@@ -114,7 +147,7 @@ public final class LstmEncoderDecoder {
       steps.forward(values(encoders.get(layer).recurrentWeights()), h, c, 0, encoderLength);
       steps.forward(values(decoders.get(layer).recurrentWeights()), h, c, encoderLength, total);
       if (keepForBackward) {
-        caches.add(new LayerCache(x, steps));
+        caches.add(new LayerCache(x, steps, steps.passes));
       }
       x = JavaArrays.array(steps.hiddens, (long) batch * total, hidden);
       x = x.castTo(input.dataType());
@@ -142,7 +175,11 @@ public final class LstmEncoderDecoder {
     INDArray dInput = null;
     for (int layer = layers - 1; layer >= 0; layer--) {
       LayerCache cache = pass.caches.get(layer);
-      double[] dGates = new double[batch * total * 4 * hidden];
+      if (cache.steps().passes != cache.pass()) {
+        throw new IllegalStateException(
+            "the forward pass's activations were overwritten by a later forward pass on this thread");
+      }
+      double[] dGates = gateGradients(batch * total * 4 * hidden);
       double[] dh = new double[batch * hidden];
       double[] dc = new double[batch * hidden];
       Segment dec = decoders.get(layer);

@@ -24,6 +24,9 @@ final class LstmSteps {
   final double[] cells;
   final double[] cellTanh;
   final double[] hiddens;
+  // forward passes these arrays have held, so that a backward pass can tell its own from a later
+  // one
+  long passes;
 
   private final boolean byGemm;
 
@@ -42,6 +45,13 @@ final class LstmSteps {
     this.cells = new double[batch * steps * hidden];
     this.cellTanh = new double[batch * steps * hidden];
     this.hiddens = new double[batch * steps * hidden];
+  }
+
+  /**
+   * Whether these arrays hold {@code batch} windows of {@code steps} steps of width {@code hidden}.
+   */
+  boolean fits(int batch, int steps, int hidden) {
+    return this.batch == batch && this.steps == steps && this.hidden == hidden;
   }
 
   /**

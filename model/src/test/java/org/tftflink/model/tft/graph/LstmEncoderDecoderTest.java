@@ -1,6 +1,7 @@
 package org.tftflink.model.tft.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -116,6 +117,20 @@ class LstmEncoderDecoderTest {
 
     assertThat(r.failures()).isEmpty();
     assertThat(r.checked()).isGreaterThan(500);
+  }
+
+  @Test
+  void shouldRefuseBackwardWhenLaterForwardPassReusedActivations() {
+    LstmEncoderDecoder lstm = lstm(1);
+    INDArray x = randomArray(B * T, H);
+    INDArray h0 = randomArray(B, H);
+    INDArray c0 = randomArray(B, H);
+    LstmEncoderDecoder.Pass first = lstm.forward(x, h0, c0, true);
+    lstm.forward(randomArray(B * T, H), h0, c0, false);
+
+    assertThatThrownBy(() -> lstm.backward(first, randomArray(B * T, H), h0, c0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("overwritten");
   }
 
   private static double maxAbsDiff(INDArray a, INDArray b) {
