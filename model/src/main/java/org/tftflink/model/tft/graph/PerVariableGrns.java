@@ -257,33 +257,19 @@ public final class PerVariableGrns {
     for (int v = 0; v < variables; v++) {
       int xo = v * n * in;
       double[] e = fc1.apply(v, xs, xo, n);
-      for (int i = 0; i < e.length; i++) {
-        e[i] = e[i] > 0 ? e[i] : Math.expm1(e[i]);
-      }
+      JavaRows.elu(e);
       double[] d = fc2.apply(v, e, 0, n);
-      double[] gates = gate.apply(v, d, 0, n);
       double[] r = value.apply(v, d, 0, n);
-      double[] residual = skip == null ? null : skip.apply(v, xs, xo, n);
-      for (int i = 0; i < r.length; i++) {
-        r[i] = r[i] / (1 + Math.exp(-gates[i])) + (residual == null ? xs[xo + i] : residual[i]);
+      if (skip == null) {
+        JavaRows.gateAdd(r, gate.apply(v, d, 0, n), xs, xo);
+      } else {
+        JavaRows.gateAdd(r, gate.apply(v, d, 0, n), skip.apply(v, xs, xo, n), 0);
       }
+      JavaRows.layerNorm(r, n, out, g, b);
       for (int row = 0; row < n; row++) {
-        int o = row * out;
-        double mean = 0;
-        for (int j = 0; j < out; j++) {
-          mean += r[o + j];
-        }
-        mean /= out;
-        double variance = 0;
-        for (int j = 0; j < out; j++) {
-          double c = r[o + j] - mean;
-          r[o + j] = c;
-          variance += c * c;
-        }
-        double scale = ws[row * variables + v] / Math.sqrt(variance / out + EPSILON);
         double weight = ws[row * variables + v];
         for (int j = 0; j < out; j++) {
-          selected[o + j] += r[o + j] * g[j] * scale + b[j] * weight;
+          selected[row * out + j] += weight * r[row * out + j];
         }
       }
     }
@@ -291,7 +277,7 @@ public final class PerVariableGrns {
   }
 
   /** One per-variable dense layer's weights {@code [V, k, width]} and biases, copied to Java. */
-  private final class Dense {
+  private static final class Dense {
     private final double[] w;
     private final double[] b;
     private final int k;
@@ -306,20 +292,7 @@ public final class PerVariableGrns {
 
     /** {@code rows [n, k]} (from {@code offset} of {@code x}) {@code · W_v + b_v}. */
     double[] apply(int v, double[] x, int offset, int n) {
-      double[] y = new double[n * width];
-      int wo = v * k * width;
-      for (int row = 0; row < n; row++) {
-        int yo = row * width;
-        System.arraycopy(b, v * width, y, yo, width);
-        for (int i = 0; i < k; i++) {
-          double a = x[offset + row * k + i];
-          int wi = wo + i * width;
-          for (int j = 0; j < width; j++) {
-            y[yo + j] += a * w[wi + j];
-          }
-        }
-      }
-      return y;
+      return JavaRows.dense(x, offset, n, k, w, v * k * width, b, v * width, width);
     }
   }
 

@@ -3,6 +3,7 @@ package org.tftflink.model.tft.graph.infer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tftflink.model.tft.graph.JavaArrays;
+import org.tftflink.model.tft.graph.JavaRows;
 
 /**
  * Forward pass of a shared-weight {@code GatedResidualNetwork} on rows {@code [N, in]} (TFT paper
@@ -77,63 +78,33 @@ final class GatedResidualNetworkForward {
         }
       }
     }
-    for (int i = 0; i < h.length; i++) {
-      h[i] = h[i] > 0 ? h[i] : Math.expm1(h[i]);
-    }
+    JavaRows.elu(h);
     double[] e = dense(p, h, n, scope + "/fc2", true);
-    double[] gate = dense(p, e, n, glu + "/gate", true);
     double[] value = dense(p, e, n, glu + "/value", true);
-    for (int i = 0; i < value.length; i++) {
-      value[i] = value[i] / (1 + Math.exp(-gate[i])) + residual[i];
-    }
+    JavaRows.gateAdd(value, dense(p, e, n, glu + "/gate", true), residual, 0);
     int width = value.length / n;
-    double[] gain = JavaArrays.values(p.get(scope + "/gate_norm/norm/gain"));
-    double[] bias = JavaArrays.values(p.get(scope + "/gate_norm/norm/bias"));
-    for (int r = 0; r < n; r++) {
-      int o = r * width;
-      double mean = 0;
-      for (int j = 0; j < width; j++) {
-        mean += value[o + j];
-      }
-      mean /= width;
-      double variance = 0;
-      for (int j = 0; j < width; j++) {
-        double d = value[o + j] - mean;
-        value[o + j] = d;
-        variance += d * d;
-      }
-      double inverseStd = 1 / Math.sqrt(variance / width + Rows.EPSILON);
-      for (int j = 0; j < width; j++) {
-        value[o + j] = value[o + j] * inverseStd * gain[j] + bias[j];
-      }
-    }
+    JavaRows.layerNorm(
+        value,
+        n,
+        width,
+        JavaArrays.values(p.get(scope + "/gate_norm/norm/gain")),
+        JavaArrays.values(p.get(scope + "/gate_norm/norm/bias")));
     return JavaArrays.array(value, x.dataType(), n, width);
   }
 
   /** {@code rows [n, k] · W + b} of the layer {@code name} ({@code b} when {@code biased}). */
   private static double[] dense(Parameters p, double[] rows, int n, String name, boolean biased) {
     INDArray weights = p.get(name + "/W");
-    int k = (int) weights.size(0);
-    int width = (int) weights.size(1);
-    double[] w = JavaArrays.values(weights);
-    double[] y = new double[n * width];
-    if (biased) {
-      double[] b = JavaArrays.values(p.get(name + "/b"));
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(b, 0, y, r * width, width);
-      }
-    }
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < k; i++) {
-        double a = rows[r * k + i];
-        int wi = i * width;
-        int yr = r * width;
-        for (int j = 0; j < width; j++) {
-          y[yr + j] += a * w[wi + j];
-        }
-      }
-    }
-    return y;
+    return JavaRows.dense(
+        rows,
+        0,
+        n,
+        (int) weights.size(0),
+        JavaArrays.values(weights),
+        0,
+        biased ? JavaArrays.values(p.get(name + "/b")) : null,
+        0,
+        (int) weights.size(1));
   }
 
   /** What {@link #backward} needs of a {@link #train} pass. */

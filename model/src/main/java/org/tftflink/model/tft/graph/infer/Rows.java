@@ -1,6 +1,5 @@
 package org.tftflink.model.tft.graph.infer;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -8,13 +7,15 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.JavaArrays;
+import org.tftflink.model.tft.graph.JavaRows;
 
 /**
  * Operations on rows {@code [N, width]} shared by the Java forward blocks, each one ND4J op (or a
  * few) over the whole batch: the same ops, in the same order, as the SameDiff blocks they mirror.
  */
 final class Rows {
-  static final double EPSILON = 1e-5;
+  private static final double EPSILON = JavaRows.EPSILON;
   // up to this many elements the layer norm is a Java loop over a copy: nine ND4J ops cost more
   // than the arithmetic there (15% of a one-window forward pass)
   private static final long JAVA_LAYER_NORM = 1 << 16;
@@ -44,32 +45,12 @@ final class Rows {
     return x.muliRowVector(gain.reshape(1, width)).addiRowVector(bias.reshape(1, width));
   }
 
-  /** {@link #layerNorm} as a Java loop in double precision, written back into {@code x}. */
+  /** {@link #layerNorm} as a Java loop in double precision over a copy. */
   private static INDArray javaLayerNorm(INDArray x, INDArray gain, INDArray bias) {
-    int width = (int) x.size(1);
-    int rows = (int) x.size(0);
-    double[] v = wholeBuffer(x).data().asDouble();
-    double[] g = wholeBuffer(gain).data().asDouble();
-    double[] b = wholeBuffer(bias).data().asDouble();
-    for (int r = 0; r < rows; r++) {
-      int o = r * width;
-      double mean = 0;
-      for (int j = 0; j < width; j++) {
-        mean += v[o + j];
-      }
-      mean /= width;
-      double variance = 0;
-      for (int j = 0; j < width; j++) {
-        double d = v[o + j] - mean;
-        v[o + j] = d;
-        variance += d * d;
-      }
-      double inverseStd = 1 / Math.sqrt(variance / width + EPSILON);
-      for (int j = 0; j < width; j++) {
-        v[o + j] = v[o + j] * inverseStd * g[j] + b[j];
-      }
-    }
-    return Nd4j.create(v, x.shape(), DataType.DOUBLE).castTo(x.dataType());
+    double[] v = JavaArrays.values(x);
+    JavaRows.layerNorm(
+        v, (int) x.size(0), (int) x.size(1), JavaArrays.values(gain), JavaArrays.values(bias));
+    return JavaArrays.array(v, x.dataType(), x.shape());
   }
 
   /** Softmax over the last dimension of {@code x [N, width]} into a fresh array. */
@@ -111,10 +92,5 @@ final class Rows {
   /** {@code a} if its rows are laid out as a C-order matrix's (any offset), else a copy. */
   static INDArray contiguous(INDArray a) {
     return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-  }
-
-  /** {@code a} if it is the whole of its buffer in C order, else a copy. */
-  private static INDArray wholeBuffer(INDArray a) {
-    return a.offset() == 0 && a.length() == a.data().length() ? contiguous(a) : a.dup('c');
   }
 }
