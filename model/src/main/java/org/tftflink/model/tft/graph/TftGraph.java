@@ -415,6 +415,8 @@ public final class TftGraph {
    * The value of the back graph's loss variable {@code lossName} and the gradient of every
    * parameter: forward through front, LSTM and back, then the back graph's gradients (parameters
    * and its three inputs), the LSTM's backward pass, and the front graph's vector-Jacobian product.
+   * On the Java path for {@link #LOSS}, the pass runs in this thread's {@link TrainingWorkspace}
+   * and the gradients returned are copies outside of it.
    */
   public Backward backward(Map<String, INDArray> feeds, String lossName) {
     if (!javaTraining || !LOSS.equals(lossName)) {
