@@ -47,11 +47,7 @@ public final class JavaArrays {
     if (type != DataType.FLOAT) {
       return array(values, shape).castTo(type);
     }
-    INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
-    if (a.length() != values.length) {
-      throw new IllegalArgumentException(
-          values.length + " values for shape of length " + a.length());
-    }
+    INDArray a = uninitialized(DataType.FLOAT, values.length, shape);
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
@@ -72,12 +68,17 @@ public final class JavaArrays {
 
   /** A new double-precision array of {@code shape} holding {@code values} in row-major order. */
   public static INDArray array(double[] values, long... shape) {
-    INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, shape);
-    if (a.length() != values.length) {
-      throw new IllegalArgumentException(
-          values.length + " values for shape of length " + a.length());
-    }
+    INDArray a = uninitialized(DataType.DOUBLE, values.length, shape);
     new DoublePointer(a.data().addressPointer()).put(values, 0, values.length);
+    return a;
+  }
+
+  /** A new array of {@code type} and {@code shape}, which must hold {@code length} values. */
+  private static INDArray uninitialized(DataType type, int length, long... shape) {
+    INDArray a = Nd4j.createUninitialized(type, shape);
+    if (a.length() != length) {
+      throw new IllegalArgumentException(length + " values for shape of length " + a.length());
+    }
     return a;
   }
 

@@ -28,7 +28,7 @@ final class StepProduct {
   StepProduct(int batch, int hidden, double[] wh) {
     this.batch = batch;
     this.hidden = hidden;
-    this.wh = Nd4j.create(wh, new long[] {hidden, 4L * hidden}, DataType.DOUBLE);
+    this.wh = JavaArrays.array(wh, hidden, 4L * hidden);
     h = Nd4j.create(DataType.DOUBLE, batch, hidden);
     z = Nd4j.create(DataType.DOUBLE, batch, 4L * hidden);
     dWh = Nd4j.create(DataType.DOUBLE, hidden, 4L * hidden);
@@ -58,7 +58,7 @@ final class StepProduct {
 
   /** Adds the accumulated {@code dW_h} to {@code into} {@code [H * 4H]}, row-major. */
   void recurrentGradient(double[] into) {
-    double[] v = dWh.data().asDouble();
+    double[] v = JavaArrays.values(dWh);
     for (int i = 0; i < v.length; i++) {
       into[i] += v[i];
     }

@@ -56,7 +56,16 @@ public final class ForwardWorkspace {
     if (batch > MAX_BATCH) {
       return pass.get();
     }
-    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, ID)) {
+    return detached(CONFIG, ID, pass);
+  }
+
+  /**
+   * Runs {@code pass} in this thread's workspace {@code id} of {@code config} and returns its
+   * outputs detached (copied out of it).
+   */
+  static Map<String, INDArray> detached(
+      WorkspaceConfiguration config, String id, Supplier<Map<String, INDArray>> pass) {
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, id)) {
       Map<String, INDArray> out = new LinkedHashMap<>();
       pass.get().forEach((name, value) -> out.put(name, value == null ? null : value.detach()));
       return out;

@@ -1,16 +1,13 @@
 package org.tftflink.model.tft.graph.infer;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs one Java forward-backward pass with its intermediate arrays (activations kept for the
@@ -43,10 +40,6 @@ public final class TrainingWorkspace {
 
   /** Runs {@code pass} in this thread's workspace; the arrays it returns are copied out of it. */
   public static Map<String, INDArray> run(Supplier<Map<String, INDArray>> pass) {
-    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, ID)) {
-      Map<String, INDArray> out = new LinkedHashMap<>();
-      pass.get().forEach((name, value) -> out.put(name, value == null ? null : value.detach()));
-      return out;
-    }
+    return ForwardWorkspace.detached(CONFIG, ID, pass);
   }
 }
