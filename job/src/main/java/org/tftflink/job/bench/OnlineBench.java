@@ -16,9 +16,10 @@ import org.tftflink.model.tft.envelope.ModelDataSerializer;
  * {@code ./tft bench online}: online learning in the real job (MiniCluster, RocksDB, the embedded
  * broker) serving the bundled demo TFT, {@code hosts} hosts. Two runs on the same input from the
  * same model, learning on (async updates, the default) and off: (a) the time each takes to drain
- * the same backlog, (b) event-to-forecast latency while an update runs against idle; then, outside
- * the stream, (c) one update of the demo model and of the reference configuration at the preset's
- * full sizes, and (d) from those, the hosts one trainer subtask keeps up with at 5-minute steps.
+ * the same backlog (twice each, in the order on, off, off, on), (b) event-to-forecast latency while
+ * an update runs against idle; then, outside the stream, (c) one update of the demo model and of
+ * the reference configuration at the preset's full sizes, and (d) from those, the hosts one trainer
+ * subtask keeps up with at 5-minute steps.
  */
 public final class OnlineBench {
 
@@ -73,6 +74,37 @@ public final class OnlineBench {
 
   static final int MIN_BACKLOG = 70;
 
+  /**
+   * After the warm-up, waits until the JIT compilers have drained their queue (less than 50 ms of
+   * compiling over the last 3 s; at most 2 minutes). With one C2 thread on 2 cores, the warm-up's
+   * busy task threads leave it behind, and what it still has queued would otherwise be compiled
+   * during the first measured drain, the learning run's, and charged to learning.
+   */
+  private static void awaitJitQuiet(ChaosContext ctx) throws InterruptedException {
+    JvmCost start = JvmCost.now();
+    if (start.compileMillis() < 0) {
+      return;
+    }
+    long t0 = System.currentTimeMillis();
+    java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
+    while (System.currentTimeMillis() - t0 < 120_000) {
+      window.addLast(JvmCost.now().compileMillis());
+      if (window.size() > 7) {
+        window.removeFirst();
+        if (window.peekLast() - window.peekFirst() < 50) {
+          break;
+        }
+      }
+      Thread.sleep(500);
+    }
+    JvmCost waited = JvmCost.now().since(start);
+    ctx.log(
+        "online-warmup",
+        String.format(
+            "JIT quiet after %.1f s (compiling %.1f s, JVM CPU %.1f s meanwhile)",
+            (System.currentTimeMillis() - t0) / 1e3, waited.compileSeconds(), waited.cpuSeconds()));
+  }
+
   private final Options options;
 
   public OnlineBench(Options options) {
@@ -86,21 +118,29 @@ public final class OnlineBench {
         BenchWorkload.events(options.hosts(), options.backlogSteps() + options.pacedSeconds());
     OnlineBenchRun.Result on;
     OnlineBenchRun.Result off;
+    OnlineBenchRun.Result offAgain;
+    OnlineBenchRun.Result onAgain;
     try (ChaosContext ctx = ChaosContext.start()) {
       OnlineBenchRun runner = new OnlineBenchRun(ctx, options, model);
-      // a short throw-away run first warms the JVM (Flink, Kafka and ND4J classes, and the JIT):
-      // with learning on and one update, so that the learning path (samples to the trainer,
-      // observe, the learner's snapshot, training on its own thread, a new version served) is
-      // compiled before either measured run, as in a job that has been running for a while; warmed
-      // with learning off, the learning run compiled all of it during its drain (C2 took 18 of its
-      // 70 CPU seconds, JFR and per-thread CPU times, 2 December). Learning on then runs before
-      // off, so that what warm-up is left, if any, understates the ratio. The warm-up drains the
-      // whole backlog: after one of 70 steps C2 (one compiler thread on 2 cores) was still behind
-      // and compiled 1,221 methods (11 of 55 CPU seconds) during the learning run's drain against
-      // 106 during the learning-off drain after it (JFR, 2 December)
+      // a throw-away run first warms the JVM (Flink, Kafka and ND4J classes, and the JIT): with
+      // learning on and one update, so that the learning path (samples to the trainer, observe, the
+      // learner's snapshot, training on its own thread, a new version served) is compiled before
+      // either measured run, as in a job that has been running for a while; warmed with learning
+      // off, the learning run compiled all of it during its drain (C2 took 18 of its 70 CPU
+      // seconds, JFR and per-thread CPU times, 2 December). The warm-up drains the whole backlog.
       runner.run("online-warmup", true, events, options.backlogSteps(), 0, true);
+      awaitJitQuiet(ctx);
+      // Even so the first measured drain recompiles code both runs share (Kafka's clients, Flink's
+      // network stack, the forecaster: -XX:+PrintCompilation, 3 December, 240 C2 compilations of
+      // Kafka methods in it against 72 in the drain after it, the same forecaster methods made
+      // not entrant and compiled again), so whichever run comes first pays for the JIT settling
+      // (JIT compiling 23-26 s of the first drain, 3-4 s of the second). The drains therefore run
+      // in the order on, off, off, on (ABBA), which cancels a warm-up that fades over the runs,
+      // and (a) pools both pairs; the second pair drains only (no paced phase)
       on = runner.run(true, events);
       off = runner.run(false, events);
+      offAgain = runner.run("online-off-2", false, events, options.backlogSteps(), 0, false);
+      onAgain = runner.run("online-on-2", true, events, options.backlogSteps(), 0, false);
     }
     OnlineConfig online = options.onlineConfig();
     TftConfig demo = ModelDataSerializer.deserialize(model).config();
@@ -113,6 +153,6 @@ public final class OnlineBench {
         online.strategy() == Strategy.REPLAY || online.strategy() == Strategy.ENSEMBLE
             ? 1 - online.replaySampleRatio()
             : 1;
-    return new OnlineBenchReport(options, online, on, off, timed, freshShare);
+    return new OnlineBenchReport(options, online, on, off, offAgain, onAgain, timed, freshShare);
   }
 }

@@ -29,14 +29,31 @@ public record OnlineBenchReport(
     OnlineConfig online,
     OnlineBenchRun.Result on,
     OnlineBenchRun.Result off,
+    OnlineBenchRun.Result offAgain,
+    OnlineBenchRun.Result onAgain,
     List<UpdateTimer.Timed> timed,
     double freshShare) {
 
   static final double STEP_SECONDS = 300;
 
-  /** Events per second with learning on over off, on the same backlog. */
+  /**
+   * Events per second with learning on over off, on the same backlog, pooled over the four drains
+   * (on, off, off, on): the off drains' seconds over the on drains', each drain holding the same
+   * forecasts.
+   */
   public double throughputRatio() {
+    return (off.steadySeconds() + offAgain.steadySeconds())
+        / (on.steadySeconds() + onAgain.steadySeconds());
+  }
+
+  /** The ratio of the first pair alone (on, then off). */
+  public double firstPairRatio() {
     return on.eventsPerSecond() / off.eventsPerSecond();
+  }
+
+  /** The ratio of the second pair alone (off, then on). */
+  public double secondPairRatio() {
+    return onAgain.eventsPerSecond() / offAgain.eventsPerSecond();
   }
 
   /** The learning run's latency samples that overlap an update (true) or none (false). */
@@ -142,15 +159,15 @@ public record OnlineBenchReport(
     out.println("|---|---|---|---|");
     out.printf(
         Locale.ROOT,
-        "| (a) drain of the backlog | %,.0f events/s (%.1f s; %.1f s with start-up) | %,.0f"
-            + " events/s (%.1f s; %.1f s) | %.2f (>= 0.9) |%n",
-        off.eventsPerSecond(),
-        off.steadySeconds(),
-        off.drainSeconds(),
-        on.eventsPerSecond(),
-        on.steadySeconds(),
-        on.drainSeconds(),
+        "| (a) drain of the backlog, pooled (on, off, off, on) | %,.0f events/s | %,.0f events/s |"
+            + " %.2f (>= 0.9) |%n",
+        2.0 * (off.drainForecasts() - 1) / (off.steadySeconds() + offAgain.steadySeconds()),
+        2.0 * (on.drainForecasts() - 1) / (on.steadySeconds() + onAgain.steadySeconds()),
         throughputRatio());
+    drainRow(out, "first pair (on, then off)", off, on, firstPairRatio());
+    drainRow(out, "second pair (off, then on)", offAgain, onAgain, secondPairRatio());
+    jvmRow(out, "first pair", off, on);
+    jvmRow(out, "second pair", offAgain, onAgain);
     List<Long> idle = latencies(false);
     List<Long> during = latencies(true);
     out.printf(
@@ -205,6 +222,44 @@ public record OnlineBenchReport(
         freshShare,
         configuredHosts(),
         online.updateFrequencyMinutes());
+  }
+
+  private static void drainRow(
+      PrintStream out, String pair, OnlineBenchRun.Result off, OnlineBenchRun.Result on, double r) {
+    out.printf(
+        Locale.ROOT,
+        "| (a) drain, %s | %,.0f events/s (%.1f s; %.1f s with start-up) | %,.0f events/s (%.1f"
+            + " s; %.1f s) | %.2f |%n",
+        pair,
+        off.eventsPerSecond(),
+        off.steadySeconds(),
+        off.drainSeconds(),
+        on.eventsPerSecond(),
+        on.steadySeconds(),
+        on.drainSeconds(),
+        r);
+  }
+
+  private static void jvmRow(
+      PrintStream out, String pair, OnlineBenchRun.Result off, OnlineBenchRun.Result on) {
+    out.printf(
+        Locale.ROOT,
+        "| (a) the JVM during the drains, %s | %s | %s | %.2f (CPU s off / on) |%n",
+        pair,
+        cost(off),
+        cost(on),
+        off.drainCost().cpuSeconds() / on.drainCost().cpuSeconds());
+  }
+
+  private static String cost(OnlineBenchRun.Result r) {
+    JvmCost c = r.drainCost();
+    return String.format(
+        Locale.ROOT,
+        "CPU %.1f s (%.2f cores), JIT compiling %.1f s, GC %.1f s",
+        c.cpuSeconds(),
+        c.cpuSeconds() / r.drainSeconds(),
+        c.compileSeconds(),
+        c.gcSeconds());
   }
 
   private static String fmt(double v) {

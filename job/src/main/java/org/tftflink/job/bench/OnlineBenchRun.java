@@ -67,7 +67,8 @@ final class OnlineBenchRun {
       long forecasts,
       List<long[]> latencies,
       List<Update> updates,
-      long pacedFromMs) {
+      long pacedFromMs,
+      JvmCost drainCost) {
     /**
      * Events per second from the first forecast to the last of the backlog (one per host and step:
      * the job's start-up and the model's loading are left out).
@@ -176,6 +177,7 @@ final class OnlineBenchRun {
           name);
       flink.awaitRunning(Duration.ofSeconds(60));
       long t0 = System.currentTimeMillis();
+      JvmCost before = JvmCost.now();
       long deadline = t0 + Duration.ofMinutes(20).toMillis();
       while (drainedAt.get() == 0) {
         if (System.currentTimeMillis() > deadline) {
@@ -184,13 +186,27 @@ final class OnlineBenchRun {
         }
         Thread.sleep(50);
       }
+      JvmCost after = JvmCost.now();
+      JvmCost drainCost = after.since(before);
       double drain = (drainedAt.get() - t0) / 1e3;
       double steady = (drainedAt.get() - firstAt.get()) / 1e3;
       ctx.log(
           name,
           String.format(
-              "drained %,d events in %.1f s, %.1f s from the first forecast to the last",
-              loaded, drain, steady));
+              "drained %,d events in %.1f s, %.1f s from the first forecast to the last; JVM CPU"
+                  + " %.1f s, JIT compiling %.1f s, GC %.1f s",
+              loaded,
+              drain,
+              steady,
+              drainCost.cpuSeconds(),
+              drainCost.compileSeconds(),
+              drainCost.gcSeconds()));
+      ctx.log(
+          name,
+          "CPU seconds of the drain by thread: "
+              + after.threadsSince(before, 8).entrySet().stream()
+                  .map(e -> String.format("%s %.1f", e.getKey(), e.getValue()))
+                  .collect(java.util.stream.Collectors.joining(", ")));
       if (updateAfterDrain) {
         updateNow(names.control(), updates, name);
       }
@@ -222,7 +238,16 @@ final class OnlineBenchRun {
                         id, s.reason(), s.ms(), -1, s.samples(), s.fresh(), s.epochs(), true)));
       }
       return new Result(
-          learning, loaded, drain, expectedDrain, steady, forecasts.get(), timed, done, p0);
+          learning,
+          loaded,
+          drain,
+          expectedDrain,
+          steady,
+          forecasts.get(),
+          timed,
+          done,
+          p0,
+          drainCost);
     }
   }
 

@@ -42,6 +42,22 @@ class OnlineBenchTest {
     assertThat(report.off().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.on().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.throughputRatio()).isPositive().isFinite();
+    // the JVM's own accounting of each drain: CPU spent, time compiling and in GC
+    assertThat(report.onAgain().learning()).isTrue();
+    assertThat(report.offAgain().learning()).isFalse();
+    assertThat(report.onAgain().drainForecasts()).isEqualTo(report.on().drainForecasts());
+    assertThat(report.offAgain().drainForecasts()).isEqualTo(report.off().drainForecasts());
+    // pooled: between the two pairs' own ratios
+    assertThat(report.throughputRatio())
+        .isBetween(
+            Math.min(report.firstPairRatio(), report.secondPairRatio()) - 1e-9,
+            Math.max(report.firstPairRatio(), report.secondPairRatio()) + 1e-9);
+    for (OnlineBenchRun.Result r :
+        java.util.List.of(report.on(), report.off(), report.onAgain(), report.offAgain())) {
+      assertThat(r.drainCost().cpuSeconds()).isPositive();
+      assertThat(r.drainCost().compileSeconds()).isGreaterThanOrEqualTo(0.0);
+      assertThat(r.drainCost().gcSeconds()).isGreaterThanOrEqualTo(0.0);
+    }
     // every paced step closes a step of every host; each of those forecasts is timed once
     assertThat(report.off().latencies()).hasSize(10 * 15);
     assertThat(report.on().latencies()).hasSize(10 * 15);
@@ -80,5 +96,10 @@ class OnlineBenchTest {
     System.out.println(table);
     assertThat(table).contains("| (a) ", "| (b) ", "| (c) update in the stream", "| (d) ");
     assertThat(table).contains("update alone, reference");
+    assertThat(table)
+        .contains(
+            "| (a) drain of the backlog, pooled",
+            "| (a) drain, second pair (off, then on) |",
+            "| (a) the JVM during the drains, first pair | CPU ");
   }
 }
