@@ -85,20 +85,23 @@ public final class Cli implements Runnable {
   }
 
   /**
-   * Caps ND4J's native memory unless the user set the caps: javacpp frees native arrays only when
-   * their Java objects are collected, and with a large heap that GC rarely runs. Uncapped, an ETTh1
-   * training run grew past 18 GB and was killed by the kernel. Must run before ND4J loads.
+   * Caps javacpp's own allocations unless the user set a cap: javacpp frees native arrays only when
+   * their Java objects are collected, and with a large heap that GC rarely runs. Must run before
+   * ND4J loads.
+   *
+   * <p>No default cap on the process's physical bytes ({@code
+   * org.bytedeco.javacpp.maxphysicalbytes}, which a user may still set): with one, javacpp reads
+   * the resident size at every allocation with a deallocator, i.e. several times per ND4J op (the
+   * shape buffers of each op); JFR put 3.5% of a training step's samples there and JMH's training
+   * step ran 1.11-1.15x faster without it (3 December). The growth it guarded against (an ETTh1
+   * training run past 18 GB) is bounded by the training and forward passes' workspaces and by
+   * {@link NativeMemoryGc}, which {@link #main} starts: an ETTh1 epoch peaked at 2.6 GB resident
+   * with the cap and without it.
    */
   static void capNativeMemory() {
     String bytes = "org.bytedeco.javacpp.maxbytes";
-    String physical = "org.bytedeco.javacpp.maxphysicalbytes";
     if (System.getProperty(bytes) == null) {
       System.setProperty(bytes, "4G");
-    }
-    if (System.getProperty(physical) == null) {
-      // the physical figure is the whole process: heap, native arrays and the rest
-      long cap = Runtime.getRuntime().maxMemory() + (8L << 30);
-      System.setProperty(physical, Long.toString(cap));
     }
   }
 

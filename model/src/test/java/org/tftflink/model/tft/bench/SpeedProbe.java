@@ -13,6 +13,7 @@ import org.tftflink.model.tft.TftWindow;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.data.EncodedBatch;
 import org.tftflink.model.tft.data.FeatureScaler;
+import org.tftflink.model.tft.graph.NativeMemoryGc;
 import org.tftflink.model.tft.graph.TftGraph;
 import org.tftflink.model.tft.train.TftTrainer;
 
@@ -27,6 +28,8 @@ public final class SpeedProbe {
   private SpeedProbe() {}
 
   public static void main(String[] args) throws Exception {
+    // as the CLI runs (Cli.main): the resident-size watcher instead of javacpp's physical cap
+    NativeMemoryGc.start(NativeMemoryGc.DEFAULT_STEP_BYTES);
     TftConfig c = TftBenchmark.config(args[0]);
     int steps = Integer.parseInt(args[1]);
     int calls = Integer.parseInt(args[2]);
