@@ -28,6 +28,7 @@ import org.tftflink.model.online.tft.TftModelOps;
 import org.tftflink.model.online.tft.TftWeights;
 import org.tftflink.model.tft.envelope.ModelData;
 import org.tftflink.model.tft.envelope.ModelDataSerializer;
+import org.tftflink.operators.serving.NativeMemoryWatch;
 
 /**
  * What the online trainer and the federated aggregator share: one {@link OnlineLearner} per key in
@@ -109,6 +110,8 @@ abstract class TrainerOperator extends AbstractStreamOperator<byte[]> {
   @Override
   public void open() throws Exception {
     super.open();
+    // the trainer may run in a JVM of its own (the GPU pool)
+    NativeMemoryWatch.start(getRuntimeContext());
     online = config.onlineConfig();
     initial = ModelDataSerializer.deserialize(config.initialEnvelope());
     initialWeights = TftWeights.of(initial);

@@ -58,6 +58,7 @@ public class BatchingBroadcastOperator
 
   @Override
   public void open() throws Exception {
+    NativeMemoryWatch.start(getRuntimeContext());
     // before the function's open(), which builds the batcher on these
     forecaster()
         .attach(

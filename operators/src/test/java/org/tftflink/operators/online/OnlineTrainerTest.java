@@ -103,6 +103,14 @@ class OnlineTrainerTest {
   }
 
   @Test
+  void shouldStartTheNativeMemoryWatcherOfItsJvmWhenOpened() throws Exception {
+    open(TrainerHarness.quick(), "heap");
+
+    // on a cluster no CLI runs in the TaskManager's JVM: the operators start the watcher
+    assertThat(org.tftflink.model.tft.graph.NativeMemoryGc.running()).isTrue();
+  }
+
+  @Test
   void shouldCountAMalformedCommandAndKeepRunning() throws Exception {
     open(TrainerHarness.quick(), "heap");
 

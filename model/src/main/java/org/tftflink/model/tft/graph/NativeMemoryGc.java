@@ -39,6 +39,23 @@ public final class NativeMemoryGc {
     thread.start();
   }
 
+  /**
+   * Stops the watcher, if it runs (a later {@link #start} starts a new one): for a JVM that
+   * outlives the class loader that loaded this class, such as a Flink TaskManager after the job's
+   * end.
+   */
+  public static synchronized void stop() {
+    if (thread != null) {
+      thread.interrupt();
+      thread = null;
+    }
+  }
+
+  /** Whether the watcher runs. */
+  public static synchronized boolean running() {
+    return thread != null && thread.isAlive();
+  }
+
   private static void watch(long stepBytes) {
     long base = Pointer.physicalBytes();
     while (true) {
