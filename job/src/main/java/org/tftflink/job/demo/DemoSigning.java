@@ -1,10 +1,12 @@
 package org.tftflink.job.demo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.tftflink.job.config.ModelSigningKey;
 import org.tftflink.job.config.Options;
@@ -13,8 +15,8 @@ import org.tftflink.model.tft.envelope.ModelSignature;
 
 /**
  * The demo signs the model it publishes, as production would: with the configured key, or else a
- * random key of its own written (owner-only) to the run's state directory and handed to the job
- * through {@code serving.signing_key_file}.
+ * random key of its own (64 hex digits) written (owner-only) to the run's state directory and
+ * handed to the job through {@code serving.signing_key_file}.
  */
 record DemoSigning(Settings settings, byte[] key, boolean ownKey) {
 
@@ -23,8 +25,12 @@ record DemoSigning(Settings settings, byte[] key, boolean ownKey) {
     if (configured.isPresent()) {
       return new DemoSigning(settings, configured.get(), false);
     }
-    byte[] key = new byte[ModelSignature.MIN_KEY_BYTES];
-    new SecureRandom().nextBytes(key);
+    // the key is the file's bytes, less a trailing newline (ModelSigningKey): random bytes written
+    // as they are ended in \n or \r in 2 runs of 256, and the job then read a 31-byte key and
+    // refused to start; hex digits (a key of 64 bytes) cannot end in one
+    byte[] random = new byte[ModelSignature.MIN_KEY_BYTES];
+    new SecureRandom().nextBytes(random);
+    byte[] key = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
     Files.createDirectories(stateDir);
     Path file = stateDir.resolve("model-signing.key");
     Files.createFile(
