@@ -42,7 +42,8 @@ class OnlineBenchTest {
     assertThat(report.off().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.on().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.throughputRatio()).isPositive().isFinite();
-    // the JVM's own accounting of each drain: CPU spent, time compiling and in GC
+    // the JVM's own accounting of each drain: CPU spent, time compiling and in GC (at this toy size
+    // a drain can end before the job is seen running, so no figure need be positive)
     assertThat(report.onAgain().learning()).isTrue();
     assertThat(report.offAgain().learning()).isFalse();
     assertThat(report.onAgain().drainForecasts()).isEqualTo(report.on().drainForecasts());
@@ -54,7 +55,7 @@ class OnlineBenchTest {
             Math.max(report.firstPairRatio(), report.secondPairRatio()) + 1e-9);
     for (OnlineBenchRun.Result r :
         java.util.List.of(report.on(), report.off(), report.onAgain(), report.offAgain())) {
-      assertThat(r.drainCost().cpuSeconds()).isPositive();
+      assertThat(r.drainCost().cpuSeconds()).isGreaterThanOrEqualTo(0.0).isFinite();
       assertThat(r.drainCost().compileSeconds()).isGreaterThanOrEqualTo(0.0);
       assertThat(r.drainCost().gcSeconds()).isGreaterThanOrEqualTo(0.0);
     }
