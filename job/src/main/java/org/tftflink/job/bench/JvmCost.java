@@ -32,11 +32,7 @@ record JvmCost(long cpuNanos, long compileMillis, long gcMillis, Map<Long, Named
     for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
       gc += Math.max(0, b.getCollectionTime());
     }
-    var jit = ManagementFactory.getCompilationMXBean();
-    long compile =
-        jit != null && jit.isCompilationTimeMonitoringSupported()
-            ? jit.getTotalCompilationTime()
-            : -1;
+    long compile = compileMillisNow();
     Map<Long, Named> threads = new HashMap<>();
     ThreadMXBean tm = ManagementFactory.getThreadMXBean();
     if (tm.isThreadCpuTimeSupported() && tm.isThreadCpuTimeEnabled()) {
@@ -50,6 +46,14 @@ record JvmCost(long cpuNanos, long compileMillis, long gcMillis, Map<Long, Named
       }
     }
     return new JvmCost(cpu, compile, gc, threads);
+  }
+
+  /** Milliseconds the JIT compilers have spent so far, or -1 where the JVM does not say. */
+  static long compileMillisNow() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
   }
 
   /** This snapshot minus an earlier one (without the threads: see {@link #threadsSince}). */

@@ -81,14 +81,14 @@ public final class OnlineBench {
    * during the first measured drain, the learning run's, and charged to learning.
    */
   private static void awaitJitQuiet(ChaosContext ctx) throws InterruptedException {
-    JvmCost start = JvmCost.now();
-    if (start.compileMillis() < 0) {
+    if (JvmCost.compileMillisNow() < 0) {
       return;
     }
+    JvmCost start = JvmCost.now();
     long t0 = System.currentTimeMillis();
     java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
     while (System.currentTimeMillis() - t0 < 120_000) {
-      window.addLast(JvmCost.now().compileMillis());
+      window.addLast(JvmCost.compileMillisNow());
       if (window.size() > 7) {
         window.removeFirst();
         if (window.peekLast() - window.peekFirst() < 50) {

@@ -42,8 +42,6 @@ class OnlineBenchTest {
     assertThat(report.off().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.on().eventsPerSecond()).isPositive().isFinite();
     assertThat(report.throughputRatio()).isPositive().isFinite();
-    // the JVM's own accounting of each drain: CPU spent, time compiling and in GC (at this toy size
-    // a drain can end before the job is seen running, so no figure need be positive)
     assertThat(report.onAgain().learning()).isTrue();
     assertThat(report.offAgain().learning()).isFalse();
     assertThat(report.onAgain().drainForecasts()).isEqualTo(report.on().drainForecasts());
@@ -53,6 +51,8 @@ class OnlineBenchTest {
         .isBetween(
             Math.min(report.firstPairRatio(), report.secondPairRatio()) - 1e-9,
             Math.max(report.firstPairRatio(), report.secondPairRatio()) + 1e-9);
+    // the JVM's own accounting of each drain: CPU spent, time compiling and in GC (at this toy size
+    // a drain can end before the job is seen running, so no figure need be positive)
     for (OnlineBenchRun.Result r :
         java.util.List.of(report.on(), report.off(), report.onAgain(), report.offAgain())) {
       assertThat(r.drainCost().cpuSeconds()).isGreaterThanOrEqualTo(0.0).isFinite();
