@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
@@ -21,9 +20,11 @@ import org.tftflink.model.tft.graph.infer.ForwardWorkspace;
  * B*T, hidden]}); there SameDiff spent most of a training step in broadcast ops whose backward
  * reduces slowly (libnd4j's {@code multiply_bp}, 115-130 ms a call at batch 128 for the layer-norm
  * gain and the weighting) and in the layer norm written as ten ops. Here every matrix product is
- * one {@link Nd4j#gemm} per variable on views, every elementwise step one in-place ND4J op over all
- * variables, and the backward pass is written out. {@link VariableSelectionNetwork#build} remains
- * the reference its gradient check compares against.
+ * one ND4J GEMM (batched, or per variable on views), the activations ELU and sigmoid are one ND4J
+ * op each, and the chains between them (GLU product, residual, layer norm, weighting, and their
+ * backward) are {@link SelectionKernels}' fused loops over row tiles; the backward pass is written
+ * out. {@link VariableSelectionNetwork#build} remains the reference its gradient check compares
+ * against.
  */
 public final class PerVariableGrns {
   private static final double EPSILON = 1e-5;
@@ -80,8 +81,7 @@ public final class PerVariableGrns {
       INDArray gated,
       INDArray gate,
       INDArray normed,
-      INDArray inverseStd,
-      INDArray y) {}
+      INDArray inverseStd) {}
 
   /** Gradients of the inputs and of every parameter by name. */
   public record Gradients(INDArray input, INDArray weights, Map<String, INDArray> params) {}
@@ -208,32 +208,30 @@ public final class PerVariableGrns {
     }
     INDArray gate = dense(d, gateW, gateB, buffer(s, "gate", x, n, out));
     Transforms.sigmoid(gate, false);
-    // value ∘ σ(gate) is kept in place of the value: the backward pass needs only the product
-    INDArray gated = dense(d, valueW, valueB, buffer(s, "gated", x, n, out)).muli(gate);
-    INDArray r = buffer(s, "normed", x, n, out);
-    if (skipW == null) {
-      r.assign(x);
-    } else {
-      dense(x, skipW, skipB, r);
-    }
-    r.addi(gated);
-    // the layer norm over the last dimension, in place: r ends as (r - μ) / σ
-    INDArray rows = r.reshape((long) variables * n, out);
-    rows.subiColumnVector(rows.mean(true, 1));
-    INDArray squares = buffer(s, "squares", x, n, out).reshape((long) variables * n, out);
-    INDArray inverseStd =
-        Transforms.pow(rows.mul(rows, squares).mean(true, 1).addi(EPSILON), -0.5, false);
-    rows.muliColumnVector(inverseStd);
-    INDArray y = buffer(s, "y", x, n, out);
-    y.assign(r).reshape((long) variables * n, out).muliRowVector(gain).addiRowVector(bias);
-    INDArray wT = weights.transpose().dup('c');
-    // one broadcast multiply over all variables and one sum: 5x faster than a multiply and an add
-    // per variable at every batch size
-    INDArray products = squares.reshape(variables, n, out);
-    Nd4j.getExecutioner().exec(new BroadcastMulOp(y, wT, products, 0, 1));
-    INDArray selected = products.sum(0);
+    INDArray gated = dense(d, valueW, valueB, buffer(s, "gated", x, n, out));
+    INDArray normed = buffer(s, "normed", x, n, out);
+    INDArray skip = skipW == null ? RowTiles.whole(x, true) : dense(x, skipW, skipB, normed);
+    INDArray inverseStd = buffer(s, "inverse_std", x, n, 1);
+    INDArray w = RowTiles.whole(weights, true);
+    INDArray selected = Nd4j.createUninitialized(x.dataType(), n, out);
+    // the GLU product (kept in place of the value: the backward pass needs only it), the residual
+    // add, the layer norm and the weighted sum in one pass over tiles
+    SelectionKernels.forward(
+        variables,
+        n,
+        out,
+        RowTiles.of(gate),
+        RowTiles.of(gated),
+        RowTiles.of(skip),
+        RowTiles.of(normed),
+        RowTiles.of(inverseStd),
+        JavaArrays.values(gain),
+        JavaArrays.values(bias),
+        EPSILON,
+        RowTiles.of(w),
+        RowTiles.of(selected));
     Cache cache =
-        keepForBackward ? new Cache(x, wT, mask, e, d, gated, gate, r, inverseStd, y) : null;
+        keepForBackward ? new Cache(x, w, mask, e, d, gated, gate, normed, inverseStd) : null;
     return new Pass(selected, cache);
   }
 
@@ -344,64 +342,65 @@ public final class PerVariableGrns {
     if (c == null) {
       throw new IllegalArgumentException("the forward pass was run without keepForBackward");
     }
-    INDArray dOut = contiguous(dOutput);
     INDArray x = c.x();
     long n = x.size(1);
-    long rowsN = (long) variables * n;
     Map<String, INDArray> s = scratch.get();
     Map<String, INDArray> grads = new LinkedHashMap<>();
-    // the weighted sum: dw_v = Σ_j dOut ∘ y_v, dy_v = w_v ∘ dOut, over dOut copied per variable:
-    // three whole-array ops instead of a dimension-0 broadcast per variable (3x faster at 64
-    // windows)
-    INDArray dy = buffer(s, "d_out", x, n, out);
-    INDArray products = buffer(s, "d_squares", x, n, out);
-    for (int v = 0; v < variables; v++) {
-      dy.slice(v).assign(dOut);
-    }
-    INDArray dWT = c.y().mul(dy, products).sum(2);
-    Nd4j.getExecutioner().exec(new BroadcastMulOp(dy, c.weights(), dy, 0, 1));
-    // the layer norm
-    INDArray dyRows = dy.reshape(rowsN, out);
-    INDArray normed = c.normed().reshape(rowsN, out);
-    INDArray productRows = products.reshape(rowsN, out);
-    grads.put(scope + "/gate_norm/norm/gain", columnSums(dyRows.mul(normed, productRows), s));
-    grads.put(scope + "/gate_norm/norm/bias", columnSums(dyRows, s));
-    INDArray dNormed = dyRows.muliRowVector(gain);
-    INDArray m2 = dNormed.mul(normed, productRows).mean(true, 1);
-    INDArray dr = dNormed.subiColumnVector(dNormed.mean(true, 1));
-    dr.subi(productRows.assign(normed).muliColumnVector(m2));
-    dr.muliColumnVector(c.inverseStd());
-    INDArray dr3 = dr.reshape(variables, n, out);
-    // the GLU: value ∘ σ(gate), kept as the product g: dValue = dr ∘ σ, dGate = dr ∘ g ∘ (1 - σ)
-    INDArray dGate = products.assign(c.gate()).rsubi(1.0).muli(c.gated()).muli(dr3);
-    INDArray dD = denseBack(grads, "/gate_norm/glu/gate", c.gluIn(), dGate, gateW, null, s);
-    INDArray dValue = products.assign(dr3).muli(c.gate());
-    denseBack(grads, "/gate_norm/glu/value", c.gluIn(), dValue, valueW, dD, s);
+    // the weighted sum, the layer norm and the GLU (value ∘ σ(gate), kept as the product) in one
+    // pass over tiles
+    INDArray dr3 = buffer(s, "d_r", x, n, out);
+    INDArray dGate = buffer(s, "d_gate", x, n, out);
+    INDArray dValue = buffer(s, "d_value", x, n, out);
+    INDArray dWeights = Nd4j.createUninitialized(x.dataType(), n, variables);
+    double[] dGain = new double[out];
+    double[] dBias = new double[out];
+    double[] drSums = new double[variables * out];
+    double[] dGateSums = new double[variables * out];
+    double[] dValueSums = new double[variables * out];
+    SelectionKernels.backward(
+        variables,
+        n,
+        out,
+        RowTiles.of(RowTiles.whole(dOutput, true)),
+        RowTiles.of(c.weights()),
+        RowTiles.of(c.normed()),
+        RowTiles.of(c.inverseStd()),
+        RowTiles.of(c.gate()),
+        RowTiles.of(c.gated()),
+        JavaArrays.values(gain),
+        JavaArrays.values(bias),
+        RowTiles.of(dWeights),
+        dGain,
+        dBias,
+        RowTiles.of(dr3),
+        RowTiles.of(dGate),
+        RowTiles.of(dValue),
+        drSums,
+        dGateSums,
+        dValueSums);
+    grads.put(scope + "/gate_norm/norm/gain", JavaArrays.array(dGain, x.dataType(), out));
+    grads.put(scope + "/gate_norm/norm/bias", JavaArrays.array(dBias, x.dataType(), out));
+    INDArray dD =
+        denseBack(grads, "/gate_norm/glu/gate", c.gluIn(), dGate, dGateSums, gateW, null, s);
+    denseBack(grads, "/gate_norm/glu/value", c.gluIn(), dValue, dValueSums, valueW, dD, s);
     if (c.mask() != null) {
       dD.muli(c.mask());
     }
     // fc2, ELU (derivative min(elu + 1, 1)), fc1
-    INDArray dE = denseBack(grads, "/fc2", c.elu(), dD, fc2W, null, s);
-    dE.muli(Transforms.min(c.elu().add(1.0), 1.0, false));
-    INDArray dX = denseBack(grads, "/fc1", x, dE, fc1W, null, null);
+    INDArray dE = denseBack(grads, "/fc2", c.elu(), dD, null, fc2W, null, s);
+    SelectionKernels.eluBackward(RowTiles.of(dE), RowTiles.of(c.elu()), dE.length());
+    INDArray dX = denseBack(grads, "/fc1", x, dE, null, fc1W, null, null);
     // the skip
     if (skipW == null) {
       dX.addi(dr3);
     } else {
-      denseBack(grads, "/skip", x, dr3, skipW, dX, s);
+      denseBack(grads, "/skip", x, dr3, drSums, skipW, dX, s);
     }
     Map<String, INDArray> named = new LinkedHashMap<>();
     for (String name : parameters.keySet()) {
       named.put(name, grads.get(name));
     }
-    return new Gradients(dX, dWT.transpose().dup('c'), named);
-  }
-
-  /** Σ over the rows of {@code rows [M, w]} as {@code [w]}, by GEMM with a ones vector. */
-  private static INDArray columnSums(INDArray rows, Map<String, INDArray> s) {
-    INDArray sums = Nd4j.create(rows.dataType(), 1, rows.size(1));
-    Nd4j.gemm(ones(s, rows), rows, sums, false, false, 1.0, 0.0);
-    return sums.reshape(rows.size(1));
+    return new Gradients(dX, dWeights, named);
   }
 
   private static INDArray ones(Map<String, INDArray> s, INDArray rows) {
@@ -416,15 +415,18 @@ public final class PerVariableGrns {
   }
 
   /**
-   * Gradients of y = x · W + b per variable from dy: stores dW and db under {@code name}, and
-   * returns dx = dy · Wᵀ, added into {@code dxInto} when given, else in a scratch array (or a new
-   * one when {@code s} is null).
+   * Gradients of y = x · W + b per variable from dy and its column sums {@code dySums [variables *
+   * width]} (the bias's gradient, summed by the fused loop that made dy; null: summed here by a
+   * GEMM with a ones row, as fast as a separate Java pass would be): stores dW and db under {@code
+   * name}, and returns dx = dy · Wᵀ, added into {@code dxInto} when given, else in a scratch array
+   * (or a new one when {@code s} is null).
    */
   private INDArray denseBack(
       Map<String, INDArray> grads,
       String name,
       INDArray x,
       INDArray dy,
+      double[] dySums,
       INDArray w,
       INDArray dxInto,
       Map<String, INDArray> s) {
@@ -432,7 +434,10 @@ public final class PerVariableGrns {
     int k = (int) x.size(2);
     long width = dy.size(2);
     INDArray dW = Nd4j.create(dy.dataType(), variables, k, width);
-    INDArray db = Nd4j.create(dy.dataType(), variables, 1, width);
+    INDArray db =
+        dySums != null
+            ? JavaArrays.array(dySums, dy.dataType(), variables, 1, width)
+            : Nd4j.create(dy.dataType(), variables, 1, width);
     INDArray dx =
         dxInto != null
             ? dxInto
@@ -444,7 +449,9 @@ public final class PerVariableGrns {
     for (int v = 0; v < variables; v++) {
       INDArray dyv = dy.slice(v);
       Nd4j.gemm(x.slice(v), dyv, dW.slice(v), true, false, 1.0, 0.0);
-      Nd4j.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
+      if (dySums == null) {
+        Nd4j.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
+      }
       Nd4j.gemm(dyv, w.slice(v), dx.slice(v), false, true, 1.0, beta);
     }
     grads.put(scope + name + "/W", dW);

@@ -17,12 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The Java per-variable GRNs and weighted sum against the SameDiff variable selection network
  * (forward, same parameters, dropout mask on) and against central differences (backward: every
  * parameter, the embeddings and the selection weights), with a linear skip (input size below the
- * hidden size) and with the identity skip.
+ * hidden size) and with the identity skip, on a few rows and on rows that span several of the fused
+ * loops' tiles (the last one partial).
  */
 class PerVariableGrnsTest {
-  private static final int B = 2;
-  private static final int T = 3;
-  private static final int N = B * T;
   private static final int VARIABLES = 3;
 
   static {
@@ -48,20 +46,22 @@ class PerVariableGrnsTest {
     params.forEach((name, arr) -> arr.addi(randomArray(arr.shape()).muli(0.3)));
   }
 
-  private INDArray mask(int hidden) {
+  private INDArray mask(int rows, int hidden) {
     // inverted dropout at rate 0.5: entries 0 or 2
-    return randomArray(VARIABLES, N, hidden).gt(0).castTo(DataType.DOUBLE).muli(2);
+    return randomArray(VARIABLES, rows, hidden).gt(0).castTo(DataType.DOUBLE).muli(2);
   }
 
-  @ParameterizedTest(name = "input {0}, hidden {1}")
-  @CsvSource({"2, 4", "4, 4"})
-  void shouldMatchSameDiffVariableSelectionWhenForwardWithDropout(int in, int hidden) {
+  @ParameterizedTest(name = "input {0}, hidden {1}, {2} windows of {3}")
+  @CsvSource({"2, 4, 2, 3", "4, 4, 2, 3", "2, 4, 5, 233", "4, 4, 5, 233"})
+  void shouldMatchSameDiffVariableSelectionWhenForwardWithDropout(
+      int in, int hidden, int windows, int steps) {
+    int rows = windows * steps;
     SameDiff sd = SameDiff.create();
     GraphContext g = new GraphContext(sd, DataType.DOUBLE, 7, 0.5);
     SDVariable x = sd.placeHolder("x", DataType.DOUBLE, VARIABLES, -1, in);
     SDVariable c = sd.placeHolder("c", DataType.DOUBLE, -1, hidden);
     VariableSelectionNetwork.Output ref =
-        new VariableSelectionNetwork("vsn", VARIABLES, in, hidden, hidden, T).build(g, x, c);
+        new VariableSelectionNetwork("vsn", VARIABLES, in, hidden, hidden, steps).build(g, x, c);
     sd.identity("selected", ref.selected());
     sd.identity("weights", ref.weights());
     PerVariableGrns grns =
@@ -72,17 +72,17 @@ class PerVariableGrnsTest {
             in,
             Math.min(in, hidden),
             hidden,
-            T);
+            steps);
     perturb(grns.parameters());
     grns.parameters().forEach((name, arr) -> sd.getVariable(name).getArr().assign(arr));
 
     Map<String, INDArray> feeds = new LinkedHashMap<>();
-    feeds.put("x", randomArray(VARIABLES, N, in));
-    feeds.put("c", randomArray(B, hidden));
+    feeds.put("x", randomArray(VARIABLES, rows, in));
+    feeds.put("c", randomArray(windows, hidden));
     for (GraphContext.DropoutSite site : g.dropoutSites()) {
-      feeds.put(site.name(), Nd4j.ones(DataType.DOUBLE, site.shape(B)));
+      feeds.put(site.name(), Nd4j.ones(DataType.DOUBLE, site.shape(windows)));
     }
-    INDArray dropout = mask(Math.min(in, hidden));
+    INDArray dropout = mask(rows, Math.min(in, hidden));
     feeds.put(grns.dropoutMask(), dropout);
     Map<String, INDArray> expected = sd.output(feeds, "selected", "weights");
 
@@ -93,9 +93,10 @@ class PerVariableGrnsTest {
     assertThat(actual.sub(expected.get("selected")).amaxNumber().doubleValue()).isLessThan(1e-12);
   }
 
-  @ParameterizedTest(name = "input {0}, hidden {1}")
-  @CsvSource({"2, 4", "4, 4"})
-  void shouldMatchNumericalGradientWhenBackward(int in, int hidden) {
+  @ParameterizedTest(name = "input {0}, hidden {1}, {2} windows of {3}")
+  @CsvSource({"2, 4, 2, 3", "4, 4, 2, 3", "2, 4, 5, 233", "4, 4, 5, 233"})
+  void shouldMatchNumericalGradientWhenBackward(int in, int hidden, int windows, int steps) {
+    int rows = windows * steps;
     PerVariableGrns grns =
         PerVariableGrns.create(
             new GraphContext(SameDiff.create(), DataType.DOUBLE, 3, 0.5),
@@ -104,12 +105,12 @@ class PerVariableGrnsTest {
             in,
             Math.min(in, hidden),
             hidden,
-            T);
+            steps);
     perturb(grns.parameters());
-    INDArray x = randomArray(VARIABLES, N, in);
-    INDArray weights = randomArray(N, VARIABLES);
-    INDArray dropout = mask(Math.min(in, hidden));
-    INDArray projection = randomArray(N, hidden);
+    INDArray x = randomArray(VARIABLES, rows, in);
+    INDArray weights = randomArray(rows, VARIABLES);
+    INDArray dropout = mask(rows, Math.min(in, hidden));
+    INDArray projection = randomArray(rows, hidden);
 
     PerVariableGrns.Gradients grads =
         grns.backward(grns.forward(x, weights, dropout, true), projection);
