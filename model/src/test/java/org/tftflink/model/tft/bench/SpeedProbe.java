@@ -48,6 +48,7 @@ public final class SpeedProbe {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long process0 = os.getProcessCpuTime();
+    long[] perStep = new long[steps];
     for (int i = 0; i < steps; i++) {
       long t0 = System.nanoTime();
       long c0 = mx.getCurrentThreadCpuTime();
@@ -55,17 +56,20 @@ public final class SpeedProbe {
       long dc = mx.getCurrentThreadCpuTime() - c0;
       wall += System.nanoTime() - t0;
       cpu += dc;
+      perStep[i] = dc;
       best = Math.min(best, dc);
     }
+    java.util.Arrays.sort(perStep);
     System.out.printf(
         "train batch 128: %.1f ms/step wall, %.1f ms/step process cpu (all threads)%n",
         wall / 1e6 / steps, (os.getProcessCpuTime() - process0) / 1e6 / steps);
     System.out.printf(
-        "train batch 128: %.1f ms/step wall, %.1f ms/step cpu (best %.1f): %.1f samples/s by cpu;"
-            + " %s %s%n",
+        "train batch 128: %.1f ms/step wall, %.1f ms/step cpu (best %.1f, median %.1f): %.1f"
+            + " samples/s by cpu; %s %s%n",
         wall / 1e6 / steps,
         cpu / 1e6 / steps,
         best / 1e6,
+        perStep[steps / 2] / 1e6,
         128 / (cpu / 1e9 / steps),
         status("VmRSS"),
         status("VmHWM"));

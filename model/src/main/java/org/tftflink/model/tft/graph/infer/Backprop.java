@@ -3,6 +3,7 @@ package org.tftflink.model.tft.graph.infer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.JavaArrays;
 
 /**
  * Forward steps that keep what their backward pass needs, and the backward passes themselves, on
@@ -12,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * than the arithmetic at these sizes).
  */
 final class Backprop {
-  private static final double EPSILON = 1e-5;
+  static final double EPSILON = 1e-5;
 
   private Backprop() {}
 
@@ -58,6 +59,17 @@ final class Backprop {
   static INDArray dense(
       Gradients g, String scope, INDArray x, INDArray w, boolean bias, INDArray dy) {
     return dense(g, scope + "/W", bias ? scope + "/b" : null, x, w, dy);
+  }
+
+  /**
+   * {@link #dense} with the bias's gradient {@code biasGradient [width]} given (the column sums of
+   * dy, summed by the fused loop that made dy).
+   */
+  static INDArray dense(
+      Gradients g, String scope, INDArray x, INDArray w, double[] biasGradient, INDArray dy) {
+    INDArray dx = dense(g, scope + "/W", null, x, w, dy);
+    g.add(scope + "/b", JavaArrays.array(biasGradient, dy.dataType(), biasGradient.length));
+    return dx;
   }
 
   /** {@link #dense} with the weight's and the bias's names (no bias when null). */

@@ -1,7 +1,12 @@
 package org.tftflink.model.tft.graph.infer;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.JavaArrays;
+import org.tftflink.model.tft.graph.RowTiles;
+import org.tftflink.model.tft.graph.SelectionKernels;
 
 /**
  * Forward pass of {@code GateAddNorm} (and its {@code GatedLinearUnit}) on rows {@code [N, in]}:
@@ -36,8 +41,11 @@ final class GateAddNormForward {
     return Rows.layerNorm(sum, p.get(scope + "/norm/gain"), p.get(scope + "/norm/bias"));
   }
 
-  /** What {@link #backward} needs of a {@link #train} pass; {@link #output} is the block's. */
-  record Pass(INDArray dropped, INDArray mask, INDArray value, INDArray gate, Backprop.Norm norm) {
+  /**
+   * What {@link #backward} needs of a {@link #train} pass; {@link #output} is the block's. {@code
+   * gated} is the GLU's output {@code value ∘ σ(gate)}, {@code gate} its σ.
+   */
+  record Pass(INDArray dropped, INDArray mask, INDArray gated, INDArray gate, Backprop.Norm norm) {
     INDArray output() {
       return norm.output();
     }
@@ -46,7 +54,11 @@ final class GateAddNormForward {
   /** The gradients of the block's two inputs. */
   record Inputs(INDArray x, INDArray residual) {}
 
-  /** {@link #forward}, keeping the activations of the backward pass. */
+  /**
+   * {@link #forward}, keeping the activations of the backward pass: the GLU product, the residual
+   * add and the layer norm in one fused pass over row tiles ({@link SelectionKernels#forward} with
+   * one variable of weight 1).
+   */
   Pass train(Parameters p, INDArray x, INDArray residual) {
     String glu = scope + "/glu";
     INDArray mask = dropout ? p.mask(glu) : null;
@@ -54,31 +66,77 @@ final class GateAddNormForward {
     INDArray gate =
         Transforms.sigmoid(
             Rows.dense(dropped, p.get(glu + "/gate/W"), p.get(glu + "/gate/b")), false);
-    INDArray value = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
-    INDArray sum = value.mul(gate).addi(residual);
-    return new Pass(
-        dropped,
-        mask,
-        value,
-        gate,
-        Backprop.layerNorm(sum, p.get(scope + "/norm/gain"), p.get(scope + "/norm/bias")));
+    INDArray gated = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
+    long n = gated.size(0);
+    int width = (int) gated.size(1);
+    INDArray normed = Nd4j.createUninitialized(gated.dataType(), n, width);
+    INDArray inverseStd = Nd4j.createUninitialized(gated.dataType(), n, 1);
+    INDArray output = Nd4j.createUninitialized(gated.dataType(), n, width);
+    SelectionKernels.forward(
+        1,
+        n,
+        width,
+        RowTiles.of(gate),
+        RowTiles.of(gated),
+        RowTiles.of(RowTiles.whole(residual, true)),
+        RowTiles.of(normed),
+        RowTiles.of(inverseStd),
+        JavaArrays.values(p.get(scope + "/norm/gain")),
+        JavaArrays.values(p.get(scope + "/norm/bias")),
+        Backprop.EPSILON,
+        RowTiles.of(Nd4j.ones(gated.dataType(), n, 1)),
+        RowTiles.of(output));
+    return new Pass(dropped, mask, gated, gate, new Backprop.Norm(output, normed, inverseStd));
   }
 
   /**
    * Back through the layer norm, the residual add and the GLU {@code value ∘ σ(gate)}: {@code
-   * dValue = d ∘ σ}, {@code dGate = d ∘ value ∘ σ (1 - σ)}, then the dropout mask.
+   * dValue = d ∘ σ}, {@code dGate = d ∘ value ∘ σ (1 - σ)} (one fused pass, {@link
+   * SelectionKernels#backward}), then the dense layers and the dropout mask.
    */
   Inputs backward(Parameters p, Gradients g, Pass pass, INDArray dOut) {
     String glu = scope + "/glu";
-    INDArray dSum =
-        Backprop.layerNorm(g, scope + "/norm", p.get(scope + "/norm/gain"), pass.norm(), dOut);
-    INDArray dValue = dSum.mul(pass.gate());
-    INDArray dGate = pass.gate().rsub(1.0).muli(pass.gate()).muli(pass.value()).muli(dSum);
+    INDArray gate = pass.gate();
+    long n = gate.size(0);
+    int width = (int) gate.size(1);
+    DataType type = gate.dataType();
+    INDArray dSum = Nd4j.createUninitialized(type, n, width);
+    INDArray dGate = Nd4j.createUninitialized(type, n, width);
+    INDArray dValue = Nd4j.createUninitialized(type, n, width);
+    double[] dGain = new double[width];
+    double[] dBias = new double[width];
+    double[] dSumSums = new double[width];
+    double[] dGateSums = new double[width];
+    double[] dValueSums = new double[width];
+    SelectionKernels.backward(
+        1,
+        n,
+        width,
+        RowTiles.of(RowTiles.whole(dOut, true)),
+        RowTiles.of(Nd4j.ones(type, n, 1)),
+        RowTiles.of(pass.norm().normed()),
+        RowTiles.of(pass.norm().inverseStd()),
+        RowTiles.of(gate),
+        RowTiles.of(pass.gated()),
+        JavaArrays.values(p.get(scope + "/norm/gain")),
+        JavaArrays.values(p.get(scope + "/norm/bias")),
+        RowTiles.of(Nd4j.createUninitialized(type, n, 1)),
+        dGain,
+        dBias,
+        RowTiles.of(dSum),
+        RowTiles.of(dGate),
+        RowTiles.of(dValue),
+        dSumSums,
+        dGateSums,
+        dValueSums);
+    g.add(scope + "/norm/gain", JavaArrays.array(dGain, type, width));
+    g.add(scope + "/norm/bias", JavaArrays.array(dBias, type, width));
     INDArray dx =
-        Backprop.dense(g, glu + "/value", pass.dropped(), p.get(glu + "/value/W"), true, dValue)
+        Backprop.dense(
+                g, glu + "/value", pass.dropped(), p.get(glu + "/value/W"), dValueSums, dValue)
             .addi(
                 Backprop.dense(
-                    g, glu + "/gate", pass.dropped(), p.get(glu + "/gate/W"), true, dGate));
+                    g, glu + "/gate", pass.dropped(), p.get(glu + "/gate/W"), dGateSums, dGate));
     if (pass.mask() != null) {
       dx.muli(pass.mask());
     }
