@@ -17,7 +17,8 @@ public final class SelectionKernels {
    * Per variable v and row: {@code g = value ∘ gate} (stored over value), {@code r = skip + g},
    * {@code n̂ = (r - μ) / sqrt(σ² + ε)} (stored in {@code normed}, which may be {@code skip}), its
    * {@code 1 / sqrt(σ² + ε)} in {@code inverseStd [variables, n]}; and {@code selected [n, out] =
-   * Σ_v w_v (n̂ ∘ gain + bias)}.
+   * Σ_v w_v (n̂ ∘ gain + bias)}. With {@code normed} null (a forward pass that no backward pass
+   * follows; {@code inverseStd} null too) only {@code selected} is written.
    */
   public static void forward(
       int variables,
@@ -76,9 +77,11 @@ public final class SelectionKernels {
             acc[o + j] += wv * (nr * gain[j] + bias[j]);
           }
         }
-        valueToGated.put(base, val, len);
-        normed.put(base, r, len);
-        inverseStd.put((long) v * n + r0, inv, k);
+        if (normed != null) {
+          valueToGated.put(base, val, len);
+          normed.put(base, r, len);
+          inverseStd.put((long) v * n + r0, inv, k);
+        }
       }
       selected.put(r0 * out, acc, len);
     }

@@ -27,18 +27,40 @@ final class GateAddNormForward {
     this.dropout = dropout;
   }
 
-  /** Gate, add and norm; {@code x} and {@code residual} are left unchanged. */
+  /**
+   * Gate, add and norm; {@code x} and {@code residual} are left unchanged. Above {@link
+   * Rows#JAVA_LAYER_NORM} values the GLU product, the add and the norm are one fused pass ({@link
+   * SelectionKernels#forward}), below it Java loops over a copy.
+   */
   INDArray forward(Parameters p, INDArray x, INDArray residual) {
     String glu = scope + "/glu";
     INDArray dropped = dropout ? Rows.masked(x, p.mask(glu)) : x;
     INDArray gate =
         Transforms.sigmoid(
             Rows.dense(dropped, p.get(glu + "/gate/W"), p.get(glu + "/gate/b")), false);
-    INDArray sum =
-        Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"))
-            .muli(gate)
-            .addi(residual);
-    return Rows.layerNorm(sum, p.get(scope + "/norm/gain"), p.get(scope + "/norm/bias"));
+    INDArray value = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
+    INDArray gain = p.get(scope + "/norm/gain");
+    INDArray bias = p.get(scope + "/norm/bias");
+    if (value.length() <= Rows.JAVA_LAYER_NORM) {
+      return Rows.layerNorm(value.muli(gate).addi(residual), gain, bias);
+    }
+    long n = value.size(0);
+    INDArray output = Nd4j.createUninitialized(value.dataType(), n, value.size(1));
+    SelectionKernels.forward(
+        1,
+        n,
+        (int) value.size(1),
+        RowTiles.of(gate),
+        RowTiles.of(value),
+        RowTiles.of(RowTiles.whole(residual, true)),
+        null,
+        null,
+        JavaArrays.values(gain),
+        JavaArrays.values(bias),
+        Backprop.EPSILON,
+        RowTiles.of(Nd4j.ones(value.dataType(), n, 1)),
+        RowTiles.of(output));
+    return output;
   }
 
   /**

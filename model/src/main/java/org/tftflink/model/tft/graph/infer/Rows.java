@@ -18,7 +18,7 @@ final class Rows {
   private static final double EPSILON = JavaRows.EPSILON;
   // up to this many elements the layer norm is a Java loop over a copy: nine ND4J ops cost more
   // than the arithmetic there (15% of a one-window forward pass)
-  private static final long JAVA_LAYER_NORM = 1 << 16;
+  static final long JAVA_LAYER_NORM = 1 << 16;
 
   private Rows() {}
 
