@@ -129,14 +129,18 @@ public final class OnlineBench {
       // off, the learning run compiled all of it during its drain (C2 took 18 of its 70 CPU
       // seconds, JFR and per-thread CPU times, 2 December). The warm-up drains the whole backlog.
       runner.run("online-warmup", true, events, options.backlogSteps(), 0, true);
+      // After one warm-up the next drain still recompiled code both runs share (Kafka's clients,
+      // Flink's network stack, the forecaster: -XX:+PrintCompilation, 3 December, 240 C2
+      // compilations of Kafka methods in it against 72 in the drain after it, the same forecaster
+      // methods made not entrant and compiled again), so the first measured run paid for the JIT
+      // settling (16-27 s of compiling against 1-4 s in the drains after it, 3 December): each
+      // MiniCluster loads some of Flink's classes afresh, and the call sites compiled for the
+      // first cluster's classes are recompiled when the second's arrive. A second warm-up drain,
+      // with learning off, takes that before any measured run.
+      runner.run("online-warmup-2", false, events, options.backlogSteps(), 0, false);
       awaitJitQuiet(ctx);
-      // Even so the first measured drain recompiles code both runs share (Kafka's clients, Flink's
-      // network stack, the forecaster: -XX:+PrintCompilation, 3 December, 240 C2 compilations of
-      // Kafka methods in it against 72 in the drain after it, the same forecaster methods made
-      // not entrant and compiled again), so whichever run comes first pays for the JIT settling
-      // (JIT compiling 23-26 s of the first drain, 3-4 s of the second). The drains therefore run
-      // in the order on, off, off, on (ABBA), which cancels a warm-up that fades over the runs,
-      // and (a) pools both pairs; the second pair drains only (no paced phase)
+      // The drains then run in the order on, off, off, on (ABBA), which cancels a warm-up that
+      // fades over the runs, and (a) pools both pairs; the second pair drains only (no paced phase)
       on = runner.run(true, events);
       off = runner.run(false, events);
       offAgain = runner.run("online-off-2", false, events, options.backlogSteps(), 0, false);
