@@ -135,9 +135,12 @@ public final class OnlineBench {
       // methods made not entrant and compiled again), so the first measured run paid for the JIT
       // settling (16-27 s of compiling against 1-4 s in the drains after it, 3 December): each
       // MiniCluster loads some of Flink's classes afresh, and the call sites compiled for the
-      // first cluster's classes are recompiled when the second's arrive. A second warm-up drain,
-      // with learning off, takes that before any measured run.
-      runner.run("online-warmup-2", false, events, options.backlogSteps(), 0, false);
+      // first cluster's classes are recompiled when the second's arrive. A second warm-up drain
+      // takes that before any measured run; with learning on and an update again, because after
+      // a second warm-up with learning off the first measured learning drain still compiled 8-10
+      // CPU seconds more than the off drain after it (two runs, 4 December): one update on the
+      // niced training thread, with one C2 thread, had not compiled the training path.
+      runner.run("online-warmup-2", true, events, options.backlogSteps(), 0, true);
       awaitJitQuiet(ctx);
       // The drains then run in the order on, off, off, on (ABBA), which cancels a warm-up that
       // fades over the runs, and (a) pools both pairs; the second pair drains only (no paced phase)
