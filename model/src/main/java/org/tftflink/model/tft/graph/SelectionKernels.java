@@ -34,7 +34,7 @@ public final class SelectionKernels {
       double epsilon,
       RowTiles weights,
       RowTiles selected) {
-    int tile = RowTiles.TILE_ROWS;
+    int tile = (int) Math.min(RowTiles.TILE_ROWS, n);
     double[] g = new double[tile * out];
     double[] val = new double[tile * out];
     double[] r = new double[tile * out];
@@ -116,7 +116,7 @@ public final class SelectionKernels {
       double[] drSums,
       double[] dGateSums,
       double[] dValueSums) {
-    int tile = RowTiles.TILE_ROWS;
+    int tile = (int) Math.min(RowTiles.TILE_ROWS, n);
     double[] d = new double[tile * out];
     double[] nr = new double[tile * out];
     double[] g = new double[tile * out];
@@ -181,7 +181,7 @@ public final class SelectionKernels {
 
   /** {@code d ∘= ELU'(at the ELU output e)}, i.e. {@code e + 1} where {@code e < 0}, else 1. */
   public static void eluBackward(RowTiles d, RowTiles e, long length) {
-    int chunk = RowTiles.TILE_ROWS * 32;
+    int chunk = (int) Math.min(RowTiles.TILE_ROWS * 32, length);
     double[] dv = new double[chunk];
     double[] ev = new double[chunk];
     for (long i0 = 0; i0 < length; i0 += chunk) {
