@@ -210,9 +210,9 @@ public final class PerVariableGrns {
     Transforms.sigmoid(gate, false);
     INDArray gated = dense(d, valueW, valueB, buffer(s, "gated", x, n, out));
     INDArray normed = buffer(s, "normed", x, n, out);
-    INDArray skip = skipW == null ? RowTiles.whole(x, true) : dense(x, skipW, skipB, normed);
+    INDArray skip = skipW == null ? RowTiles.wholeOrCopy(x) : dense(x, skipW, skipB, normed);
     INDArray inverseStd = buffer(s, "inverse_std", x, n, 1);
-    INDArray w = RowTiles.whole(weights, true);
+    INDArray w = RowTiles.wholeOrCopy(weights);
     INDArray selected = Nd4j.createUninitialized(x.dataType(), n, out);
     // the GLU product (kept in place of the value: the backward pass needs only it), the residual
     // add, the layer norm and the weighted sum in one pass over tiles
@@ -361,7 +361,7 @@ public final class PerVariableGrns {
         variables,
         n,
         out,
-        RowTiles.of(RowTiles.whole(dOutput, true)),
+        RowTiles.of(RowTiles.wholeOrCopy(dOutput)),
         RowTiles.of(c.weights()),
         RowTiles.of(c.normed()),
         RowTiles.of(c.inverseStd()),

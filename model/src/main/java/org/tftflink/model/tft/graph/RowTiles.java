@@ -18,13 +18,11 @@ public final class RowTiles {
   /** Rows per tile: 512 rows of 32 values in a few arrays stay in L2. */
   public static final int TILE_ROWS = 512;
 
-  private final INDArray array;
   private final FloatPointer floats;
   private final DoublePointer doubles;
   private float[] narrow = new float[0];
 
   private RowTiles(INDArray array) {
-    this.array = array;
     if (array.dataType() == DataType.FLOAT) {
       floats = new FloatPointer(array.data().addressPointer());
       doubles = null;
@@ -45,16 +43,12 @@ public final class RowTiles {
   }
 
   /** {@code a} itself when it is the whole of its buffer in row-major order, else a copy. */
-  public static INDArray whole(INDArray a, boolean copyIfNot) {
-    return whole(a) || !copyIfNot ? a : a.dup('c');
+  public static INDArray wholeOrCopy(INDArray a) {
+    return whole(a) ? a : a.dup('c');
   }
 
-  public static boolean whole(INDArray a) {
+  private static boolean whole(INDArray a) {
     return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
-  }
-
-  INDArray array() {
-    return array;
   }
 
   /** Reads {@code length} values from element {@code from} into {@code into[0, length)}. */

@@ -17,8 +17,9 @@ public final class SelectionKernels {
    * Per variable v and row: {@code g = value ∘ gate} (stored over value), {@code r = skip + g},
    * {@code n̂ = (r - μ) / sqrt(σ² + ε)} (stored in {@code normed}, which may be {@code skip}), its
    * {@code 1 / sqrt(σ² + ε)} in {@code inverseStd [variables, n]}; and {@code selected [n, out] =
-   * Σ_v w_v (n̂ ∘ gain + bias)}. With {@code normed} null (a forward pass that no backward pass
-   * follows; {@code inverseStd} null too) only {@code selected} is written.
+   * Σ_v w_v (n̂ ∘ gain + bias)}; {@code weights} null weighs every variable 1 (a single
+   * gate-add-norm). With {@code normed} null (a forward pass that no backward pass follows; {@code
+   * inverseStd} null too) only {@code selected} is written.
    */
   public static void forward(
       int variables,
@@ -45,7 +46,9 @@ public final class SelectionKernels {
       int k = (int) Math.min(tile, n - r0);
       int len = k * out;
       java.util.Arrays.fill(acc, 0, len, 0.0);
-      weights.get(r0 * variables, w, k * variables);
+      if (weights != null) {
+        weights.get(r0 * variables, w, k * variables);
+      }
       for (int v = 0; v < variables; v++) {
         long base = ((long) v * n + r0) * out;
         gate.get(base, g, len);
@@ -70,7 +73,7 @@ public final class SelectionKernels {
           }
           double is = 1.0 / Math.sqrt(squares / out + epsilon);
           inv[row] = is;
-          double wv = w[row * variables + v];
+          double wv = weights == null ? 1 : w[row * variables + v];
           for (int j = 0; j < out; j++) {
             double nr = r[o + j] * is;
             r[o + j] = nr;
@@ -89,11 +92,12 @@ public final class SelectionKernels {
 
   /**
    * Back from {@code dOut [n, out]} through the weighted sum, the layer norm and the GLU: the
-   * selection weights' gradient into {@code dWeights [n, variables]}, the norm's gain and bias
-   * gradients added into {@code dGain} and {@code dBias}, and per variable the residual's gradient
-   * {@code dr}, {@code dGate = dr ∘ g ∘ (1 - σ)} and {@code dValue = dr ∘ σ} ({@code gate} holds σ,
-   * {@code gated} g), with each one's column sums per variable ({@code [variables * out]}, the
-   * biases' gradients) added into {@code drSums}, {@code dGateSums} and {@code dValueSums}.
+   * selection weights' gradient into {@code dWeights [n, variables]} (both null: weights of 1, no
+   * gradient), the norm's gain and bias gradients added into {@code dGain} and {@code dBias}, and
+   * per variable the residual's gradient {@code dr}, {@code dGate = dr ∘ g ∘ (1 - σ)} and {@code
+   * dValue = dr ∘ σ} ({@code gate} holds σ, {@code gated} g), with each one's column sums per
+   * variable ({@code [variables * out]}, the biases' gradients) added into {@code drSums}, {@code
+   * dGateSums} and {@code dValueSums}.
    */
   public static void backward(
       int variables,
@@ -129,7 +133,9 @@ public final class SelectionKernels {
       int k = (int) Math.min(tile, n - r0);
       int len = k * out;
       dOut.get(r0 * out, d, len);
-      weights.get(r0 * variables, w, k * variables);
+      if (weights != null) {
+        weights.get(r0 * variables, w, k * variables);
+      }
       for (int v = 0; v < variables; v++) {
         long base = ((long) v * n + r0) * out;
         normed.get(base, nr, len);
@@ -138,7 +144,7 @@ public final class SelectionKernels {
         inverseStd.get((long) v * n + r0, inv, k);
         for (int row = 0; row < k; row++) {
           int o = row * out;
-          double wv = w[row * variables + v];
+          double wv = weights == null ? 1 : w[row * variables + v];
           double dwv = 0;
           double sumDn = 0;
           double sumDnN = 0;
@@ -175,7 +181,9 @@ public final class SelectionKernels {
         dGate.put(base, gd, len);
         dValue.put(base, g, len);
       }
-      dWeights.put(r0 * variables, dw, k * variables);
+      if (dWeights != null) {
+        dWeights.put(r0 * variables, dw, k * variables);
+      }
     }
   }
 

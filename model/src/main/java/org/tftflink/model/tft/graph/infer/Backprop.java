@@ -2,15 +2,16 @@ package org.tftflink.model.tft.graph.infer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.tftflink.model.tft.graph.JavaArrays;
+import org.tftflink.model.tft.graph.RowTiles;
+import org.tftflink.model.tft.graph.SelectionKernels;
 
 /**
  * Forward steps that keep what their backward pass needs, and the backward passes themselves, on
- * rows {@code [N, width]} as the Java blocks use them: dense layers, the layer norm, ELU. Each is
- * the chain rule of the {@link Rows} step it mirrors, written out so that a training step needs no
- * SameDiff gradient function (whose per-op bookkeeping and broadcast {@code *_bp} ops cost more
- * than the arithmetic at these sizes).
+ * rows {@code [N, width]} as the Java blocks use them: dense layers, ELU (the layer norm is {@link
+ * SelectionKernels}' fused loop). Each is the chain rule of the {@link Rows} step it mirrors,
+ * written out so that a training step needs no SameDiff gradient function (whose per-op bookkeeping
+ * and broadcast {@code *_bp} ops cost more than the arithmetic at these sizes).
  */
 final class Backprop {
   static final double EPSILON = 1e-5;
@@ -19,37 +20,10 @@ final class Backprop {
 
   /**
    * A layer norm's forward pass: output {@code (x - μ) / sqrt(σ² + ε) · gain + bias}, the
-   * normalised rows and the per-row {@code 1 / sqrt(σ² + ε)} {@code [N, 1]}.
+   * normalised rows and the per-row {@code 1 / sqrt(σ² + ε)} {@code [N, 1]} (made by {@link
+   * SelectionKernels#forward}, undone by {@link SelectionKernels#backward}).
    */
   record Norm(INDArray output, INDArray normed, INDArray inverseStd) {}
-
-  /** {@link Rows#layerNorm} keeping its intermediates; {@code x} is left unchanged. */
-  static Norm layerNorm(INDArray x, INDArray gain, INDArray bias) {
-    long width = x.size(1);
-    INDArray centred = x.subColumnVector(x.mean(true, 1));
-    INDArray inverseStd =
-        Transforms.pow(centred.mul(centred).mean(true, 1).addi(EPSILON), -0.5, false);
-    INDArray normed = centred.muliColumnVector(inverseStd);
-    INDArray out =
-        normed.mulRowVector(gain.reshape(1, width)).addiRowVector(bias.reshape(1, width));
-    return new Norm(out, normed, inverseStd);
-  }
-
-  /**
-   * Back through {@link #layerNorm}: adds the gain's and bias's gradients and returns {@code dx =
-   * (dn - mean(dn) - n̂ · mean(dn ∘ n̂)) / sqrt(σ² + ε)} with {@code dn = dy ∘ gain}.
-   */
-  static INDArray layerNorm(Gradients g, String scope, INDArray gain, Norm norm, INDArray dOut) {
-    long width = dOut.size(1);
-    INDArray normed = norm.normed();
-    g.add(scope + "/gain", columnSums(dOut.mul(normed)));
-    g.add(scope + "/bias", columnSums(dOut));
-    INDArray dn = dOut.mulRowVector(gain.reshape(1, width));
-    INDArray m2 = dn.mul(normed).mean(true, 1);
-    dn.subiColumnVector(dn.mean(true, 1));
-    dn.subi(normed.mulColumnVector(m2));
-    return dn.muliColumnVector(norm.inverseStd());
-  }
 
   /**
    * Back through {@code y = x · W + b} ({@link Rows#dense}) of the layer under {@code scope}: adds
@@ -106,10 +80,14 @@ final class Backprop {
   }
 
   /**
-   * Multiplies {@code d} in place by ELU's derivative at the ELU output {@code e}: min(e + 1, 1).
+   * Multiplies {@code d} by ELU's derivative at the ELU output {@code e}, min(e + 1, 1): in place,
+   * or in a copy returned when {@code d} is a view.
    */
   static INDArray eluBackward(INDArray d, INDArray e) {
-    return d.muli(Transforms.min(e.add(1.0), 1.0, false));
+    INDArray out = RowTiles.wholeOrCopy(d);
+    SelectionKernels.eluBackward(
+        RowTiles.of(out), RowTiles.of(RowTiles.wholeOrCopy(e)), out.length());
+    return out;
   }
 
   /**

@@ -39,26 +39,43 @@ final class GateAddNormForward {
         Transforms.sigmoid(
             Rows.dense(dropped, p.get(glu + "/gate/W"), p.get(glu + "/gate/b")), false);
     INDArray value = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
-    INDArray gain = p.get(scope + "/norm/gain");
-    INDArray bias = p.get(scope + "/norm/bias");
     if (value.length() <= Rows.JAVA_LAYER_NORM) {
-      return Rows.layerNorm(value.muli(gate).addi(residual), gain, bias);
+      return Rows.layerNorm(
+          value.muli(gate).addi(residual),
+          p.get(scope + "/norm/gain"),
+          p.get(scope + "/norm/bias"));
     }
+    return fused(p, gate, value, residual, null, null);
+  }
+
+  /**
+   * The GLU product (into {@code value}), the residual add and the layer norm in one pass over row
+   * tiles ({@link SelectionKernels#forward} with one variable of weight 1); the normalised rows and
+   * inverse deviations go into {@code normed} and {@code inverseStd} when they are not null.
+   */
+  private INDArray fused(
+      Parameters p,
+      INDArray gate,
+      INDArray value,
+      INDArray residual,
+      INDArray normed,
+      INDArray inverseStd) {
     long n = value.size(0);
-    INDArray output = Nd4j.createUninitialized(value.dataType(), n, value.size(1));
+    int width = (int) value.size(1);
+    INDArray output = Nd4j.createUninitialized(value.dataType(), n, width);
     SelectionKernels.forward(
         1,
         n,
-        (int) value.size(1),
+        width,
         RowTiles.of(gate),
         RowTiles.of(value),
-        RowTiles.of(RowTiles.whole(residual, true)),
-        null,
-        null,
-        JavaArrays.values(gain),
-        JavaArrays.values(bias),
+        RowTiles.of(RowTiles.wholeOrCopy(residual)),
+        normed == null ? null : RowTiles.of(normed),
+        inverseStd == null ? null : RowTiles.of(inverseStd),
+        JavaArrays.values(p.get(scope + "/norm/gain")),
+        JavaArrays.values(p.get(scope + "/norm/bias")),
         Backprop.EPSILON,
-        RowTiles.of(Nd4j.ones(value.dataType(), n, 1)),
+        null,
         RowTiles.of(output));
     return output;
   }
@@ -90,24 +107,9 @@ final class GateAddNormForward {
             Rows.dense(dropped, p.get(glu + "/gate/W"), p.get(glu + "/gate/b")), false);
     INDArray gated = Rows.dense(dropped, p.get(glu + "/value/W"), p.get(glu + "/value/b"));
     long n = gated.size(0);
-    int width = (int) gated.size(1);
-    INDArray normed = Nd4j.createUninitialized(gated.dataType(), n, width);
+    INDArray normed = Nd4j.createUninitialized(gated.dataType(), n, gated.size(1));
     INDArray inverseStd = Nd4j.createUninitialized(gated.dataType(), n, 1);
-    INDArray output = Nd4j.createUninitialized(gated.dataType(), n, width);
-    SelectionKernels.forward(
-        1,
-        n,
-        width,
-        RowTiles.of(gate),
-        RowTiles.of(gated),
-        RowTiles.of(RowTiles.whole(residual, true)),
-        RowTiles.of(normed),
-        RowTiles.of(inverseStd),
-        JavaArrays.values(p.get(scope + "/norm/gain")),
-        JavaArrays.values(p.get(scope + "/norm/bias")),
-        Backprop.EPSILON,
-        RowTiles.of(Nd4j.ones(gated.dataType(), n, 1)),
-        RowTiles.of(output));
+    INDArray output = fused(p, gate, gated, residual, normed, inverseStd);
     return new Pass(dropped, mask, gated, gate, new Backprop.Norm(output, normed, inverseStd));
   }
 
@@ -134,15 +136,15 @@ final class GateAddNormForward {
         1,
         n,
         width,
-        RowTiles.of(RowTiles.whole(dOut, true)),
-        RowTiles.of(Nd4j.ones(type, n, 1)),
+        RowTiles.of(RowTiles.wholeOrCopy(dOut)),
+        null,
         RowTiles.of(pass.norm().normed()),
         RowTiles.of(pass.norm().inverseStd()),
         RowTiles.of(gate),
         RowTiles.of(pass.gated()),
         JavaArrays.values(p.get(scope + "/norm/gain")),
         JavaArrays.values(p.get(scope + "/norm/bias")),
-        RowTiles.of(Nd4j.createUninitialized(type, n, 1)),
+        null,
         dGain,
         dBias,
         RowTiles.of(dSum),
