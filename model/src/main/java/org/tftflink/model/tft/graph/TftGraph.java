@@ -154,6 +154,7 @@ public final class TftGraph {
   public static TftGraph build(TftConfig config) {
     SameDiffChatter.silence();
     Nd4jClassLoader.pin();
+    ShapeInfoCache.install();
     DataType dt = DataType.valueOf(config.dataType());
     SameDiff front = SameDiff.create();
     GraphContext g = new GraphContext(front, dt, new Random(config.seed()), config.dropout());
