@@ -322,15 +322,17 @@ public final class PerVariableGrns {
   private INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
     long width = y.size(2);
     if (x.size(1) <= BATCHED_ROWS) {
-      // one batched product and one broadcast add: at few rows the per-op cost of a loop over
-      // the variables dominates (6x at one window); at many rows the loop's GEMMs are faster
-      Nd4j.matmul(x, w, y, false, false, false);
+      // one broadcast add for all variables: at few rows the per-op cost of a loop of adds
+      // dominates (6x at one window); at many rows the loop's row adds are faster
+      for (int v = 0; v < variables; v++) {
+        Gemm.gemm(x.slice(v), w.slice(v), y.slice(v), false, false, 1.0, 0.0);
+      }
       Nd4j.exec(new BroadcastAddOp(y, b.reshape(variables, width), y, 0, 2));
       return y;
     }
     for (int v = 0; v < variables; v++) {
       INDArray yv = y.slice(v);
-      Nd4j.gemm(x.slice(v), w.slice(v), yv, false, false, 1.0, 0.0);
+      Gemm.gemm(x.slice(v), w.slice(v), yv, false, false, 1.0, 0.0);
       yv.addiRowVector(b.slice(v).reshape(1, width));
     }
     return y;
@@ -448,11 +450,11 @@ public final class PerVariableGrns {
     Map<String, INDArray> own = s != null ? s : scratch.get();
     for (int v = 0; v < variables; v++) {
       INDArray dyv = dy.slice(v);
-      Nd4j.gemm(x.slice(v), dyv, dW.slice(v), true, false, 1.0, 0.0);
+      Gemm.gemm(x.slice(v), dyv, dW.slice(v), true, false, 1.0, 0.0);
       if (dySums == null) {
-        Nd4j.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
+        Gemm.gemm(ones(own, dyv), dyv, db.slice(v), false, false, 1.0, 0.0);
       }
-      Nd4j.gemm(dyv, w.slice(v), dx.slice(v), false, true, 1.0, beta);
+      Gemm.gemm(dyv, w.slice(v), dx.slice(v), false, true, 1.0, beta);
     }
     grads.put(scope + name + "/W", dW);
     grads.put(scope + name + "/b", db);

@@ -39,7 +39,7 @@ final class StepProduct {
   /** {@code z = h · W_h}: {@code h} {@code [B, H]} in, {@code z} {@code [B, 4H]} out. */
   void forward(double[] hValues, double[] zValues) {
     hData.put(hValues, 0, batch * hidden);
-    Nd4j.gemm(h, wh, z, false, false, 1.0, 0.0);
+    Gemm.gemm(h, wh, z, false, false, 1.0, 0.0);
     zData.get(zValues, 0, batch * 4 * hidden);
   }
 
@@ -51,8 +51,8 @@ final class StepProduct {
   void backward(double[] dzValues, double[] hPrev, double[] dhPrev) {
     zData.put(dzValues, 0, batch * 4 * hidden);
     hData.put(hPrev, 0, batch * hidden);
-    Nd4j.gemm(h, z, dWh, true, false, 1.0, 1.0);
-    Nd4j.gemm(z, wh, h, false, true, 1.0, 0.0);
+    Gemm.gemm(h, z, dWh, true, false, 1.0, 1.0);
+    Gemm.gemm(z, wh, h, false, true, 1.0, 0.0);
     hData.get(dhPrev, 0, batch * hidden);
   }
 

@@ -2,6 +2,7 @@ package org.tftflink.model.tft.graph.infer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.tft.graph.Gemm;
 import org.tftflink.model.tft.graph.JavaArrays;
 import org.tftflink.model.tft.graph.RowTiles;
 import org.tftflink.model.tft.graph.SelectionKernels;
@@ -52,13 +53,13 @@ final class Backprop {
     INDArray in = Rows.contiguous(x);
     INDArray d = Rows.contiguous(dy);
     INDArray dw = Nd4j.createUninitialized(d.dataType(), w.size(0), w.size(1));
-    Nd4j.gemm(in, d, dw, true, false, 1.0, 0.0);
+    Gemm.gemm(in, d, dw, true, false, 1.0, 0.0);
     g.add(weightName, dw);
     if (biasName != null) {
       g.add(biasName, columnSums(d));
     }
     INDArray dx = Nd4j.createUninitialized(d.dataType(), d.size(0), w.size(0));
-    Nd4j.gemm(d, w, dx, false, true, 1.0, 0.0);
+    Gemm.gemm(d, w, dx, false, true, 1.0, 0.0);
     return dx;
   }
 
@@ -66,7 +67,7 @@ final class Backprop {
   static INDArray columnSums(INDArray rows) {
     INDArray r = Rows.contiguous(rows);
     INDArray sums = Nd4j.createUninitialized(r.dataType(), 1, r.size(1));
-    Nd4j.gemm(Nd4j.ones(r.dataType(), 1, r.size(0)), r, sums, false, false, 1.0, 0.0);
+    Gemm.gemm(Nd4j.ones(r.dataType(), 1, r.size(0)), r, sums, false, false, 1.0, 0.0);
     return sums.reshape(r.size(1));
   }
 

@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.Gemm;
 import org.tftflink.model.tft.graph.LstmEncoderDecoder;
 
 /**
@@ -90,7 +91,7 @@ final class LstmForward {
     INDArray product = Nd4j.createUninitialized(c.dataType(), batch, hidden);
     for (int t = from; t < to; t++) {
       INDArray zt = z.get(NDArrayIndex.interval((t - from) * batch, (t - from + 1) * batch));
-      Nd4j.gemm(h, wh, zt, false, false, 1.0, 1.0);
+      Gemm.gemm(h, wh, zt, false, false, 1.0, 1.0);
       Transforms.sigmoid(zt.get(columns(0, 3 * hidden)), false);
       INDArray candidate = Transforms.tanh(zt.get(columns(3 * hidden, 4 * hidden)), false);
       c.muli(zt.get(columns(hidden, 2 * hidden)))

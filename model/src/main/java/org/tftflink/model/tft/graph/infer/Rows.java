@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.Gemm;
 import org.tftflink.model.tft.graph.JavaArrays;
 import org.tftflink.model.tft.graph.JavaRows;
 
@@ -26,7 +27,7 @@ final class Rows {
   static INDArray dense(INDArray x, INDArray w, INDArray b) {
     INDArray in = contiguous(x);
     INDArray y = Nd4j.createUninitialized(in.dataType(), in.size(0), w.size(1));
-    Nd4j.gemm(in, w, y, false, false, 1.0, 0.0);
+    Gemm.gemm(in, w, y, false, false, 1.0, 0.0);
     return b == null ? y : y.addiRowVector(b.reshape(1, w.size(1)));
   }
 
