@@ -3,6 +3,7 @@ package org.tftflink.model.tft.graph;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.Reference;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -133,6 +134,12 @@ public final class Gemm {
       throw e;
     } catch (Throwable e) {
       throw new IllegalStateException("cblas gemm failed", e);
+    } finally {
+      // BLAS holds only addresses: an array the caller no longer uses could otherwise be
+      // collected, and its buffer freed by ND4J's deallocator, while the call reads or writes it
+      Reference.reachabilityFence(a);
+      Reference.reachabilityFence(b);
+      Reference.reachabilityFence(c);
     }
   }
 

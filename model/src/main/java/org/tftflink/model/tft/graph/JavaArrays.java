@@ -1,5 +1,6 @@
 package org.tftflink.model.tft.graph;
 
+import java.lang.ref.Reference;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -7,7 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Copies between ND4J arrays and Java {@code double[]} by one memcpy of the native buffer.
+ * Copies between ND4J arrays and Java {@code double[]} by one memcpy of the native buffer. Each
+ * copy fences its array ({@link Reference#reachabilityFence}): the pointer holds only the address,
+ * and an array its caller no longer uses could otherwise be collected and freed during the copy.
  *
  * <p>Why: {@code DataBuffer.asDouble()} reads element by element through an indexer (7.6 ms for a
  * [12288, 128] array, against 1.9 ms), and {@code Nd4j.create(double[], ...)} does the same the
@@ -24,6 +27,7 @@ public final class JavaArrays {
     if (a.dataType() == DataType.FLOAT && whole(a)) {
       float[] f = new float[(int) a.length()];
       new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
+      Reference.reachabilityFence(a);
       double[] v = new double[f.length];
       for (int i = 0; i < f.length; i++) {
         v[i] = f[i];
@@ -53,6 +57,7 @@ public final class JavaArrays {
       f[i] = (float) values[i];
     }
     new FloatPointer(a.data().addressPointer()).put(f, 0, f.length);
+    Reference.reachabilityFence(a);
     return a;
   }
 
@@ -64,12 +69,14 @@ public final class JavaArrays {
     INDArray d = doubles(a);
     DoublePointer p = new DoublePointer(d.data().addressPointer());
     p.position(from).get(into, offset, length);
+    Reference.reachabilityFence(d);
   }
 
   /** A new double-precision array of {@code shape} holding {@code values} in row-major order. */
   public static INDArray array(double[] values, long... shape) {
     INDArray a = uninitialized(DataType.DOUBLE, values.length, shape);
     new DoublePointer(a.data().addressPointer()).put(values, 0, values.length);
+    Reference.reachabilityFence(a);
     return a;
   }
 

@@ -1,5 +1,6 @@
 package org.tftflink.model.tft.graph;
 
+import java.lang.ref.Reference;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,11 +19,15 @@ public final class RowTiles {
   /** Rows per tile: 512 rows of 32 values in a few arrays stay in L2. */
   public static final int TILE_ROWS = 512;
 
+  // the pointers hold only the buffer's address: the array is kept (and fenced after each copy)
+  // so that the collector cannot free its buffer while a tile is copied
+  private final INDArray array;
   private final FloatPointer floats;
   private final DoublePointer doubles;
   private float[] narrow = new float[0];
 
   private RowTiles(INDArray array) {
+    this.array = array;
     if (array.dataType() == DataType.FLOAT) {
       floats = new FloatPointer(array.data().addressPointer());
       doubles = null;
@@ -55,26 +60,28 @@ public final class RowTiles {
   void get(long from, double[] into, int length) {
     if (doubles != null) {
       doubles.position(from).get(into, 0, length);
-      return;
+    } else {
+      float[] f = narrowBuffer(length);
+      floats.position(from).get(f, 0, length);
+      for (int i = 0; i < length; i++) {
+        into[i] = f[i];
+      }
     }
-    float[] f = narrowBuffer(length);
-    floats.position(from).get(f, 0, length);
-    for (int i = 0; i < length; i++) {
-      into[i] = f[i];
-    }
+    Reference.reachabilityFence(array);
   }
 
   /** Writes {@code values[0, length)} at element {@code from}. */
   void put(long from, double[] values, int length) {
     if (doubles != null) {
       doubles.position(from).put(values, 0, length);
-      return;
+    } else {
+      float[] f = narrowBuffer(length);
+      for (int i = 0; i < length; i++) {
+        f[i] = (float) values[i];
+      }
+      floats.position(from).put(f, 0, length);
     }
-    float[] f = narrowBuffer(length);
-    for (int i = 0; i < length; i++) {
-      f[i] = (float) values[i];
-    }
-    floats.position(from).put(f, 0, length);
+    Reference.reachabilityFence(array);
   }
 
   private float[] narrowBuffer(int length) {

@@ -1,5 +1,6 @@
 package org.tftflink.model.tft.graph;
 
+import java.lang.ref.Reference;
 import org.bytedeco.javacpp.DoublePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,6 +42,8 @@ final class StepProduct {
     hData.put(hValues, 0, batch * hidden);
     Gemm.gemm(h, wh, z, false, false, 1.0, 0.0);
     zData.get(zValues, 0, batch * 4 * hidden);
+    // the pointers hold only addresses: keep h and z alive through the copies
+    Reference.reachabilityFence(this);
   }
 
   /**
@@ -54,6 +57,7 @@ final class StepProduct {
     Gemm.gemm(h, z, dWh, true, false, 1.0, 1.0);
     Gemm.gemm(z, wh, h, false, true, 1.0, 0.0);
     hData.get(dhPrev, 0, batch * hidden);
+    Reference.reachabilityFence(this);
   }
 
   /** Adds the accumulated {@code dW_h} to {@code into} {@code [H * 4H]}, row-major. */
