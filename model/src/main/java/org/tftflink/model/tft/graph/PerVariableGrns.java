@@ -322,8 +322,8 @@ public final class PerVariableGrns {
   private INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
     long width = y.size(2);
     if (x.size(1) <= BATCHED_ROWS) {
-      // one broadcast add for all variables: at few rows the per-op cost of a loop of adds
-      // dominates (6x at one window); at many rows the loop's row adds are faster
+      // the bias as one broadcast add over all variables: at few rows an op per variable costs
+      // more than the arithmetic; at many rows a row add per variable is faster
       for (int v = 0; v < variables; v++) {
         Gemm.gemm(x.slice(v), w.slice(v), y.slice(v), false, false, 1.0, 0.0);
       }
