@@ -32,8 +32,13 @@ public final class Gemm {
   static {
     MethodHandle s = null;
     MethodHandle d = null;
-    // looked up, not linked: the CUDA build has no OpenBLAS on its class path
-    if (Nd4j.getBackend().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend")) {
+    // looked up, not linked: the CUDA build has no OpenBLAS on its class path;
+    // -Dtft.directGemm=false sends every product through Nd4j.gemm (a switch for diagnosis)
+    if (Boolean.parseBoolean(System.getProperty("tft.directGemm", "true"))
+        && Nd4j.getBackend()
+            .getClass()
+            .getName()
+            .equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend")) {
       try {
         Class<?> blas = Class.forName("org.bytedeco.openblas.global.openblas_nolapack");
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();

@@ -247,8 +247,8 @@ public final class LstmEncoderDecoder {
     // the [rows, 4H] product
     INDArray rows = spanRows(x, batch, from, to).castTo(DataType.DOUBLE);
     INDArray projected =
-        rows.mmul(s.inputWeights().castTo(DataType.DOUBLE))
-            .addiRowVector(s.bias().castTo(DataType.DOUBLE));
+        Broadcasts.addiRow(
+            rows.mmul(s.inputWeights().castTo(DataType.DOUBLE)), s.bias().castTo(DataType.DOUBLE));
     for (int b = 0; b < batch; b++) {
       JavaArrays.into(
           projected, gates, (long) b * steps * width, (b * total + from) * width, steps * width);

@@ -327,13 +327,13 @@ public final class PerVariableGrns {
       for (int v = 0; v < variables; v++) {
         Gemm.gemm(x.slice(v), w.slice(v), y.slice(v), false, false, 1.0, 0.0);
       }
-      Nd4j.exec(new BroadcastAddOp(y, b.reshape(variables, width), y, 0, 2));
+      Broadcasts.exec(new BroadcastAddOp(y, b.reshape(variables, width), y, 0, 2));
       return y;
     }
     for (int v = 0; v < variables; v++) {
       INDArray yv = y.slice(v);
       Gemm.gemm(x.slice(v), w.slice(v), yv, false, false, 1.0, 0.0);
-      yv.addiRowVector(b.slice(v).reshape(1, width));
+      Broadcasts.addiRow(yv, b.slice(v).reshape(1, width));
     }
     return y;
   }

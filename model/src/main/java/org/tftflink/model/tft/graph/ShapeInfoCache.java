@@ -44,12 +44,16 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
 
   /**
    * Puts the cache in front of ND4J's provider when that is the CPU backend's; does nothing when it
-   * is installed already, or for another backend. Returns whether the cache is in place.
+   * is installed already, or for another backend, or with {@code -Dtft.shapeInfoCache=false} (a
+   * switch for diagnosis). Returns whether the cache is in place.
    */
   public static synchronized boolean install() {
     ShapeInfoProvider current = Nd4j.getShapeInfoProvider();
     if (current instanceof ShapeInfoCache) {
       return true;
+    }
+    if (!Boolean.parseBoolean(System.getProperty("tft.shapeInfoCache", "true"))) {
+      return false;
     }
     if (current == null || !current.getClass().getName().equals(CPU_PROVIDER)) {
       return false;

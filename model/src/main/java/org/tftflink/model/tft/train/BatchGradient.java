@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tftflink.model.tft.TftModel;
 import org.tftflink.model.tft.TrainingSample;
 import org.tftflink.model.tft.data.EncodedBatch;
+import org.tftflink.model.tft.graph.Broadcasts;
 import org.tftflink.model.tft.graph.TftGraph;
 
 /**
@@ -95,7 +96,7 @@ final class BatchGradient {
     Map<String, INDArray> feeds = new HashMap<>(encoded.feeds());
     INDArray w = feeds.get(TftGraph.TARGET_WEIGHT);
     INDArray column = Nd4j.create(factors, new long[] {factors.length, 1}).castTo(w.dataType());
-    feeds.put(TftGraph.TARGET_WEIGHT, w.mulColumnVector(column));
+    feeds.put(TftGraph.TARGET_WEIGHT, Broadcasts.mulColumn(w, column));
     return new EncodedBatch(feeds, encoded.location(), encoded.scale(), encoded.size());
   }
 }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.tft.graph.Broadcasts;
 
 /**
  * Forward pass of {@code InterpretableMultiHeadAttention} (TFT paper eqs. 13-16): per head {@code
@@ -66,7 +67,7 @@ final class AttentionForward {
     INDArray k = heads(Rows.dense(sequence, p.get(scope + "/W_k"), null), batch, total, headSize);
     INDArray v = Rows.dense(sequence, wv, null).reshape(batch, total, headSize);
     INDArray scores = Nd4j.matmul(q, k, false, true, false).divi(Math.sqrt(headSize));
-    Nd4j.exec(new BroadcastAddOp(scores, causalMask(scores), scores, 2, 3));
+    Broadcasts.exec(new BroadcastAddOp(scores, causalMask(scores), scores, 2, 3));
     INDArray perHead = Rows.softmax(scores);
     INDArray weights = perHead.mean(1);
     INDArray attended = Nd4j.matmul(weights, v).reshape(batch * horizon, headSize);
@@ -98,7 +99,7 @@ final class AttentionForward {
     // every head's weights get dÃ / heads; the 1/√d of the scores folds into the same factor
     INDArray a = pass.perHead();
     INDArray dA = Nd4j.createUninitialized(a.dataType(), a.shape());
-    Nd4j.exec(new BroadcastMulOp(a, dWeights, dA, 0, 2, 3));
+    Broadcasts.exec(new BroadcastMulOp(a, dWeights, dA, 0, 2, 3));
     INDArray dScores = dA.subi(a.mul(dA.sum(true, 3)));
     dScores.muli(1.0 / (heads * Math.sqrt(headSize)));
     INDArray dq = Nd4j.matmul(dScores, pass.k());

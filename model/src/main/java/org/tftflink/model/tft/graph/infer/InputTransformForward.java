@@ -3,6 +3,7 @@ package org.tftflink.model.tft.graph.infer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.tft.graph.Broadcasts;
 
 /**
  * Forward pass of {@code InputTransform}: each real variable {@code v} becomes {@code x_v W_v +
@@ -20,7 +21,7 @@ final class InputTransformForward {
     long size = w.size(2);
     INDArray columns = x.transpose().dup('c').reshape(variables, x.size(0), 1);
     INDArray out = Nd4j.matmul(columns, w);
-    Nd4j.exec(new BroadcastAddOp(out, b.reshape(variables, size), out, 0, 2));
+    Broadcasts.exec(new BroadcastAddOp(out, b.reshape(variables, size), out, 0, 2));
     return out;
   }
 

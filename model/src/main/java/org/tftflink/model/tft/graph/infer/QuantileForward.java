@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.Broadcasts;
 
 /**
  * Forward pass of {@code QuantileOutput} and {@code QuantileLoss}: raw outputs {@code r = x W + b},
@@ -47,8 +48,9 @@ final class QuantileForward {
   INDArray loss(INDArray prediction, INDArray target, INDArray weight) {
     DataType dt = prediction.dataType();
     INDArray q = Nd4j.create(levels, new long[] {1, levels.length}, DataType.DOUBLE).castTo(dt);
-    INDArray error = prediction.neg().addiColumnVector(target);
-    INDArray pinball = Transforms.max(error.mulRowVector(q), error.mulRowVector(q.sub(1.0)), false);
+    INDArray error = Broadcasts.addiColumn(prediction.neg(), target);
+    INDArray pinball =
+        Transforms.max(Broadcasts.mulRow(error, q), Broadcasts.mulRow(error, q.sub(1.0)), false);
     INDArray perPoint = pinball.sum(true, 1).muli(weight);
     INDArray total = perPoint.sum();
     return total.divi(weight.sum().addi(1e-9));

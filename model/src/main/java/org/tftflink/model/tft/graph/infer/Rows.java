@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.tftflink.model.tft.graph.Broadcasts;
 import org.tftflink.model.tft.graph.Gemm;
 import org.tftflink.model.tft.graph.JavaArrays;
 import org.tftflink.model.tft.graph.JavaRows;
@@ -28,7 +29,7 @@ final class Rows {
     INDArray in = contiguous(x);
     INDArray y = Nd4j.createUninitialized(in.dataType(), in.size(0), w.size(1));
     Gemm.gemm(in, w, y, false, false, 1.0, 0.0);
-    return b == null ? y : y.addiRowVector(b.reshape(1, w.size(1)));
+    return b == null ? y : Broadcasts.addiRow(y, b.reshape(1, w.size(1)));
   }
 
   /**
@@ -40,10 +41,11 @@ final class Rows {
     if (x.length() <= JAVA_LAYER_NORM) {
       return javaLayerNorm(x, gain, bias);
     }
-    x.subiColumnVector(x.mean(true, 1));
+    Broadcasts.subiColumn(x, x.mean(true, 1));
     INDArray variance = x.mul(x).mean(true, 1);
-    x.diviColumnVector(Transforms.pow(variance.addi(EPSILON), 0.5, false));
-    return x.muliRowVector(gain.reshape(1, width)).addiRowVector(bias.reshape(1, width));
+    Broadcasts.diviColumn(x, Transforms.pow(variance.addi(EPSILON), 0.5, false));
+    return Broadcasts.addiRow(
+        Broadcasts.muliRow(x, gain.reshape(1, width)), bias.reshape(1, width));
   }
 
   /** {@link #layerNorm} as a Java loop in double precision over a copy. */
@@ -76,7 +78,7 @@ final class Rows {
     }
     long width = rows.size(1);
     INDArray r3 = rows.reshape(perWindow.size(0), rowsPerWindow, width);
-    Nd4j.exec(new BroadcastAddOp(r3, perWindow, r3, 0, 2));
+    Broadcasts.exec(new BroadcastAddOp(r3, perWindow, r3, 0, 2));
     return rows;
   }
 
