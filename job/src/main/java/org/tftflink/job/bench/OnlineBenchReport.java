@@ -27,6 +27,7 @@ import org.tftflink.model.online.config.OnlineConfig;
 public record OnlineBenchReport(
     OnlineBench.Options options,
     OnlineConfig online,
+    List<Double> warmupCompileSeconds,
     OnlineBenchRun.Result on,
     OnlineBenchRun.Result off,
     OnlineBenchRun.Result offAgain,
@@ -155,6 +156,16 @@ public record OnlineBenchReport(
         o.backlogSteps(),
         on.backlogEvents(),
         o.pacedSeconds());
+    out.printf(
+        Locale.ROOT,
+        "warm-up drains (learning on, an update after each) before the measured ones: %d, JIT"
+            + " compiling %s s in their drains (they stop after one under %.0f s, at most %d)%n%n",
+        warmupCompileSeconds.size(),
+        warmupCompileSeconds.stream()
+            .map(c -> String.format(Locale.ROOT, "%.1f", c))
+            .collect(Collectors.joining(" / ")),
+        OnlineBench.WARM_COMPILE_SECONDS,
+        OnlineBench.MAX_WARMUPS);
     out.println("| figure | learning off | learning on | ratio (target) |");
     out.println("|---|---|---|---|");
     out.printf(

@@ -34,6 +34,8 @@ class OnlineBenchTest {
 
     OnlineBenchReport report = new OnlineBench(options).run();
 
+    assertThat(report.warmupCompileSeconds())
+        .hasSizeBetween(OnlineBench.MIN_WARMUPS, OnlineBench.MAX_WARMUPS);
     assertThat(report.on().learning()).isTrue();
     assertThat(report.off().learning()).isFalse();
     assertThat(report.on().backlogEvents())
@@ -96,7 +98,7 @@ class OnlineBenchTest {
     String table = out.toString(StandardCharsets.UTF_8);
     System.out.println(table);
     assertThat(table).contains("| (a) ", "| (b) ", "| (c) update in the stream", "| (d) ");
-    assertThat(table).contains("update alone, reference");
+    assertThat(table).contains("update alone, reference", "warm-up drains (learning on");
     assertThat(table)
         .contains(
             "| (a) drain of the backlog, pooled",
