@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.ref.Reference;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -146,6 +147,246 @@ public final class Gemm {
       Reference.reachabilityFence(b);
       Reference.reachabilityFence(c);
     }
+  }
+
+  /**
+   * {@code y = x · w + b} for rows {@code x [n, k]}, {@code w [k, width]}, {@code b} of {@code
+   * width} values or null, into {@code y [n, width]}. With BLAS called directly the bias is a
+   * rank-1 product of a column of ones and {@code b} into {@code y}, which the main product then
+   * adds to: no broadcast op, whose dimension array and op object cost a native buffer and a
+   * deallocator each per call. Otherwise the product and a broadcast add.
+   */
+  public static INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
+    long n = y.size(0);
+    if (b == null || !blasReady(x, w, y) || !whole(b) || b.dataType() != y.dataType()) {
+      gemm(x, w, y, false, false, 1.0, 0.0);
+      return b == null ? y : Broadcasts.addiRow(y, b.reshape(1, w.size(1)));
+    }
+    INDArray ones = ones(y.dataType(), n);
+    try {
+      biasRows(y.dataType(), ones, b, 0, y, 0, (int) n, (int) y.size(1), lead(y));
+    } finally {
+      Reference.reachabilityFence(ones);
+      Reference.reachabilityFence(b);
+      Reference.reachabilityFence(y);
+    }
+    gemm(x, w, y, false, false, 1.0, 1.0);
+    return y;
+  }
+
+  /**
+   * {@code y[v] = x[v] · w[v] + b[v]} for each of the {@code V} slices of {@code x [V, n, k]},
+   * {@code w [V, k, width]} and {@code y [V, n, width]}, {@code b [V, width]} or null: one BLAS
+   * call per slice (two with a bias) at offsets into the three buffers, without the three views per
+   * slice that {@code slice(v)} makes (a native buffer and a deallocator each). Returns false,
+   * having done nothing, when the arrays are not whole row-major buffers of one type that BLAS
+   * takes directly.
+   */
+  public static boolean perSlice(INDArray x, INDArray w, INDArray b, INDArray y) {
+    DataType type = y.dataType();
+    if (SGEMM == null
+        || (type != DataType.FLOAT && type != DataType.DOUBLE)
+        || x.rank() != 3
+        || w.rank() != 3
+        || y.rank() != 3
+        || !whole(x)
+        || !whole(w)
+        || !whole(y)
+        || x.dataType() != type
+        || w.dataType() != type
+        || (b != null && (!whole(b) || b.dataType() != type))) {
+      return false;
+    }
+    long slices = y.size(0);
+    long n = y.size(1);
+    long width = y.size(2);
+    long k = x.size(2);
+    if (x.size(0) != slices
+        || w.size(0) != slices
+        || x.size(1) != n
+        || w.size(1) != k
+        || w.size(2) != width
+        || (b != null && b.length() != slices * width)
+        || x.length() > Integer.MAX_VALUE
+        || y.length() > Integer.MAX_VALUE
+        || w.length() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "per-slice gemm of "
+              + java.util.Arrays.toString(x.shape())
+              + " and "
+              + java.util.Arrays.toString(w.shape())
+              + " into "
+              + java.util.Arrays.toString(y.shape()));
+    }
+    INDArray ones = b == null ? null : ones(type, n);
+    try {
+      Pointer px = pointer(x);
+      Pointer pw = pointer(w);
+      Pointer py = pointer(y);
+      for (long v = 0; v < slices; v++) {
+        double beta = 0.0;
+        if (b != null) {
+          biasRows(type, ones, b, v * width, y, v * n * width, (int) n, (int) width, (int) width);
+          beta = 1.0;
+        }
+        call(
+            type,
+            NO_TRANS,
+            NO_TRANS,
+            (int) n,
+            (int) width,
+            (int) k,
+            1.0,
+            px.position(v * n * k),
+            (int) k,
+            pw.position(v * k * width),
+            (int) width,
+            beta,
+            py.position(v * n * width),
+            (int) width);
+      }
+    } finally {
+      Reference.reachabilityFence(x);
+      Reference.reachabilityFence(w);
+      Reference.reachabilityFence(b);
+      Reference.reachabilityFence(y);
+      Reference.reachabilityFence(ones);
+    }
+    return true;
+  }
+
+  /** {@code y} rows {@code [rows, width]} from element {@code yFrom} := bias from {@code bFrom}. */
+  private static void biasRows(
+      DataType type,
+      INDArray ones,
+      INDArray bias,
+      long bFrom,
+      INDArray y,
+      long yFrom,
+      int rows,
+      int width,
+      int ldy) {
+    call(
+        type,
+        NO_TRANS,
+        NO_TRANS,
+        rows,
+        width,
+        1,
+        1.0,
+        pointer(ones),
+        1,
+        pointer(bias).position(bFrom),
+        width,
+        0.0,
+        pointer(y).position(yFrom),
+        ldy);
+  }
+
+  private static void call(
+      DataType type,
+      int ta,
+      int tb,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Pointer a,
+      int lda,
+      Pointer b,
+      int ldb,
+      double beta,
+      Pointer c,
+      int ldc) {
+    try {
+      if (type == DataType.FLOAT) {
+        SGEMM.invokeExact(
+            ROW_MAJOR,
+            ta,
+            tb,
+            m,
+            n,
+            k,
+            (float) alpha,
+            (FloatPointer) a,
+            lda,
+            (FloatPointer) b,
+            ldb,
+            (float) beta,
+            (FloatPointer) c,
+            ldc);
+      } else {
+        DGEMM.invokeExact(
+            ROW_MAJOR,
+            ta,
+            tb,
+            m,
+            n,
+            k,
+            alpha,
+            (DoublePointer) a,
+            lda,
+            (DoublePointer) b,
+            ldb,
+            beta,
+            (DoublePointer) c,
+            ldc);
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cblas gemm failed", e);
+    }
+  }
+
+  private static volatile INDArray onesFloat;
+  private static volatile INDArray onesDouble;
+
+  /**
+   * A vector of at least {@code n} ones of {@code type}, shared and never written: grown (a new,
+   * larger one) when a call needs more; callers keep it reachable during their BLAS calls.
+   */
+  private static INDArray ones(DataType type, long n) {
+    INDArray o = type == DataType.FLOAT ? onesFloat : onesDouble;
+    if (o != null && o.length() >= n) {
+      return o;
+    }
+    synchronized (Gemm.class) {
+      o = type == DataType.FLOAT ? onesFloat : onesDouble;
+      if (o == null || o.length() < n) {
+        long size = Math.max(n, o == null ? 1024 : 2 * o.length());
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+            Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          o = Nd4j.ones(type, size);
+        }
+        if (type == DataType.FLOAT) {
+          onesFloat = o;
+        } else {
+          onesDouble = o;
+        }
+      }
+      return o;
+    }
+  }
+
+  private static Pointer pointer(INDArray x) {
+    return x.dataType() == DataType.FLOAT ? floats(x) : doubles(x);
+  }
+
+  /** Whether {@code a} is the whole of its buffer, in row-major order with row-major strides. */
+  private static boolean whole(INDArray a) {
+    if (a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.data().length() != a.length()) {
+      return false;
+    }
+    long expected = 1;
+    for (int d = a.rank() - 1; d >= 0; d--) {
+      // a dimension of size 1 is never stepped: its stride is free
+      if (a.size(d) != 1 && a.stride(d) != expected) {
+        return false;
+      }
+      expected *= a.size(d);
+    }
+    return true;
   }
 
   /**

@@ -24,19 +24,31 @@ public final class JavaArrays {
    * widened in Java, with no ND4J op (a cast is one, about 10 µs however small the array).
    */
   public static double[] values(INDArray a) {
+    return values(a, false);
+  }
+
+  /**
+   * {@link #values} into an array of {@link JavaScratch}: inside a scratch scope it is reused after
+   * the scope, so it must not outlive it.
+   */
+  public static double[] scratchValues(INDArray a) {
+    return values(a, true);
+  }
+
+  private static double[] values(INDArray a, boolean scratch) {
+    int length = (int) a.length();
+    double[] v = scratch ? JavaScratch.doubles(length) : new double[length];
     if (a.dataType() == DataType.FLOAT && whole(a)) {
-      float[] f = new float[(int) a.length()];
-      new FloatPointer(a.data().addressPointer()).get(f, 0, f.length);
+      // the float copy is used only here
+      float[] f = JavaScratch.floats(length);
+      new FloatPointer(a.data().addressPointer()).get(f, 0, length);
       Reference.reachabilityFence(a);
-      double[] v = new double[f.length];
-      for (int i = 0; i < f.length; i++) {
+      for (int i = 0; i < length; i++) {
         v[i] = f[i];
       }
       return v;
     }
-    INDArray d = doubles(a);
-    double[] v = new double[(int) d.length()];
-    into(d, v, 0, 0, v.length);
+    into(doubles(a), v, 0, 0, length);
     return v;
   }
 
@@ -52,7 +64,8 @@ public final class JavaArrays {
       return array(values, shape).castTo(type);
     }
     INDArray a = uninitialized(DataType.FLOAT, values.length, shape);
-    float[] f = new float[values.length];
+    // the float copy is used only here
+    float[] f = JavaScratch.floats(values.length);
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }

@@ -12,7 +12,8 @@ public final class JavaRows {
 
   /**
    * {@code x[n, k] · W + b}: {@code x} from {@code xOffset}, {@code W [k, width]} from {@code
-   * wOffset}, {@code b [width]} from {@code bOffset} or none when null.
+   * wOffset}, {@code b [width]} from {@code bOffset} or none when null; into an array of {@link
+   * JavaScratch} (reused after a scratch scope: it must not outlive it).
    */
   public static double[] dense(
       double[] x,
@@ -24,7 +25,7 @@ public final class JavaRows {
       double[] b,
       int bOffset,
       int width) {
-    double[] y = new double[n * width];
+    double[] y = b == null ? JavaScratch.zeros(n * width) : JavaScratch.doubles(n * width);
     for (int r = 0; r < n; r++) {
       int yo = r * width;
       if (b != null) {

@@ -144,8 +144,15 @@ public final class LstmEncoderDecoder {
       projectInto(steps.gates, x, batch, decoders.get(layer), encoderLength, total);
       double[] h = initialH.clone();
       double[] c = initialC.clone();
-      steps.forward(values(encoders.get(layer).recurrentWeights()), h, c, 0, encoderLength);
-      steps.forward(values(decoders.get(layer).recurrentWeights()), h, c, encoderLength, total);
+      // the weights' copies are used only by these calls (JavaScratch)
+      steps.forward(
+          JavaArrays.scratchValues(encoders.get(layer).recurrentWeights()), h, c, 0, encoderLength);
+      steps.forward(
+          JavaArrays.scratchValues(decoders.get(layer).recurrentWeights()),
+          h,
+          c,
+          encoderLength,
+          total);
       if (keepForBackward) {
         caches.add(new LayerCache(x, steps, steps.passes));
       }

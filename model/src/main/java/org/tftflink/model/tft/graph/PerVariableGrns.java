@@ -225,8 +225,8 @@ public final class PerVariableGrns {
         RowTiles.of(skip),
         keepForBackward ? RowTiles.of(normed) : null,
         keepForBackward ? RowTiles.of(inverseStd) : null,
-        JavaArrays.values(gain),
-        JavaArrays.values(bias),
+        JavaArrays.scratchValues(gain),
+        JavaArrays.scratchValues(bias),
         EPSILON,
         RowTiles.of(w),
         RowTiles.of(selected));
@@ -242,16 +242,16 @@ public final class PerVariableGrns {
    */
   private INDArray javaForward(INDArray x, INDArray weights) {
     int n = (int) x.size(1);
-    double[] xs = JavaArrays.values(x);
-    double[] ws = JavaArrays.values(weights);
-    double[] g = JavaArrays.values(gain);
-    double[] b = JavaArrays.values(bias);
+    double[] xs = JavaArrays.scratchValues(x);
+    double[] ws = JavaArrays.scratchValues(weights);
+    double[] g = JavaArrays.scratchValues(gain);
+    double[] b = JavaArrays.scratchValues(bias);
     Dense fc1 = new Dense(fc1W, fc1B, in, hidden);
     Dense fc2 = new Dense(fc2W, fc2B, hidden, hidden);
     Dense value = new Dense(valueW, valueB, hidden, out);
     Dense gate = new Dense(gateW, gateB, hidden, out);
     Dense skip = skipW == null ? null : new Dense(skipW, skipB, in, out);
-    double[] selected = new double[n * out];
+    double[] selected = JavaScratch.zeros(n * out);
     for (int v = 0; v < variables; v++) {
       int xo = v * n * in;
       double[] e = fc1.apply(v, xs, xo, n);
@@ -282,8 +282,8 @@ public final class PerVariableGrns {
     private final int width;
 
     Dense(INDArray w, INDArray b, int k, int width) {
-      this.w = JavaArrays.values(w);
-      this.b = JavaArrays.values(b);
+      this.w = JavaArrays.scratchValues(w);
+      this.b = JavaArrays.scratchValues(b);
       this.k = k;
       this.width = width;
     }
@@ -320,6 +320,9 @@ public final class PerVariableGrns {
 
   /** y = x · W + b per variable, {@code [V, N, k]} to {@code [V, N, width]}, into {@code y}. */
   private INDArray dense(INDArray x, INDArray w, INDArray b, INDArray y) {
+    if (Gemm.perSlice(x, w, b, y)) {
+      return y;
+    }
     long width = y.size(2);
     if (x.size(1) <= BATCHED_ROWS) {
       // the bias as one broadcast add over all variables: at few rows an op per variable costs

@@ -86,7 +86,8 @@ public final class RowTiles {
 
   private float[] narrowBuffer(int length) {
     if (narrow.length < length) {
-      narrow = new float[length];
+      // used only between this instance's copies: reused across inference passes (JavaScratch)
+      narrow = JavaScratch.floats(length);
     }
     return narrow;
   }

@@ -36,12 +36,13 @@ public final class SelectionKernels {
       RowTiles weights,
       RowTiles selected) {
     int tile = (int) Math.min(RowTiles.TILE_ROWS, n);
-    double[] g = new double[tile * out];
-    double[] val = new double[tile * out];
-    double[] r = new double[tile * out];
-    double[] acc = new double[tile * out];
-    double[] w = new double[tile * variables];
-    double[] inv = new double[tile];
+    // tiles used only in this call: reused across inference passes (JavaScratch)
+    double[] g = JavaScratch.doubles(tile * out);
+    double[] val = JavaScratch.doubles(tile * out);
+    double[] r = JavaScratch.doubles(tile * out);
+    double[] acc = JavaScratch.doubles(tile * out);
+    double[] w = JavaScratch.doubles(tile * variables);
+    double[] inv = JavaScratch.doubles(tile);
     for (long r0 = 0; r0 < n; r0 += tile) {
       int k = (int) Math.min(tile, n - r0);
       int len = k * out;

@@ -104,4 +104,67 @@ class GemmTest {
         .hasMessageContaining("[4, 6]")
         .hasMessageContaining("[5, 3]");
   }
+
+  @ParameterizedTest(name = "{0} rows={1}")
+  @MethodSource("denseCases")
+  void denseShouldAddTheBiasAsTheProductAndBroadcastDo(DataType type, int rows) {
+    Nd4j.getRandom().setSeed(11);
+    INDArray x = Nd4j.randn(type, rows, 6);
+    INDArray w = Nd4j.randn(type, 6, 5);
+    INDArray b = Nd4j.randn(type, 5);
+    INDArray expected = x.mmul(w);
+    Broadcasts.addiRow(expected, b.reshape(1, 5));
+
+    INDArray y = Nd4j.createUninitialized(type, rows, 5).assign(Double.NaN);
+    INDArray actual = Gemm.dense(x, w, b, y);
+
+    assertThat(actual).isSameAs(y);
+    double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+    assertThat(actual.sub(expected).amaxNumber().doubleValue()).isLessThan(tolerance);
+    INDArray noBias = Gemm.dense(x, w, null, Nd4j.createUninitialized(type, rows, 5));
+    assertThat(noBias.sub(x.mmul(w)).amaxNumber().doubleValue()).isLessThan(tolerance);
+  }
+
+  static Stream<Arguments> denseCases() {
+    // 1 row, a few, and more than the first ones vector (1024) so that it grows
+    return Stream.of(DataType.FLOAT, DataType.DOUBLE)
+        .flatMap(t -> Stream.of(1, 7, 3000).map(n -> Arguments.of(t, n)));
+  }
+
+  @ParameterizedTest(name = "{0} rows={1}")
+  @MethodSource("denseCases")
+  void perSliceShouldMatchTheProductOfEachSlice(DataType type, int rows) {
+    Nd4j.getRandom().setSeed(12);
+    int slices = 3;
+    INDArray x = Nd4j.randn(type, slices, rows, 4);
+    INDArray w = Nd4j.randn(type, slices, 4, 6);
+    INDArray b = Nd4j.randn(type, slices, 1, 6);
+    INDArray y = Nd4j.createUninitialized(type, slices, rows, 6).assign(Double.NaN);
+    INDArray unbiased = Nd4j.createUninitialized(type, slices, rows, 6).assign(Double.NaN);
+
+    assertThat(Gemm.perSlice(x, w, b, y)).isTrue();
+    assertThat(Gemm.perSlice(x, w, null, unbiased)).isTrue();
+
+    double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+    for (int v = 0; v < slices; v++) {
+      INDArray product = x.slice(v).mmul(w.slice(v));
+      assertThat(unbiased.slice(v).sub(product).amaxNumber().doubleValue()).isLessThan(tolerance);
+      INDArray biased = Broadcasts.addiRow(product, b.slice(v).reshape(1, 6));
+      assertThat(y.slice(v).sub(biased).amaxNumber().doubleValue()).isLessThan(tolerance);
+    }
+  }
+
+  @Test
+  void perSliceShouldDeclineWhatItCannotTakeAndRejectMismatchedShapes() {
+    INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4);
+    INDArray w = Nd4j.rand(DataType.FLOAT, 2, 4, 5);
+    // a view, another type: left to the caller's own path, nothing written
+    INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 3, 5);
+    assertThat(Gemm.perSlice(x.permute(0, 2, 1).dup('f').permute(0, 2, 1), w, null, y)).isFalse();
+    assertThat(Gemm.perSlice(x.castTo(DataType.DOUBLE), w, null, y)).isFalse();
+    assertThat(y.sumNumber().doubleValue()).isZero();
+    assertThatThrownBy(() -> Gemm.perSlice(x, w, null, Nd4j.zeros(DataType.FLOAT, 2, 3, 6)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("per-slice gemm");
+  }
 }

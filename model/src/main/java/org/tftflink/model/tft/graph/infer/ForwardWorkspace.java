@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tftflink.model.tft.graph.JavaScratch;
 
 /**
  * Runs a Java forward pass with its intermediate arrays in one ND4J workspace per thread, and
@@ -53,10 +54,11 @@ public final class ForwardWorkspace {
    * MAX_BATCH}; the outputs returned are outside of it.
    */
   public static Map<String, INDArray> run(long batch, Supplier<Map<String, INDArray>> pass) {
+    // the small-rows loops' Java arrays are reused from pass to pass (JavaScratch)
     if (batch > MAX_BATCH) {
-      return pass.get();
+      return JavaScratch.scoped(pass);
     }
-    return detached(CONFIG, ID, pass);
+    return JavaScratch.scoped(() -> detached(CONFIG, ID, pass));
   }
 
   /**

@@ -72,8 +72,8 @@ final class GateAddNormForward {
         RowTiles.of(RowTiles.wholeOrCopy(residual)),
         normed == null ? null : RowTiles.of(normed),
         inverseStd == null ? null : RowTiles.of(inverseStd),
-        JavaArrays.values(p.get(scope + "/norm/gain")),
-        JavaArrays.values(p.get(scope + "/norm/bias")),
+        JavaArrays.scratchValues(p.get(scope + "/norm/gain")),
+        JavaArrays.scratchValues(p.get(scope + "/norm/bias")),
         Backprop.EPSILON,
         null,
         RowTiles.of(output));

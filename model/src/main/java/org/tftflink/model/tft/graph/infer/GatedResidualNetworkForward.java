@@ -63,14 +63,14 @@ final class GatedResidualNetworkForward {
    */
   private INDArray javaForward(Parameters p, INDArray x, INDArray c) {
     int n = (int) x.size(0);
-    double[] in = JavaArrays.values(x);
+    double[] in = JavaArrays.scratchValues(x);
     String glu = scope + "/gate_norm/glu";
     double[] residual = skip ? dense(p, in, n, scope + "/skip", true) : in;
     double[] h = dense(p, in, n, scope + "/fc1", true);
     int hidden = h.length / n;
     if (context) {
       double[] perWindow =
-          dense(p, JavaArrays.values(c), (int) c.size(0), scope + "/context", false);
+          dense(p, JavaArrays.scratchValues(c), (int) c.size(0), scope + "/context", false);
       for (int r = 0; r < n; r++) {
         int w = (int) (r / rowsPerWindow) * hidden;
         for (int j = 0; j < hidden; j++) {
@@ -87,8 +87,8 @@ final class GatedResidualNetworkForward {
         value,
         n,
         width,
-        JavaArrays.values(p.get(scope + "/gate_norm/norm/gain")),
-        JavaArrays.values(p.get(scope + "/gate_norm/norm/bias")));
+        JavaArrays.scratchValues(p.get(scope + "/gate_norm/norm/gain")),
+        JavaArrays.scratchValues(p.get(scope + "/gate_norm/norm/bias")));
     return JavaArrays.array(value, x.dataType(), n, width);
   }
 
@@ -100,9 +100,9 @@ final class GatedResidualNetworkForward {
         0,
         n,
         (int) weights.size(0),
-        JavaArrays.values(weights),
+        JavaArrays.scratchValues(weights),
         0,
-        biased ? JavaArrays.values(p.get(name + "/b")) : null,
+        biased ? JavaArrays.scratchValues(p.get(name + "/b")) : null,
         0,
         (int) weights.size(1));
   }

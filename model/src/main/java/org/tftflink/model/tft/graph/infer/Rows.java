@@ -28,8 +28,7 @@ final class Rows {
   static INDArray dense(INDArray x, INDArray w, INDArray b) {
     INDArray in = contiguous(x);
     INDArray y = Nd4j.createUninitialized(in.dataType(), in.size(0), w.size(1));
-    Gemm.gemm(in, w, y, false, false, 1.0, 0.0);
-    return b == null ? y : Broadcasts.addiRow(y, b.reshape(1, w.size(1)));
+    return Gemm.dense(in, w, b, y);
   }
 
   /**
@@ -50,9 +49,13 @@ final class Rows {
 
   /** {@link #layerNorm} as a Java loop in double precision over a copy. */
   private static INDArray javaLayerNorm(INDArray x, INDArray gain, INDArray bias) {
-    double[] v = JavaArrays.values(x);
+    double[] v = JavaArrays.scratchValues(x);
     JavaRows.layerNorm(
-        v, (int) x.size(0), (int) x.size(1), JavaArrays.values(gain), JavaArrays.values(bias));
+        v,
+        (int) x.size(0),
+        (int) x.size(1),
+        JavaArrays.scratchValues(gain),
+        JavaArrays.scratchValues(bias));
     return JavaArrays.array(v, x.dataType(), x.shape());
   }
 
