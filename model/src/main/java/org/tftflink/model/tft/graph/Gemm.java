@@ -103,43 +103,21 @@ public final class Gemm {
     int ldb = lead(b);
     int ldc = lead(c);
     try {
-      if (c.dataType() == DataType.FLOAT) {
-        SGEMM.invokeExact(
-            ROW_MAJOR,
-            ta,
-            tb,
-            (int) m,
-            (int) n,
-            (int) k,
-            (float) alpha,
-            floats(a),
-            lda,
-            floats(b),
-            ldb,
-            (float) beta,
-            floats(c),
-            ldc);
-      } else {
-        DGEMM.invokeExact(
-            ROW_MAJOR,
-            ta,
-            tb,
-            (int) m,
-            (int) n,
-            (int) k,
-            alpha,
-            doubles(a),
-            lda,
-            doubles(b),
-            ldb,
-            beta,
-            doubles(c),
-            ldc);
-      }
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cblas gemm failed", e);
+      call(
+          c.dataType(),
+          ta,
+          tb,
+          (int) m,
+          (int) n,
+          (int) k,
+          alpha,
+          pointer(a),
+          lda,
+          pointer(b),
+          ldb,
+          beta,
+          pointer(c),
+          ldc);
     } finally {
       // BLAS holds only addresses: an array the caller no longer uses could otherwise be
       // collected, and its buffer freed by ND4J's deallocator, while the call reads or writes it
