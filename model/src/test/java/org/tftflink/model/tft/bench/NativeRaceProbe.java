@@ -14,9 +14,10 @@ import org.tftflink.model.tft.graph.Broadcasts;
 
 /**
  * Hammers ND4J's broadcast add from several threads while another thread collects garbage as often
- * as it can: {@code <inline|fenced|helper|implicit|reduce|sum|transform|pairwise|softmax> <threads>
- * <seconds>} (a tool, not a test: a lost race crashes the JVM). {@code inline} adds as {@code
- * INDArray.addiRowVector} does, with the op object dead once its native call starts (ND4J's
+ * as it can: {@code
+ * <inline|fenced|helper|implicit|reduce|sum|transform|pairwise|softmax|cast|concat|mmul|max|columnMean>
+ * <threads> <seconds>} (a tool, not a test: a lost race crashes the JVM). {@code inline} adds as
+ * {@code INDArray.addiRowVector} does, with the op object dead once its native call starts (ND4J's
  * executioner does not use it afterwards, so the op's dimension array, and its native buffer, may
  * be collected and freed during the call); {@code fenced} keeps the op reachable until the call
  * returns; the others run other kinds of op as ND4J's array API makes them.
@@ -53,6 +54,11 @@ public final class NativeRaceProbe {
                     case "softmax" ->
                         Nd4j.exec(
                             new SoftMax(x, Nd4j.createUninitialized(DataType.FLOAT, 24, 32), 1));
+                    case "cast" -> x.castTo(DataType.DOUBLE);
+                    case "concat" -> Nd4j.concat(0, x, b);
+                    case "mmul" -> x.mmul(b.reshape(32, 1));
+                    case "max" -> Transforms.max(x, x.neg(), false);
+                    case "columnMean" -> x.mean(1);
                     default -> throw new IllegalArgumentException(args[0]);
                   }
                   calls.incrementAndGet();
@@ -72,7 +78,7 @@ public final class NativeRaceProbe {
       w.join();
     }
     System.out.printf(
-        "%s, %d threads, %d s: %,d broadcasts, %,d collections, no crash%n",
+        "%s, %d threads, %d s: %,d calls, %,d collections, no crash%n",
         args[0], threads, seconds, calls.get(), collections);
   }
 }
